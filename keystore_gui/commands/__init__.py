@@ -1,0 +1,1 @@
+"""``keystore-cli`` subcommands: each module has ``register(subparsers)``."""

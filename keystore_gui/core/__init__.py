@@ -1,0 +1,1 @@
+"""The headless core: domain model, codecs and operations. Never imports Qt."""

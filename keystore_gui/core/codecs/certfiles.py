@@ -1,0 +1,1 @@
+"""Codec module: certfiles (registers itself with keystore_gui.core.formats)."""

@@ -1,0 +1,1 @@
+"""Codec module: jks (registers itself with keystore_gui.core.formats)."""

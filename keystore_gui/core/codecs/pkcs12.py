@@ -1,0 +1,1 @@
+"""Codec module: pkcs12 (registers itself with keystore_gui.core.formats)."""

@@ -1,0 +1,215 @@
+"""Reading and saving keystore files.
+
+Reading never writes. Saving is atomic: the new content goes to a temporary file in the same
+folder, is flushed and fsynced, read back and compared entry by entry with what was meant to be
+written, and only then renamed over the target. A failure at any step leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorruptFileError, KeystoreError, WrongPasswordError
+from .formats import codec_for, detect
+from .model import Entry, Keystore, SecretKey, StoreType
+
+MAX_FILE_SIZE = 512 * 1024 * 1024
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise KeystoreError(f"{p} is a folder, not a keystore file")
+        if size > MAX_FILE_SIZE:
+            raise KeystoreError(f"{p} is too large to be a keystore ({size} bytes)")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise KeystoreError(f"no such file: {p}") from None
+    except PermissionError:
+        raise KeystoreError(f"permission denied: {p}") from None
+    except IsADirectoryError:
+        raise KeystoreError(f"{p} is a folder, not a keystore file") from None
+    except OSError as exc:
+        raise KeystoreError(f"cannot read {p}: {exc.strerror or exc}") from None
+
+
+def load_keystore(
+    data: bytes, password: str | None, store_type: StoreType | None = None, name: str | None = None
+) -> Keystore:
+    """Parse ``data``. Any failure is a :class:`KeystoreError` with a one-line message."""
+    kind = store_type or detect(data, name)
+    codec = codec_for(kind)
+    store = codec.load(data, password)
+    if store.password is None and password is not None:
+        store.password = password
+    return store
+
+
+def read_keystore(
+    path: str | os.PathLike[str], password: str | None, store_type: StoreType | None = None
+) -> Keystore:
+    return load_keystore(read_bytes(path), password, store_type, os.fspath(path))
+
+
+def detect_file(path: str | os.PathLike[str]) -> StoreType:
+    return detect(read_bytes(path), os.fspath(path))
+
+
+def try_passwords(
+    path: str | os.PathLike[str], candidates: Iterable[str]
+) -> tuple[Keystore, str] | None:
+    """Open ``path`` with the first password that works, or ``None`` if none does.
+
+    Errors other than a wrong password (a damaged file, say) propagate.
+    """
+    data = read_bytes(path)
+    kind = detect(data, os.fspath(path))
+    for candidate in candidates:
+        try:
+            return load_keystore(data, candidate, kind), candidate
+        except WrongPasswordError:
+            continue
+    return None
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+
+def dump_keystore(store: Keystore, store_type: StoreType, password: str) -> bytes:
+    codec = codec_for(store_type)
+    if codec.dump is None:
+        raise KeystoreError(f"{store_type} files can be read but not written")
+    return codec.dump(store, password)
+
+
+def entry_signature(entry: Entry) -> tuple[object, ...]:
+    """What must survive a save: alias (case-folded), kind, chain, and the key itself."""
+    key: object = None
+    if isinstance(entry.key, SecretKey):
+        key = (entry.key.algorithm.upper(), entry.key.key)
+    elif entry.key is not None:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        key = entry.key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return (entry.alias.lower(), entry.kind, tuple(c.der for c in entry.chain), key)
+
+
+def verify_written(expected: Keystore, data: bytes, store_type: StoreType, password: str) -> None:
+    """Read ``data`` back and compare it entry by entry with ``expected``."""
+    written = load_keystore(data, password, store_type)
+    by_alias = {e.alias.lower(): e for e in written.entries}
+    if len(by_alias) != len(expected.entries):
+        raise CorruptFileError(
+            f"read-back found {len(by_alias)} entries where {len(expected.entries)} were written"
+        )
+    for entry in expected.entries:
+        got = by_alias.get(entry.alias.lower())
+        if got is None:
+            raise CorruptFileError(f"read-back lost entry '{entry.alias}'")
+        if got.key is None and got.sealed is not None and entry.key is not None:
+            written.unlock(got, entry.key_password)
+        mine, theirs = entry_signature(entry), entry_signature(got)
+        if entry.key is None:
+            mine, theirs = mine[:3], theirs[:3]
+        if mine != theirs:
+            raise CorruptFileError(
+                f"read-back of entry '{entry.alias}' differs from what was written"
+            )
+
+
+@dataclass
+class SaveHooks:
+    """Points where tests inject failures; each is called between two steps of a save."""
+
+    after_write: Callable[[Path], None] | None = None
+    after_fsync: Callable[[Path], None] | None = None
+    after_verify: Callable[[Path], None] | None = None
+
+
+NEW_FILE_MODE = 0o600
+
+
+def save_keystore(
+    store: Keystore,
+    path: str | os.PathLike[str],
+    store_type: StoreType | None = None,
+    password: str | None = None,
+    *,
+    backup: bool = False,
+    hooks: SaveHooks | None = None,
+) -> None:
+    """Write ``store`` to ``path`` atomically, in ``store_type`` (default: the store's own).
+
+    ``backup`` keeps the file being replaced as ``path + ".bak"``. A new file is readable by its
+    owner only; a replaced file keeps its permissions.
+    """
+    target = Path(path)
+    kind = store_type or store.store_type
+    pw = password if password is not None else store.password
+    if pw is None:
+        if kind.has_password:
+            raise KeystoreError(f"a password is needed to save a {kind} file")
+        pw = ""
+    data = dump_keystore(store, kind, pw)
+    hooks = hooks or SaveHooks()
+
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+        exists = True
+    except FileNotFoundError:
+        mode, exists = NEW_FILE_MODE, False
+    except OSError as exc:
+        raise KeystoreError(f"cannot save {target}: {exc.strerror or exc}") from None
+
+    fd = -1
+    tmp_path: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        tmp_path = Path(tmp_name)
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fd = -1
+            fh.write(data)
+            fh.flush()
+            if hooks.after_write:
+                hooks.after_write(tmp_path)
+            os.fsync(fh.fileno())
+        if hooks.after_fsync:
+            hooks.after_fsync(tmp_path)
+        verify_written(store, tmp_path.read_bytes(), kind, pw)
+        if hooks.after_verify:
+            hooks.after_verify(tmp_path)
+        if backup and exists:
+            shutil.copy2(target, target.with_name(target.name + ".bak"))
+        os.replace(tmp_path, target)
+        tmp_path = None
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise KeystoreError(f"cannot save {target}: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        if tmp_path is not None:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
+    store.store_type = kind
+    store.password = pw
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

@@ -1,0 +1,379 @@
+"""The domain model shared by every codec, the CLI and the GUI.
+
+A :class:`Keystore` is an ordered list of :class:`Entry` objects. An entry is a private key with
+its certificate chain (leaf first), a trusted certificate, or a secret key. Certificates are kept
+as their original DER bytes: fingerprints, exports and signature checks always use those bytes,
+even where ``cryptography`` cannot parse a certificate (it is then shown from a lenient parse).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificatePublicKeyTypes,
+    PrivateKeyTypes,
+)
+from cryptography.x509 import Certificate as X509Certificate
+from cryptography.x509 import Name, NameOID, load_der_x509_certificate
+
+from .errors import AliasError, KeyLockedError, WrongPasswordError
+
+
+class StoreType(StrEnum):
+    JKS = "JKS"
+    JCEKS = "JCEKS"
+    PKCS12 = "PKCS12"
+    PEM = "PEM"
+    DER = "DER"
+    PKCS7 = "PKCS7"
+    BKS = "BKS"
+    UBER = "UBER"
+
+    @property
+    def is_certificate_file(self) -> bool:
+        return self in (StoreType.PEM, StoreType.DER, StoreType.PKCS7)
+
+    @property
+    def has_password(self) -> bool:
+        return not self.is_certificate_file
+
+    @property
+    def has_entry_passwords(self) -> bool:
+        """JKS and JCEKS protect each key with a password of its own."""
+        return self in (StoreType.JKS, StoreType.JCEKS)
+
+    @property
+    def case_insensitive_aliases(self) -> bool:
+        return self in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+
+class EntryKind(StrEnum):
+    PRIVATE_KEY = "private-key"
+    TRUSTED_CERT = "trusted-cert"
+    SECRET_KEY = "secret-key"
+
+
+def describe_public_key(key: CertificatePublicKeyTypes) -> str:
+    """A short human description: ``RSA 2048``, ``EC secp256r1``, ``Ed25519``."""
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}"
+    if isinstance(key, dsa.DSAPublicKey):
+        return f"DSA {key.key_size}"
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448"
+    return type(key).__name__.removesuffix("PublicKey").lstrip("_")
+
+
+class Certificate:
+    """An X.509 certificate, identified by its DER bytes.
+
+    Parsing is lazy so that listing a store of 10,000 certificates parses only what is shown.
+    """
+
+    __slots__ = ("_fallback", "_sha256", "_x509", "der")
+
+    def __init__(self, der: bytes) -> None:
+        self.der = bytes(der)
+        self._x509: X509Certificate | None = None
+        self._fallback: LenientCertificate | None = None
+        self._sha256: str | None = None
+
+    @classmethod
+    def from_x509(cls, cert: X509Certificate) -> Certificate:
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        obj = cls(cert.public_bytes(Encoding.DER))
+        obj._x509 = cert
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Certificate) and other.der == self.der
+
+    def __hash__(self) -> int:
+        return hash(self.der)
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.subject!r} sha256={self.sha256[:16]}…>"
+
+    # --- parsing -----------------------------------------------------------------------------
+    @property
+    def x509(self) -> X509Certificate | None:
+        """The ``cryptography`` object, or ``None`` if cryptography refuses this DER."""
+        if self._x509 is None and self._fallback is None:
+            try:
+                self._x509 = load_der_x509_certificate(self.der)
+            except ValueError:
+                from .lenient import parse_lenient
+
+                self._fallback = parse_lenient(self.der)
+        return self._x509
+
+    def _view(self) -> X509Certificate | LenientCertificate:
+        parsed = self.x509
+        if parsed is not None:
+            return parsed
+        assert self._fallback is not None
+        return self._fallback
+
+    # --- fields ------------------------------------------------------------------------------
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.der).hexdigest()
+        return self._sha256
+
+    @property
+    def sha1(self) -> str:
+        return hashlib.sha1(self.der, usedforsecurity=False).hexdigest()
+
+    @property
+    def subject(self) -> str:
+        return self._view().subject.rfc4514_string()
+
+    @property
+    def issuer(self) -> str:
+        return self._view().issuer.rfc4514_string()
+
+    @property
+    def subject_name(self) -> Name:
+        return self._view().subject
+
+    @property
+    def issuer_name(self) -> Name:
+        return self._view().issuer
+
+    @property
+    def serial(self) -> int:
+        return self._view().serial_number
+
+    @property
+    def not_before(self) -> dt.datetime:
+        return self._view().not_valid_before_utc
+
+    @property
+    def not_after(self) -> dt.datetime:
+        return self._view().not_valid_after_utc
+
+    def public_key(self) -> CertificatePublicKeyTypes:
+        return self._view().public_key()
+
+    @property
+    def key_description(self) -> str:
+        return describe_public_key(self.public_key())
+
+    @property
+    def is_self_issued(self) -> bool:
+        return bool(self.subject_name == self.issuer_name)
+
+    @property
+    def pem(self) -> str:
+        body = base64.encodebytes(self.der).decode("ascii").replace("\n", "")
+        lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+        return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+
+    def common_name(self, of: str = "subject") -> str:
+        """The first CN of the subject (or ``of="issuer"``), or the whole DN if it has none."""
+        name = self.subject_name if of == "subject" else self.issuer_name
+        cns = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+        if cns:
+            value = cns[0].value
+            return value if isinstance(value, str) else value.decode("utf-8", "replace")
+        return str(name.rfc4514_string())
+
+
+class LenientCertificate(Protocol):
+    """What :mod:`keystore_gui.core.lenient` offers for DER that cryptography refuses."""
+
+    @property
+    def subject(self) -> Name: ...
+    @property
+    def issuer(self) -> Name: ...
+    @property
+    def serial_number(self) -> int: ...
+    @property
+    def not_valid_before_utc(self) -> dt.datetime: ...
+    @property
+    def not_valid_after_utc(self) -> dt.datetime: ...
+    def public_key(self) -> CertificatePublicKeyTypes: ...
+
+
+@dataclass(frozen=True)
+class SecretKey:
+    """A symmetric key (JCEKS, PKCS#12, BKS): a Java algorithm name and the raw key bytes."""
+
+    algorithm: str
+    key: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.key) * 8
+
+    @property
+    def description(self) -> str:
+        return f"{self.algorithm} {self.size}"
+
+
+KeyMaterial = PrivateKeyTypes | SecretKey
+
+
+class SealedKey(Protocol):
+    """A key still encrypted under its entry password, as a codec read it.
+
+    ``store_type`` and ``raw`` let the codec that made it write it back verbatim, so that a
+    per-entry password survives a save in the same format without being asked for.
+    """
+
+    store_type: StoreType
+
+    @property
+    def raw(self) -> object: ...
+
+    def unlock(self, password: str) -> KeyMaterial:
+        """Decrypt; raise :class:`WrongPasswordError` for a wrong password."""
+        ...
+
+
+@dataclass(eq=False)
+class Entry:
+    alias: str
+    kind: EntryKind
+    chain: list[Certificate] = field(default_factory=list)
+    key: KeyMaterial | None = field(default=None, repr=False)
+    sealed: SealedKey | None = field(default=None, repr=False)
+    key_password: str | None = field(default=None, repr=False)
+    """The entry's own password when it differs from the store's; ``None`` means the store's."""
+    timestamp: dt.datetime | None = None
+    secret_algorithm: str | None = None
+    """For a secret key still sealed: the algorithm name, when the format says it in clear."""
+
+    @property
+    def certificate(self) -> Certificate | None:
+        return self.chain[0] if self.chain else None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.key is None and self.sealed is not None
+
+    @property
+    def private_key(self) -> PrivateKeyTypes:
+        if self.kind is not EntryKind.PRIVATE_KEY:
+            raise AliasError(f"entry '{self.alias}' is a {self.kind}, not a private key")
+        if self.key is None:
+            raise KeyLockedError(self.alias)
+        assert not isinstance(self.key, SecretKey)
+        return self.key
+
+    def unlock(self, password: str) -> KeyMaterial:
+        """Decrypt the key with ``password``; raises :class:`WrongPasswordError`."""
+        if self.key is not None:
+            return self.key
+        if self.sealed is None:
+            raise KeyLockedError(self.alias)
+        self.key = self.sealed.unlock(password)
+        return self.key
+
+    @property
+    def algorithm_description(self) -> str:
+        """``RSA 2048``, ``EC secp256r1``, ``AES 256``… for display and ``--json``."""
+        if isinstance(self.key, SecretKey):
+            return self.key.description
+        if self.kind is EntryKind.SECRET_KEY:
+            return self.secret_algorithm or "secret key"
+        cert = self.certificate
+        return cert.key_description if cert is not None else ""
+
+
+@dataclass(eq=False)
+class Keystore:
+    store_type: StoreType
+    entries: list[Entry] = field(default_factory=list)
+    password: str | None = field(default=None, repr=False)
+    """The store password it was opened (or will be saved) with."""
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _same(self, a: str, b: str) -> bool:
+        if self.store_type.case_insensitive_aliases:
+            return a.lower() == b.lower()
+        return a == b
+
+    def find(self, alias: str) -> Entry | None:
+        exact = next((e for e in self.entries if e.alias == alias), None)
+        if exact is not None:
+            return exact
+        return next((e for e in self.entries if self._same(e.alias, alias)), None)
+
+    def get(self, alias: str) -> Entry:
+        entry = self.find(alias)
+        if entry is None:
+            raise AliasError(f"no entry with alias '{alias}'")
+        return entry
+
+    def aliases(self) -> list[str]:
+        return [e.alias for e in self.entries]
+
+    def unique_alias(self, wanted: str) -> str:
+        """``wanted``, or ``wanted-2``, ``wanted-3``… whichever is free."""
+        candidate, n = wanted, 1
+        while self.find(candidate) is not None:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        return candidate
+
+    def add(self, entry: Entry, index: int | None = None) -> None:
+        if self.find(entry.alias) is not None:
+            raise AliasError(f"alias '{entry.alias}' is already in use")
+        if index is None:
+            self.entries.append(entry)
+        else:
+            self.entries.insert(index, entry)
+
+    def remove(self, alias: str) -> Entry:
+        entry = self.get(alias)
+        self.entries.remove(entry)
+        return entry
+
+    def rename(self, old: str, new: str) -> None:
+        entry = self.get(old)
+        clash = self.find(new)
+        if clash is not None and clash is not entry:
+            raise AliasError(f"alias '{new}' is already in use")
+        if not new.strip():
+            raise AliasError("an alias cannot be empty")
+        entry.alias = new
+
+    def unlock(self, entry: Entry, password: str | None = None) -> KeyMaterial:
+        """Unlock ``entry`` with ``password``, or with the store password when none is given."""
+        pw = password if password is not None else self.password
+        if pw is None:
+            raise KeyLockedError(entry.alias)
+        try:
+            key = entry.unlock(pw)
+        except WrongPasswordError:
+            if password is None:
+                raise KeyLockedError(entry.alias) from None
+            raise
+        if pw != self.password:
+            entry.key_password = pw
+        return key
+
+    def certificates(self) -> Iterator[tuple[Entry, Certificate]]:
+        for entry in self.entries:
+            for cert in entry.chain:
+                yield entry, cert
