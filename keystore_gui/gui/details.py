@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -135,7 +133,6 @@ class DetailsPane(QWidget):
         self.title.setFont(font)
         layout.addWidget(self.title)
 
-        split = QSplitter(Qt.Orientation.Vertical)
         self.fields = QTreeWidget()
         self.fields.setColumnCount(2)
         self.fields.setHeaderLabels(["Field", "Value"])
@@ -143,18 +140,15 @@ class DetailsPane(QWidget):
         self.fields.setWordWrap(False)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.header().setStretchLastSection(True)
-        split.addWidget(self.fields)
+        layout.addWidget(self.fields, 3)
 
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
         self.fingerprints = QGroupBox("Fingerprints")
         grid = QGridLayout(self.fingerprints)
         self.sha1_edit = self._fingerprint_row(grid, 0, "SHA-1")
         self.sha256_edit = self._fingerprint_row(grid, 1, "SHA-256")
         self.copy_sha1 = grid.itemAtPosition(0, 2).widget()
         self.copy_sha256 = grid.itemAtPosition(1, 2).widget()
-        lower_layout.addWidget(self.fingerprints)
+        layout.addWidget(self.fingerprints)
 
         self.pem_box = QGroupBox("PEM")
         pem_layout = QVBoxLayout(self.pem_box)
@@ -172,11 +166,7 @@ class DetailsPane(QWidget):
         buttons.addWidget(self.copy_pem)
         buttons.addWidget(self.export_button)
         pem_layout.addLayout(buttons)
-        lower_layout.addWidget(self.pem_box)
-        split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.pem_box, 2)
         self.show_nothing()
 
     def _fingerprint_row(self, grid: QGridLayout, row: int, label: str) -> QLineEdit:

@@ -2,8 +2,9 @@
 
 The filter text matches alias, subject, issuer, serial (hex or decimal) and fingerprints
 (with or without colons); a match on a chain certificate keeps its entry visible (recursive
-filtering). "Hide expired" is an outside criterion applied in ``filterAcceptsRow`` and refreshed
-with ``invalidateRowsFilter``. Sorting is delegated to the source model, which sorts its entry
+filtering). "Hide expired" is an outside criterion applied in ``filterAcceptsRow``; a change of
+criterion is bracketed with ``beginFilterChange``/``endFilterChange(Rows)`` (Qt 6.10's
+replacement for ``invalidateRowsFilter``). Sorting is delegated to the source model, which sorts its entry
 nodes by the column's sort key once instead of asking for two cells per comparison.
 """
 
@@ -38,8 +39,9 @@ class EntryFilter(QSortFilterProxyModel):
             compact = needle.replace(":", "").replace(" ", "")
             needles = (needle, compact) if compact and compact != needle else (needle,)
         if needles != self._needles:
+            self.beginFilterChange()
             self._needles = needles
-            self.invalidateRowsFilter()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @property
     def hide_expired(self) -> bool:
@@ -47,8 +49,9 @@ class EntryFilter(QSortFilterProxyModel):
 
     def set_hide_expired(self, hide: bool) -> None:
         if hide != self._hide_expired:
+            self.beginFilterChange()
             self._hide_expired = hide
-            self.invalidateRowsFilter()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self._source

@@ -355,12 +355,14 @@ class EntryModel(QAbstractItemModel):
         """Sort the entries (chains keep their leaf → root order)."""
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_nodes = [(self.node(i), i.column()) for i in old]
         nodes = self._root.children
 
         def key(node: Node) -> tuple[bool, Any]:
+            if column == 0 and node.entry is not None:
+                return (False, node.entry.alias.lower())  # needs no certificate parsed
             value = self.cells(node).sort_keys[column]
             return (True, 0) if value == "" else (False, value)
 
@@ -368,7 +370,7 @@ class EntryModel(QAbstractItemModel):
         self._renumber(0)
         self.store.entries[:] = [n.entry for n in nodes if n.entry is not None]
         self.changePersistentIndexList(old, [self.createIndex(n.row, c, n) for n, c in old_nodes])
-        self.layoutChanged.emit([], QAbstractItemModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def _renumber(self, start: int) -> None:
         for row, node in enumerate(self._root.children[start:], start):

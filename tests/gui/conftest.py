@@ -71,6 +71,12 @@ def sample_store() -> Keystore:
     )
 
 
+@pytest.fixture(autouse=True)
+def _app(qapp):  # type: ignore[no-untyped-def]
+    """Icons and fonts need a QApplication even in model-only tests."""
+    return qapp
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -79,8 +85,9 @@ def settings(tmp_path: Path) -> QSettings:
 @pytest.fixture
 def window(qtbot, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     win = MainWindow(settings)
-    qtbot.addWidget(win)
     yield win
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     for tab in win.tabs():
         tab.undo_stack.setClean()
+    win.close()
+    win.deleteLater()
