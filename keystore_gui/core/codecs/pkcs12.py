@@ -200,6 +200,8 @@ class _Reader:
 
     # structure ------------------------------------------------------------------------------
     def read(self) -> Keystore:
+        if not self.data:
+            raise NotAKeystoreError("the file is empty")
         try:
             (tag, _), _ = der.first(self.data)
         except der.DerTruncatedError:
@@ -400,7 +402,7 @@ class _Reader:
                 aliases[bag.index] = str(counter)
 
         placed: list[tuple[int, Entry]] = []
-        in_chains: set[int] = set()
+        in_chains: set[bytes] = set()
         for bag in self.bags:
             if bag.kind == "secret":
                 entry = Entry(aliases[bag.index], EntryKind.SECRET_KEY, key=bag.key)
@@ -413,7 +415,7 @@ class _Reader:
                     )
                     leaf = by_spki.get(spki)
                 chain = _build_chain(leaf, by_subject) if leaf is not None else []
-                in_chains.update(c.index for c in chain)
+                in_chains.update(c.certificate.der for c in chain if c.certificate is not None)
                 entry = Entry(aliases[bag.index], EntryKind.PRIVATE_KEY, key=bag.key)
                 entry.chain = [c.certificate for c in chain if c.certificate is not None]
                 entry.sealed = bag.sealed
@@ -422,13 +424,19 @@ class _Reader:
             entry.timestamp = _timestamp(bag.local_key_id)
             placed.append((bag.index, entry))
 
+        # a certificate is listed once: a copy in a key's chain (the JDK names such copies after
+        # their subject) or a copy of a trusted entry is the same certificate
+        hidden = in_chains | {c.certificate.der for c in certs if c.trusted and c.certificate}
+        shown: set[tuple[bytes, str | None]] = set()
         for cert in certs:
-            if cert.trusted or cert.index not in in_chains:
+            assert cert.certificate is not None
+            seen = (cert.certificate.der, cert.friendly_name)
+            if cert.trusted or (seen[0] not in hidden and seen not in shown):
+                shown.add(seen)
                 alias = aliases.get(cert.index)
                 if alias is None:
                     counter += 1
                     alias = str(counter)
-                assert cert.certificate is not None
                 entry = Entry(alias, EntryKind.TRUSTED_CERT, chain=[cert.certificate])
                 placed.append((cert.index, entry))
 
