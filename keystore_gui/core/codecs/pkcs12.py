@@ -147,6 +147,15 @@ class _SealedBag:
         raise WrongPasswordError("wrong password for this key")
 
 
+class _UnknownError(UnsupportedFormatError):
+    """An algorithm or type this reader does not know. In a file whose MAC verified it is
+    unsupported; otherwise damage is the likelier cause, and :func:`load` says so."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"PKCS#12 uses {what}, which is not supported")
+
+
 class _KeyFormatError(Exception):
     """Decrypted bytes that are not a key: the password was wrong, or the key is damaged."""
 
@@ -155,7 +164,7 @@ def _parse_key(pkcs8: bytes, validate: bool) -> PrivateKeyTypes:
     try:
         return load_der_private_key(pkcs8, None, unsafe_skip_rsa_key_validation=not validate)
     except UnsupportedAlgorithm as exc:
-        raise UnsupportedFormatError(f"a private key of an unsupported type: {exc}") from None
+        raise _UnknownError(f"a private key of an unknown type ({exc})") from None
     except (ValueError, TypeError):
         raise _KeyFormatError() from None
 
@@ -286,7 +295,7 @@ class _Reader:
             except (crypto.DecryptionError, der.DerError, _KeyFormatError):
                 continue
             except crypto.UnsupportedAlgorithmError as exc:
-                raise UnsupportedFormatError(f"PKCS#12 uses an unsupported {exc}") from None
+                raise _UnknownError(f"the {exc}") from None
             except crypto.BadParametersError as exc:
                 raise CorruptFileError(f"bad {exc}") from None
             if not self.mac_verified:
@@ -345,7 +354,7 @@ class _Reader:
         elif bag_id == OID_CRL_BAG:
             return
         else:
-            raise UnsupportedFormatError(f"PKCS#12 bag type {bag_id} is not supported")
+            raise CorruptFileError(f"unknown PKCS#12 bag type {bag_id}")
         self.bags.append(bag)
 
     def _shrouded(self, bag: _Bag, encrypted_info: bytes) -> None:
@@ -377,7 +386,7 @@ class _Reader:
             except _KeyFormatError:
                 raise CorruptFileError("a secret key in the file is damaged") from None
         else:
-            raise UnsupportedFormatError(f"PKCS#12 secret of type {secret_type} is not supported")
+            raise _UnknownError(f"a secret of type {secret_type}")
 
     # entries --------------------------------------------------------------------------------
     def _assemble(self) -> Keystore:
@@ -515,8 +524,13 @@ def _signed_by(cert_bag: _Bag, issuer_bag: _Bag) -> bool | None:
 
 
 def load(data: bytes, password: str | None) -> Keystore:
+    reader = _Reader(data, password or "")
     try:
-        return _Reader(data, password or "").read()
+        return reader.read()
+    except _UnknownError as exc:
+        if reader.mac_verified:
+            raise
+        raise CorruptFileError(f"{exc.what} (unknown algorithm or type)") from None
     except KeystoreError:
         raise
     except der.DerTruncatedError:
@@ -526,7 +540,9 @@ def load(data: bytes, password: str | None) -> Keystore:
     except crypto.BadParametersError as exc:
         raise CorruptFileError(f"bad {exc}") from None
     except crypto.UnsupportedAlgorithmError as exc:
-        raise UnsupportedFormatError(f"PKCS#12 uses an unsupported {exc}") from None
+        if reader.mac_verified:
+            raise _UnknownError(f"the {exc}") from None
+        raise CorruptFileError(f"the {exc} (unknown algorithm)") from None
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -208,17 +208,21 @@ def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
         params = der.tlv(*fields[1]) if len(fields) > 1 else b""
     except (der.DerError, IndexError):
         raise BadParametersError("encryption algorithm identifier") from None
-    if scheme == OID_PBES2:
-        return _decrypt_pbes2(params, ciphertext, password)
-    if scheme in _PKCS12_PBE:
+    if scheme not in _PKCS12_PBE and scheme != OID_PBES2:
+        raise UnsupportedAlgorithmError(f"encryption algorithm {scheme}")
+    try:
+        if scheme == OID_PBES2:
+            return _decrypt_pbes2(params, ciphertext, password)
         return _decrypt_pkcs12_pbe(scheme, params, ciphertext, password)
-    raise UnsupportedAlgorithmError(f"encryption algorithm {scheme}")
+    except (PyAsn1Error, OverflowError, TypeError, ValueError, KeyError, IndexError):
+        # pyasn1 raises these on absurd lengths and absent fields; cryptography on bad sizes
+        raise BadParametersError("encryption parameters") from None
 
 
 def _decode(params: bytes, spec: object) -> object:
     try:
         value, rest = decoder.decode(params, asn1Spec=spec)
-    except (PyAsn1Error, TypeError, ValueError):
+    except (PyAsn1Error, OverflowError, TypeError, ValueError):
         raise BadParametersError("encryption parameters") from None
     if rest:
         raise BadParametersError("encryption parameters")
