@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     PrivateKeyTypes,
 )
 from cryptography.x509 import Certificate as X509Certificate
-from cryptography.x509 import Name, NameOID, load_der_x509_certificate
+from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
 
 from .errors import AliasError, KeyLockedError, WrongPasswordError
 
@@ -114,7 +114,7 @@ class Certificate:
         if self._x509 is None and self._fallback is None:
             try:
                 self._x509 = load_der_x509_certificate(self.der)
-            except ValueError:
+            except (ValueError, InvalidVersion):
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
