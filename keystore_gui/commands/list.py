@@ -68,7 +68,7 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
         key = cert.key_description
     except (KeystoreError, ValueError):
         key = "unreadable"
-    expires = cert.not_after.strftime("%Y-%m-%d")
+    expires = cert.not_after.isoformat()[:10]
     subject = cert.subject
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
