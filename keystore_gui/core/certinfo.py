@@ -447,7 +447,7 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
         parts.append(_f("Key", _secret_description(entry)))
     elif entry.kind is EntryKind.PRIVATE_KEY:
         parts.append(_f("Key", entry.algorithm_description))
-        if entry.is_locked:
+        if entry.key_password is not None:
             parts.append(_f("Key password", "its own (differs from the store password)"))
     if entry.timestamp is not None:
         parts.append(_f("Created", _when(entry.timestamp)))
