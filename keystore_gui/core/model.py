@@ -52,7 +52,8 @@ class StoreType(StrEnum):
 
     @property
     def case_insensitive_aliases(self) -> bool:
-        return self in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+        """Java folds JKS/JCEKS/PKCS#12 aliases; certificate files get lowercase derived ones."""
+        return self not in (StoreType.BKS, StoreType.UBER)
 
 
 class EntryKind(StrEnum):
@@ -119,6 +120,12 @@ class Certificate:
 
                 self._fallback = parse_lenient(self.der)
         return self._x509
+
+    @property
+    def lenient(self) -> LenientCertificate | None:
+        """The lenient parse, when cryptography refused this DER (``x509`` is then ``None``)."""
+        self.x509  # noqa: B018 -- parses on first use
+        return self._fallback
 
     def _view(self) -> X509Certificate | LenientCertificate:
         parsed = self.x509
