@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import certinfo
 from ..core.errors import KeystoreError
 from ..core.model import Certificate, Entry, EntryKind, SecretKey
 from . import msgbox
-from .model import KIND_TEXT, certificate_status
+from .model import KIND_TEXT
 
 Field = tuple[str, str, Sequence[Any]]
 
@@ -44,55 +45,9 @@ def _as_field(item: Any) -> Field:
     )
 
 
-def certificate_fields(cert: Certificate, now: dt.datetime | None = None) -> list[Field]:
-    """The certificate described as a tree of ``(label, value, children)``."""
-    now = now or dt.datetime.now(dt.UTC)
-    _status, status_text, days = certificate_status(cert, now)
-    serial = cert.serial
-    rows: list[Field] = [
-        ("Subject", cert.subject, ()),
-        ("Issuer", cert.issuer, ()),
-        ("Serial number", f"{serial:X} ({serial})", ()),
-        (
-            "Validity",
-            f"{status_text}, {days} days left" if days >= 0 else status_text,
-            (
-                ("Not before", cert.not_before.isoformat(sep=" "), ()),
-                ("Not after", cert.not_after.isoformat(sep=" "), ()),
-            ),
-        ),
-        ("Public key", cert.key_description, ()),
-    ]
-    x509 = cert.x509
-    if x509 is not None:
-        oid = x509.signature_algorithm_oid
-        rows.append(("Signature algorithm", getattr(oid, "_name", oid.dotted_string), ()))
-        extensions: list[Field] = []
-        for ext in x509.extensions:
-            name = getattr(ext.oid, "_name", "") or ext.oid.dotted_string
-            label = f"{name} (critical)" if ext.critical else name
-            extensions.append((label, _extension_text(ext.value), ()))
-        if extensions:
-            rows.append(("Extensions", str(len(extensions)), extensions))
-    return rows
-
-
-def _extension_text(value: Any) -> str:
-    from cryptography import x509
-
-    if isinstance(value, x509.UnrecognizedExtension):
-        return value.value.hex(":")
-    if isinstance(value, x509.SubjectAlternativeName):
-        return ", ".join(str(getattr(n, "value", n)) for n in value)
-    if isinstance(value, x509.BasicConstraints):
-        return f"CA: {value.ca}" + (
-            f", path length {value.path_length}" if value.path_length is not None else ""
-        )
-    if isinstance(value, x509.SubjectKeyIdentifier):
-        return value.digest.hex(":")
-    if isinstance(value, x509.AuthorityKeyIdentifier) and value.key_identifier:
-        return value.key_identifier.hex(":")
-    return str(value)
+def certificate_fields(cert: Certificate, now: dt.datetime | None = None) -> list[Any]:
+    """The certificate as a tree of ``(label, value, children)`` (PEM has a box of its own)."""
+    return [f for f in certinfo.describe(cert, now).children if f.label != "PEM"]
 
 
 def key_fields(entry: Entry) -> list[Field]:
@@ -206,7 +161,7 @@ class DetailsPane(QWidget):
         else:
             try:
                 heading = cert.common_name("subject")
-                fields: list[Any] = certificate_fields(cert, self.now_provider())
+                fields = certificate_fields(cert, self.now_provider())
             except (KeystoreError, ValueError) as exc:
                 heading, fields = "unreadable certificate", [("Error", str(exc), ())]
             where = entry.alias if cert is entry.certificate else f"in the chain of {entry.alias}"
