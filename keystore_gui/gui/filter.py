@@ -55,10 +55,9 @@ class EntryFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self._source
-        parent = model.node(source_parent)
-        node = parent.children[source_row]
+        node = model.node_at(source_row, source_parent)
         if self._hide_expired:
-            entry_node = node if node.is_entry else parent
+            entry_node = node if node.is_entry else model.node(source_parent)
             if model.status_of(entry_node) is Status.EXPIRED:
                 return False
         if not self._needles:

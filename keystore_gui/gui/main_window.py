@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.tab_widget.setCurrentIndex(index)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
+        tab.start_indexing()
         if tab.path is not None:
             self.add_recent(tab.path)
         self._update_actions()

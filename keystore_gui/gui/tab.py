@@ -60,6 +60,7 @@ class KeystoreTab(QWidget):
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
+        self.search_ready = True
         self._unsaved_without_undo = False
 
         layout = QVBoxLayout(self)
@@ -187,6 +188,21 @@ class KeystoreTab(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.tree.scrollTo(index)
+
+    def start_indexing(self) -> None:
+        """Prepare the filter's search text for every certificate off the GUI thread, so the
+        first keystroke in the filter box doesn't parse the whole store."""
+        if not self.store.entries:
+            return
+        self.search_ready = False
+
+        def done(texts: dict[Certificate, str]) -> None:
+            self.model.add_search_index(texts)
+            self.search_ready = True
+
+        operations.run_in_background(
+            self, self.model.search_index_job(), on_success=done, label="Preparing the filter…"
+        )
 
     # --- title -------------------------------------------------------------------------------
     @property
