@@ -188,6 +188,18 @@ class EntryModel(QAbstractItemModel):
         self._top: list[Node | None] = [None] * len(store.entries)
         """One slot per entry, in the store's order; a node is made when first asked for."""
         self._cert_text: dict[Certificate, str] = {}
+        self._entry_texts: list[str] | None = None
+        for signal in (
+            self.rowsInserted,
+            self.rowsRemoved,
+            self.layoutChanged,
+            self.modelReset,
+            self.dataChanged,
+        ):
+            signal.connect(self._rows_changed)
+
+    def _rows_changed(self) -> None:
+        self._entry_texts = None
 
     def _make_top(self, row: int) -> Node:
         entry = self.store.entries[row]
@@ -363,9 +375,7 @@ class EntryModel(QAbstractItemModel):
             cert = node.cert
             text = ""
             if cert is not None:
-                text = self._cert_text.get(cert) or self._cert_text.setdefault(
-                    cert, certificate_search_text(cert)
-                )
+                text = self._text_of(cert)
             if node.is_entry and node.entry is not None:
                 text = node.entry.alias.lower() + "\n" + text
             node.haystack = text
@@ -380,6 +390,33 @@ class EntryModel(QAbstractItemModel):
     def add_search_index(self, texts: dict[Certificate, str]) -> None:
         for cert, text in texts.items():
             self._cert_text.setdefault(cert, text)
+        self._entry_texts = None
+
+    def _text_of(self, cert: Certificate) -> str:
+        text = self._cert_text.get(cert)
+        if text is None:
+            text = self._cert_text[cert] = certificate_search_text(cert)
+        return text
+
+    def entry_search_texts(self) -> list[str]:
+        """Per top-level row: its alias and every certificate of its chain, for deciding in one
+        pass which rows a filter text keeps (cached until the rows change)."""
+        if self._entry_texts is None:
+            text_of = self._text_of
+            self._entry_texts = [
+                e.alias.lower() + "\n" + "\n".join(text_of(c) for c in e.chain)
+                for e in self.store.entries
+            ]
+        return self._entry_texts
+
+    def entry_expired(self) -> list[bool]:
+        """Per top-level row: is its (first) certificate expired."""
+        return [self.status_of(self.top(r)) is Status.EXPIRED for r in range(len(self._top))]
+
+    @property
+    def has_chains(self) -> bool:
+        """Whether any row has children (a private-key entry with a chain)."""
+        return any(e.kind is _PRIVATE_KEY and e.chain for e in self.store.entries)
 
     def status_of(self, node: Node) -> Status:
         return self.cells(node).status

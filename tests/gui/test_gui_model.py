@@ -139,3 +139,35 @@ def test_sort_by_dates_as_dates_and_back() -> None:
         "Example Issuing CA",
         "Example Root CA",
     ]
+
+
+def test_many_scattered_changes_and_trusted_only_stores(qtmodeltester) -> None:
+    """A store without chains (recursion off) and a filter change with many runs (one
+    layout change) give the same rows as deciding each row by hand."""
+    from keystore_gui.core.model import Keystore, StoreType
+
+    der = make_cert("shared")[0]
+    letters = str.maketrans("0123456789", "gijklmpqtu")  # in no hex digit and no "cn=shared"
+    store = Keystore(
+        StoreType.JKS,
+        [
+            Entry(
+                f"row-{i:03d}".translate(letters),
+                EntryKind.TRUSTED_CERT,
+                [Certificate.from_x509(der)],
+            )
+            for i in range(200)
+        ],
+    )
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    qtmodeltester.check(proxy)
+    for text in ("row-", "i", "row-i", "m", "", "g"):
+        proxy.set_text(text)
+        assert _texts(proxy, "alias") == [e.alias for e in store.entries if text in e.alias]
+    assert not proxy.isRecursiveFilteringEnabled()
+    server = sample_store().entries[0]
+    model.append_entries([server])
+    assert proxy.isRecursiveFilteringEnabled()
+    proxy.set_text("issuing")
+    assert _texts(proxy, "alias") == ["server"]
