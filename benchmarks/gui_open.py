@@ -195,6 +195,10 @@ def main() -> int:
             f"median {statistics.median(strokes):.1f} ms, max {max(strokes):.1f} ms per keystroke "
             f"(target <= 50 ms); {int(typed['rows_after'])} row(s) left"
         )
+        print(
+            "  per keystroke: "
+            + " ".join(f"{ch}:{ms:.0f}" for ch, ms in zip(FILTER_TEXT, strokes, strict=True))
+        )
         if args.big:
             big, big_wall, big_rss = run_child(stores[args.big], "freeze", env)
             print(

@@ -59,7 +59,7 @@ def key_fields(entry: Entry) -> list[Field]:
     elif entry.certificate is not None:
         rows.append(("Key", entry.algorithm_description, ()))
     if entry.is_locked:
-        rows.append(("Key state", "sealed under its password (unlocked when needed)", ()))
+        rows.append(("Key state", "encrypted; decrypted when needed", ()))
     if entry.timestamp is not None:
         rows.append(("Created", entry.timestamp.strftime("%Y-%m-%d %H:%M:%S %Z").strip(), ()))
     if entry.chain:
@@ -121,7 +121,8 @@ class DetailsPane(QWidget):
         buttons.addWidget(self.copy_pem)
         buttons.addWidget(self.export_button)
         pem_layout.addLayout(buttons)
-        layout.addWidget(self.pem_box, 2)
+        self.pem_text.setMinimumHeight(80)
+        layout.addWidget(self.pem_box, 1)
         self.show_nothing()
 
     def _fingerprint_row(self, grid: QGridLayout, row: int, label: str) -> QLineEdit:
@@ -167,7 +168,7 @@ class DetailsPane(QWidget):
             where = entry.alias if cert is entry.certificate else f"in the chain of {entry.alias}"
             self.title.setText(f"{heading}  ({where})")
             if cert is entry.certificate:
-                entry_item = QTreeWidgetItem(["Entry", KIND_TEXT[entry.kind]])
+                entry_item = QTreeWidgetItem(["Entry", entry.alias])
                 self.fields.addTopLevelItem(entry_item)
                 self._fill(entry_item, key_fields(entry))
             self._fill(self.fields.invisibleRootItem(), fields)

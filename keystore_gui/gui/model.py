@@ -53,12 +53,12 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("alias", "Alias", width=220),
-    Column("kind", "Kind", width=150),
-    Column("algorithm", "Algorithm", width=120),
-    Column("subject", "Subject CN", width=200),
-    Column("issuer", "Issuer CN", width=200),
-    Column("expires", "Expires", sort=SortKind.DATE, width=100),
+    Column("alias", "Alias", width=140),
+    Column("kind", "Kind", width=110),
+    Column("algorithm", "Algorithm", width=105),
+    Column("subject", "Subject CN", width=150),
+    Column("issuer", "Issuer CN", width=150),
+    Column("expires", "Expires", sort=SortKind.DATE, width=85),
     Column("status", "Status", sort=SortKind.NUMBER, width=150),
     Column("not_before", "Valid from", visible=False, sort=SortKind.DATE, width=100),
     Column("serial", "Serial", visible=False, width=200),
@@ -92,8 +92,8 @@ STATUS_COLOURS = {
 }
 
 KIND_TEXT = {
-    EntryKind.PRIVATE_KEY: "Private key",
-    EntryKind.TRUSTED_CERT: "Trusted certificate",
+    EntryKind.PRIVATE_KEY: "Key pair",
+    EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
 }
 
@@ -391,6 +391,7 @@ class EntryModel(QAbstractItemModel):
         for cert, text in texts.items():
             self._cert_text.setdefault(cert, text)
         self._entry_texts = None
+        self.entry_search_texts()  # now, rather than on the first keystroke
 
     def _text_of(self, cert: Certificate) -> str:
         text = self._cert_text.get(cert)

@@ -118,8 +118,8 @@ class KeystoreTab(QWidget):
         self.splitter.addWidget(self.tree)
         self.details = DetailsPane()
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.splitterMoved.connect(self._save_splitter)
         layout.addWidget(self.splitter, 1)
 
@@ -285,11 +285,9 @@ class KeystoreTab(QWidget):
             self.tree.header().restoreState(state)
 
     def restore_splitter(self) -> None:
-        if self.settings is None:
-            return
-        state = self.settings.value(SPLITTER_KEY)
-        if state is not None:
-            self.splitter.restoreState(state)
+        state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
+        if state is None or not self.splitter.restoreState(state):
+            self.splitter.setSizes([660, 340])
 
     # --- saving ------------------------------------------------------------------------------
     def save(

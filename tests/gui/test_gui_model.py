@@ -63,7 +63,7 @@ def test_rows_columns_and_chain_children() -> None:
     model = EntryModel(store)
     assert model.columnCount() == len(COLUMNS)
     assert _texts(model, "alias") == ["server", "root-ca", "old-partner", "future-partner"]
-    assert _texts(model, "kind")[:2] == ["Private key", "Trusted certificate"]
+    assert _texts(model, "kind")[:2] == ["Key pair", "Trusted cert"]
     server = model.index(0, 0)
     assert _texts(model, "subject", server) == ["server", "Example Issuing CA", "Example Root CA"]
     assert _texts(model, "issuer", server)[0] == "Example Issuing CA"
