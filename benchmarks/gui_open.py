@@ -74,7 +74,9 @@ def child(path: Path, mode: str) -> int:
         if tab is None:
             return False
         app.processEvents()
-        return tab.proxy.rowCount() == len(tab.store) and tab.tree.verticalScrollBar().maximum() > 0
+        # the first batch of rows (all of them up to 10,000) is in the tree, and it scrolls
+        wanted = min(len(tab.store), tab.model.batch)
+        return tab.proxy.rowCount() >= wanted and tab.tree.verticalScrollBar().maximum() > 0
 
     def poll() -> None:
         if not ready():

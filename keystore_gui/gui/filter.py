@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from .model import SORT_ROLE, EntryModel, Status
+from .model import LEAF_FLAGS, SORT_ROLE, EntryModel, Status
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -70,7 +70,7 @@ class EntryFilter(QSortFilterProxyModel):
         """Which top-level rows ``needles`` and ``hide_expired`` keep, in one pass."""
         model = self._source
         if needles:
-            texts = model.entry_search_texts()
+            texts = model.entry_search_texts()[: model.rowCount()]
             keep = [any(n in t for n in needles) for t in texts]
         else:
             keep = [True] * model.rowCount()
@@ -86,6 +86,8 @@ class EntryFilter(QSortFilterProxyModel):
         proxy's incremental path; many scattered ones through one layout change, which on
         10,000 rows is several times cheaper than thousands of separate row removals.
         """
+        if needles or hide_expired:
+            self._source.fetch_all()  # a filter looks at every entry, fetched or not
         chains = self.isRecursiveFilteringEnabled()
         keep = self._keeps(needles, hide_expired)
         before = (
@@ -97,10 +99,14 @@ class EntryFilter(QSortFilterProxyModel):
         self._shown = keep
         if keep == before and not chains:
             return
-        runs = sum(
-            1
-            for i in range(len(keep))
-            if keep[i] != before[i] and (i == 0 or keep[i - 1] == before[i - 1])
+        runs = (
+            sum(
+                1
+                for i in range(len(keep))
+                if keep[i] != before[i] and (i == 0 or keep[i - 1] == before[i - 1])
+            )
+            if len(keep) == len(before)
+            else len(keep)
         )
         self._bulk = keep
         try:
@@ -112,9 +118,18 @@ class EntryFilter(QSortFilterProxyModel):
         finally:
             self._bulk = None
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Without chains every row is a leaf: answer without mapping to the source. The view
+        asks twice per row at each layout, so on 100,000 rows this spares 400,000 calls."""
+        if self.isRecursiveFilteringEnabled():
+            return super().flags(index)
+        return LEAF_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._bulk is not None and not source_parent.isValid():
             return self._bulk[source_row]
+        if not self._needles and not self._hide_expired:
+            return True
         model = self._source
         node = model.node_at(source_row, source_parent)
         if self._hide_expired:

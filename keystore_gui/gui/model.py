@@ -35,6 +35,9 @@ CERT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
 DEFAULT_WARNING_DAYS = 30
+FETCH_BATCH = 10_000
+"""Top-level rows handed to the view at a time: a view lays out every row it is given, so a
+store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
 
 
 class SortKind(Enum):
@@ -67,7 +70,7 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
 _COLUMN_COUNT = len(COLUMNS)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_LEAF_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+LEAF_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _PRIVATE_KEY = EntryKind.PRIVATE_KEY
 
@@ -179,6 +182,7 @@ class EntryModel(QAbstractItemModel):
         *,
         now: dt.datetime | None = None,
         warning_days: int = DEFAULT_WARNING_DAYS,
+        batch: int = FETCH_BATCH,
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -187,6 +191,9 @@ class EntryModel(QAbstractItemModel):
         self._root = Node(None, 0, None, None)
         self._top: list[Node | None] = [None] * len(store.entries)
         """One slot per entry, in the store's order; a node is made when first asked for."""
+        self.batch = batch
+        self._fetched = min(len(self._top), self.batch)
+        """Top-level rows the view has been given so far (``canFetchMore``/``fetchMore``)."""
         self._cert_text: dict[Certificate, str] = {}
         self._entry_texts: list[str] | None = None
         for signal in (
@@ -236,7 +243,7 @@ class EntryModel(QAbstractItemModel):
             if row >= len(children):
                 return QModelIndex()
             return self.createIndex(row, column, children[row])
-        if row >= len(self._top):
+        if row >= self._fetched:
             return QModelIndex()
         return self.createIndex(row, column, self._top[row] or self._make_top(row))
 
@@ -250,14 +257,32 @@ class EntryModel(QAbstractItemModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
-            return len(self._top)
+            return self._fetched
         if parent.column() != 0:
             return 0
         return parent.internalPointer().child_count()  # type: ignore[no-any-return]
 
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._fetched < len(self._top)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        self._fetch_to(min(len(self._top), self._fetched + self.batch))
+
+    def fetch_all(self) -> None:
+        """Give the view every row (before filtering, or to show a row not fetched yet)."""
+        self._fetch_to(len(self._top))
+
+    def _fetch_to(self, count: int) -> None:
+        if count > self._fetched:
+            self.beginInsertRows(QModelIndex(), self._fetched, count - 1)
+            self._fetched = count
+            self.endInsertRows()
+
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         if not parent.isValid():
-            return bool(self._top)
+            return bool(self._top)  # rows not fetched yet count: the view then fetches them
         if parent.column() != 0:
             return False
         return parent.internalPointer().child_count() > 0  # type: ignore[no-any-return]
@@ -272,7 +297,7 @@ class EntryModel(QAbstractItemModel):
         node = index.internalPointer()
         if node.parent is self._root and node.entry.kind is _PRIVATE_KEY:
             return _ROW_FLAGS
-        return _LEAF_FLAGS
+        return LEAF_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -288,7 +313,11 @@ class EntryModel(QAbstractItemModel):
     # --- data --------------------------------------------------------------------------------
     def entry_index(self, entry: Entry, column: int = 0) -> QModelIndex:
         node = self._entry_node(entry)
-        return QModelIndex() if node is None else self.createIndex(node.row, column, node)
+        if node is None:
+            return QModelIndex()
+        if node.row >= self._fetched:
+            self._fetch_to(node.row + 1)
+        return self.createIndex(node.row, column, node)
 
     def _entry_node(self, entry: Entry) -> Node | None:
         for row, candidate in enumerate(self.store.entries):
@@ -400,8 +429,8 @@ class EntryModel(QAbstractItemModel):
         return text
 
     def entry_search_texts(self) -> list[str]:
-        """Per top-level row: its alias and every certificate of its chain, for deciding in one
-        pass which rows a filter text keeps (cached until the rows change)."""
+        """Per entry: its alias and every certificate of its chain, for deciding in one pass
+        which rows a filter text keeps (cached until the rows change)."""
         if self._entry_texts is None:
             text_of = self._text_of
             self._entry_texts = [
@@ -412,7 +441,7 @@ class EntryModel(QAbstractItemModel):
 
     def entry_expired(self) -> list[bool]:
         """Per top-level row: is its (first) certificate expired."""
-        return [self.status_of(self.top(r)) is Status.EXPIRED for r in range(len(self._top))]
+        return [self.status_of(self.top(r)) is Status.EXPIRED for r in range(self._fetched)]
 
     @property
     def has_chains(self) -> bool:
@@ -442,7 +471,13 @@ class EntryModel(QAbstractItemModel):
         self._top = list(nodes)
         self._renumber(0)
         self.store.entries[:] = [n.entry for n in nodes if n.entry is not None]
-        self.changePersistentIndexList(old, [self.createIndex(n.row, c, n) for n, c in old_nodes])
+        self.changePersistentIndexList(
+            old,
+            [
+                self.createIndex(n.row, c, n) if n.row < self._fetched else QModelIndex()
+                for n, c in old_nodes
+            ],
+        )
         self.layoutChanged.emit()
 
     def _renumber(self, start: int) -> None:
@@ -458,8 +493,13 @@ class EntryModel(QAbstractItemModel):
         for row, entry in sorted(placed, key=lambda p: p[0]):
             row = min(row, len(self._top))
             self.store.add(entry, row)
+            if row > self._fetched:  # beyond what the view has: it gets it with a later fetch
+                self._top.insert(row, None)
+                self._renumber(row)
+                continue
             self.beginInsertRows(QModelIndex(), row, row)
             self._top.insert(row, None)
+            self._fetched += 1
             self._renumber(row)
             self.endInsertRows()
 
@@ -470,10 +510,12 @@ class EntryModel(QAbstractItemModel):
         for entry in entries:
             if self.store.find(entry.alias) is not None or aliases.count(entry.alias) > 1:
                 raise AliasError(f"alias '{entry.alias}' is already in use")
+        self.fetch_all()
         first = len(self._top)
         self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
         self.store.entries.extend(entries)
         self._top.extend([None] * len(entries))
+        self._fetched = len(self._top)
         self.endInsertRows()
 
     def remove_entries(self, entries: Iterable[Entry]) -> list[tuple[int, Entry]]:
@@ -481,11 +523,15 @@ class EntryModel(QAbstractItemModel):
         wanted = {id(e) for e in entries}
         removed = [(r, e) for r, e in enumerate(self.store.entries) if id(e) in wanted]
         for row, _entry in reversed(removed):
-            self.beginRemoveRows(QModelIndex(), row, row)
+            shown = row < self._fetched
+            if shown:
+                self.beginRemoveRows(QModelIndex(), row, row)
             del self._top[row]
             del self.store.entries[row]
             self._renumber(row)
-            self.endRemoveRows()
+            if shown:
+                self._fetched -= 1
+                self.endRemoveRows()
         return removed
 
     def entry_changed(self, entry: Entry) -> None:
@@ -515,6 +561,7 @@ class EntryModel(QAbstractItemModel):
         self.warning_days = days
         self.beginResetModel()
         self._top = [None] * len(self.store.entries)
+        self._fetched = min(len(self._top), max(self._fetched, self.batch))
         self.endResetModel()
 
 

@@ -222,7 +222,8 @@ class KeystoreTab(QWidget):
 
     def _update_count(self) -> None:
         total = len(self.store.entries)
-        shown = self.proxy.rowCount()
+        filtering = bool(self.proxy.text) or self.proxy.hide_expired
+        shown = self.proxy.rowCount() if filtering else total
         noun = "entry" if total == 1 else "entries"
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
         self.count_label.setText(text)

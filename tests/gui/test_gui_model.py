@@ -171,3 +171,34 @@ def test_many_scattered_changes_and_trusted_only_stores(qtmodeltester) -> None:
     assert proxy.isRecursiveFilteringEnabled()
     proxy.set_text("issuing")
     assert _texts(proxy, "alias") == ["server"]
+
+
+def test_large_stores_are_handed_to_the_view_in_batches(qtmodeltester) -> None:
+    from keystore_gui.core.model import Keystore, StoreType
+
+    der = make_cert("shared")[0]
+    letters = str.maketrans("0123456789", "gijklmpqtu")
+    entries = [
+        Entry(
+            f"row-{i:03d}".translate(letters), EntryKind.TRUSTED_CERT, [Certificate.from_x509(der)]
+        )
+        for i in range(25)
+    ]
+    store = Keystore(StoreType.JKS, list(entries))
+    model = EntryModel(store, batch=10)
+    proxy = EntryFilter(model)
+    assert model.rowCount() == 10 and model.canFetchMore(QModelIndex())
+    qtmodeltester.check(proxy)  # fetches the rest, as a view scrolling down would
+    assert model.rowCount() == 25 and not model.canFetchMore(QModelIndex())
+
+    small = EntryModel(Keystore(StoreType.JKS, list(entries)), batch=10)
+    small_proxy = EntryFilter(small)
+    small.remove_entries([entries[20]])  # not fetched yet: no row signals
+    assert small.rowCount() == 10
+    small.insert_entries([(20, entries[20])])
+    small_proxy.set_text("row-gj")  # a filter sees every entry, fetched or not
+    assert _texts(small_proxy, "alias") == [e.alias for e in entries if "row-gj" in e.alias]
+    assert len(_texts(small_proxy, "alias")) == 5
+    assert small.rowCount() == 25
+    index = small.entry_index(entries[24])
+    assert index.isValid() and index.row() == 24
