@@ -19,6 +19,7 @@ from keystore_gui.core.chain import (
     verify_entry,
 )
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
+from keystore_gui.core.trustsources import system_bundle_path, system_cas
 from tests.chain_pki import Issued, Pki, openssl_verify
 from tests.tools import requires_openssl
 
@@ -275,3 +276,10 @@ def test_issued_by_groups_the_keystore(world: World) -> None:
         (0, "CN=deep.example", "deep"),
     ]
     assert [n.certificate.subject for n in grouped.roots] == ["CN=Test Root CA", "CN=self.example"]
+
+
+@pytest.mark.skipif(system_bundle_path() is None, reason="no system CA bundle on this machine")
+def test_system_bundle_is_read_as_anchors() -> None:
+    source = system_cas()
+    assert len(source.anchors) > 50 and not source.others
+    assert source.label == "system CAs"

@@ -7,9 +7,18 @@ import os
 import ssl
 from pathlib import Path
 
-from .chain import JAVA_CACERTS, SYSTEM_CAS, TrustSource, certificates_source, source_from_store
+from cryptography import x509
+
+from .chain import (
+    JAVA_CACERTS,
+    SYSTEM_CAS,
+    TrustSource,
+    certificates_source,
+    quiet_parsing,
+    source_from_store,
+)
 from .errors import KeystoreError
-from .io import read_keystore
+from .io import read_bytes, read_keystore
 from .model import Certificate, Keystore
 
 JAVA_CACERTS_PASSWORD = "changeit"
@@ -75,12 +84,16 @@ def load_source(
 _cache: dict[tuple[str, str, float, int], TrustSource] = {}
 
 
-def _cached(label: str, path: Path, password: str | None) -> TrustSource:
+def _version(path: Path) -> tuple[float, int]:
     try:
         info = path.stat()
     except OSError as exc:
         raise KeystoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    key = (label, str(path), info.st_mtime, info.st_size)
+    return info.st_mtime, info.st_size
+
+
+def _cached(label: str, path: Path, password: str | None) -> TrustSource:
+    key = (label, str(path), *_version(path))
     source = _cache.get(key)
     if source is None:
         store = read_keystore(path, password)
@@ -100,11 +113,26 @@ def java_cacerts(path: str | os.PathLike[str] | None = None) -> TrustSource:
 
 
 def system_cas(path: str | os.PathLike[str] | None = None) -> TrustSource:
-    """The operating system's CA bundle, every certificate a trust anchor."""
+    """The operating system's CA bundle, every certificate a trust anchor.
+
+    The bundle is plain PEM, read directly: it is not a keystore and has no entries to show.
+    """
     found = Path(path) if path is not None else system_bundle_path()
     if found is None:
         raise KeystoreError("no system CA bundle found")
-    return _cached(SYSTEM_CAS, found, None)
+    key = (SYSTEM_CAS, str(found), *_version(found))
+    source = _cache.get(key)
+    if source is None:
+        try:
+            with quiet_parsing():
+                certs = x509.load_pem_x509_certificates(read_bytes(found))
+        except ValueError:
+            raise KeystoreError(f"{found} is not a PEM bundle of certificates") from None
+        source = certificates_source(
+            (Certificate.from_x509(c) for c in certs), SYSTEM_CAS, trusted=True
+        )
+        _cache[key] = source
+    return source
 
 
 def certificates_of(store: Keystore) -> list[Certificate]:
