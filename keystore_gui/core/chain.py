@@ -650,7 +650,7 @@ def check_path(
             issuer = links[index + 1]
             _check_issuer(link, issuer, cas_below, signed_by(link.certificate, issuer.certificate))
         if link.anchor:
-            link.notes.insert(0, f"trust anchor from {link.source}")
+            link.notes.insert(0, "trust anchor")
     top = links[-1]
     if not top.anchor:
         if looped:
