@@ -18,10 +18,10 @@ from keystore_gui.core.chain import (
     verify_certificate,
     verify_entry,
 )
-from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import system_bundle_path, system_cas
 from tests.chain_pki import Issued, Pki, openssl_verify
-from tests.tools import requires_openssl
+from tests.tools import keytool, requires_keytool, requires_openssl
 
 pytestmark = [requires_openssl, pytest.mark.openssl]
 
@@ -283,3 +283,53 @@ def test_system_bundle_is_read_as_anchors() -> None:
     source = system_cas()
     assert len(source.anchors) > 50 and not source.others
     assert source.label == "system CAs"
+
+
+def test_cross_signed_root_reaches_the_old_anchor(tmp_path: Path) -> None:
+    pki = Pki(tmp_path)
+    old_root = pki.root("old-root", "/CN=Old Root CA")
+    new_root = pki.root("new-root", "/CN=New Root CA")
+    cross = pki.issue("cross", "/CN=New Root CA", old_root, ca=True, key=new_root.key)
+    inter = pki.issue("x-inter", "/CN=New Issuing CA", new_root, ca=True)
+    leaf = pki.issue("x-leaf", "/CN=cross.example", inter)
+    entry = key_entry("cross", leaf, inter, new_root)
+    helpers = certificates_source([cross.certificate], "intermediates cross.pem", trusted=False)
+    old_trust = certificates_source([old_root.certificate], "truststore old.jks", trusted=True)
+
+    # Only the old root is trusted: the path goes through the cross certificate.
+    verdict = verify_entry(entry, [helpers, old_trust])
+    assert verdict.trusted, verdict.problems
+    assert [link.certificate for link in verdict.path] == [
+        leaf.certificate,
+        inter.certificate,
+        cross.certificate,
+        old_root.certificate,
+    ]
+    assert openssl_verify(leaf, [old_root], [inter, cross])[0]
+
+    # With the new root trusted, the short path wins.
+    new_trust = certificates_source([new_root.certificate], "truststore new.jks", trusted=True)
+    verdict = verify_entry(entry, [helpers, old_trust, new_trust])
+    assert [link.source for link in verdict.path][-1] == "truststore new.jks"
+    assert len(verdict.path) == 3
+
+    # Without the cross certificate, the new root is a self-signed dead end.
+    verdict = verify_entry(entry, [old_trust])
+    assert verdict.problems == ["'CN=New Root CA': self-signed and not in the truststore"]
+    assert not openssl_verify(leaf, [old_root], [inter, new_root])[0]
+
+
+@requires_keytool
+def test_dsa_certificate_from_keytool_is_verified_from_its_der(tmp_path: Path) -> None:
+    store, exported = tmp_path / "dsa.jks", tmp_path / "dsa.cer"
+    keytool(
+        "-genkeypair", "-alias", "d", "-keyalg", "DSA", "-keysize", "2048", "-dname", "CN=dsa",
+        "-keystore", str(store), "-storetype", "JKS", storepass="password", keypass="password",
+    )  # fmt: skip
+    keytool("-exportcert", "-alias", "d", "-keystore", str(store), "-file", str(exported),
+            storepass="password")  # fmt: skip
+    cert = Certificate(exported.read_bytes())
+    assert signed_by(cert, cert) is True
+    tampered = bytearray(cert.der)
+    tampered[-5] ^= 0x01
+    assert signed_by(Certificate(bytes(tampered)), cert) is False

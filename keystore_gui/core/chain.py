@@ -274,6 +274,44 @@ def _split_certificate(der: bytes) -> tuple[bytes, str, bytes]:
     return tbs, _decode_oid(der[oid_start:oid_end]), der[sig_start + 1 : sig_end]
 
 
+def _public_key_from_der(der: bytes) -> CertificatePublicKeyTypes:
+    """The subject public key straight from the DER, for certificates cryptography refuses."""
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    _, start, _ = _der_element(der, 0)
+    _, pos, tbs_end = _der_element(der, start)
+    if der[pos] == 0xA0:  # [0] version
+        pos = _der_element(der, pos)[2]
+    for _ in range(5):  # serial, signature, issuer, validity, subject
+        pos = _der_element(der, pos)[2]
+    _, _, spki_end = _der_element(der, pos)
+    if spki_end > tbs_end:
+        raise ValueError("no subject public key")
+    key = load_der_public_key(der[pos:spki_end])
+    if not isinstance(
+        key,
+        rsa.RSAPublicKey
+        | ec.EllipticCurvePublicKey
+        | dsa.DSAPublicKey
+        | ed25519.Ed25519PublicKey
+        | ed448.Ed448PublicKey,
+    ):
+        raise ValueError("not a certificate key")
+    return key
+
+
+def _issuer_key(issuer: Certificate) -> CertificatePublicKeyTypes | None:
+    try:
+        with quiet_parsing():
+            return issuer.public_key()
+    except (KeystoreError, ValueError, UnsupportedAlgorithm):
+        pass
+    try:
+        return _public_key_from_der(issuer.der)
+    except (ValueError, IndexError, UnsupportedAlgorithm):
+        return None
+
+
 def _verify_with_key(
     key: CertificatePublicKeyTypes,
     signature: bytes,
@@ -309,10 +347,8 @@ def _verify_with_key(
 
 def signed_by(child: Certificate, issuer: Certificate) -> bool | None:
     """Whether ``issuer``'s key verifies ``child``'s signature; ``None`` if it cannot be told."""
-    try:
-        with quiet_parsing():
-            key = issuer.public_key()
-    except (KeystoreError, ValueError, UnsupportedAlgorithm):
+    key = _issuer_key(issuer)
+    if key is None:
         return None
     child_x509 = parsed(child)
     if child_x509 is not None:
@@ -439,6 +475,13 @@ class _Search:
             self._signed[key] = signed_by(child, issuer)
         return self._signed[key]
 
+    def self_signed(self, cert: Certificate) -> bool:
+        """A self-signed certificate ends a path: it is a trust anchor or a dead end."""
+        subject = subject_of(cert)
+        return (
+            subject is not None and subject == issuer_of(cert) and self.signed(cert, cert) is True
+        )
+
     def issuers(self, cert: Certificate) -> list[Candidate]:
         """Name-matching candidates, best first: anchors, valid now, from the entry's chain."""
         name = issuer_of(cert)
@@ -460,7 +503,7 @@ class _Search:
         if top.anchor:
             return path
         self.budget -= 1
-        if self.budget <= 0 or len(path) >= MAX_DEPTH:
+        if self.budget <= 0 or len(path) >= MAX_DEPTH or self.self_signed(top.certificate):
             return None
         seen = {c.certificate.sha256 for c in path}
         for candidate in self.issuers(top.certificate):
@@ -477,7 +520,7 @@ class _Search:
         """The most telling path when none verifies to an anchor; ``True`` if it hit a loop."""
         while not path[-1].anchor:
             top = path[-1].certificate
-            if is_self_signed(top):
+            if self.self_signed(top):
                 return path, False
             if len(path) >= MAX_DEPTH:
                 return path, True
