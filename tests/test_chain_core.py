@@ -240,6 +240,17 @@ def test_loops_end_without_hanging(tmp_path: Path) -> None:
     assert not verdict.trusted
     assert len(verdict.path) <= 3
     assert "loops back" in errors(verdict.problems)
+    store = Keystore(
+        StoreType.JKS,
+        [
+            key_entry("leaf", leaf, a, b_by_a),
+            Entry("b", EntryKind.TRUSTED_CERT, [b_by_a.certificate]),
+        ],
+    )
+    grouped = issued_by(store)
+    assert grouped.roots == []
+    shape = [(depth, node.certificate.subject) for depth, node in grouped.walk()]
+    assert shape == [(0, "CN=Loop B"), (1, "CN=Loop A"), (2, "CN=loop.example")]
 
 
 def test_complete_chain_appends_only_verified_issuers(world: World) -> None:

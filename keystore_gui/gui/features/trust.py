@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..chain_view import IssuedByDialog, TrustChainDialog
@@ -34,6 +35,7 @@ def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
         on_entry_changed=tab.refresh_entry,
         parent=window,
     )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
 
@@ -43,6 +45,7 @@ def show_issued_by(window: MainWindow) -> IssuedByDialog | None:
     if tab is None:
         return None
     dialog = IssuedByDialog(store=tab.store, title=tab_title(tab), parent=window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
 
