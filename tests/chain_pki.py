@@ -132,6 +132,7 @@ class Pki:
         not_before: dt.datetime | None = None,
         not_after: dt.datetime | None = None,
         key: Path | None = None,
+        digest: str = "sha256",
     ) -> Issued:
         config = self._config(name, pathlen, san)
         if key is None:
@@ -147,7 +148,7 @@ class Pki:
         openssl(
             "ca", "-batch", "-config", str(config), "-cert", str(issuer.cert),
             "-keyfile", str(issuer.key), "-in", str(csr), "-out", str(cert),
-            "-extensions", "ca_ext" if ca else "server", "-notext",
+            "-extensions", "ca_ext" if ca else "server", "-notext", "-md", digest,
             "-startdate", _stamp(not_before or now - dt.timedelta(days=1)),
             "-enddate", _stamp(not_after or now + dt.timedelta(days=365)),
         )  # fmt: skip

@@ -344,3 +344,12 @@ def test_dsa_certificate_from_keytool_is_verified_from_its_der(tmp_path: Path) -
     tampered = bytearray(cert.der)
     tampered[-5] ^= 0x01
     assert signed_by(Certificate(bytes(tampered)), cert) is False
+
+
+def test_sha1_signature_is_verified_and_flagged(world: World) -> None:
+    leaf = world.pki.issue("sha1-leaf", "/CN=sha1.example", world.inter, digest="sha1")
+    verdict = verify_entry(key_entry("sha1", leaf, world.inter), [world.truststore(world.root)])
+    assert verdict.trusted, verdict.problems
+    assert verdict.warnings == ["'CN=sha1.example': signed with SHA1, which is weak"]
+    assert verdict.path[0].severity is Severity.WARNING
+    assert openssl_verify(leaf, [world.root], [world.inter])[0]
