@@ -7,33 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from keystore_gui.cli import build_parser, main
-from keystore_gui.core.errors import KeystoreError
-from keystore_gui.core.formats import codec_for
-from keystore_gui.core.model import StoreType
+from keystore_gui.cli import main
+from keystore_gui.core.chain import quiet_parsing
+from keystore_gui.core.io import read_keystore
+from keystore_gui.core.trustsources import java_cacerts_path, system_bundle_path
 from tests.chain_pki import Issued, Pki, openssl_verify
 from tests.tools import keytool, openssl, requires_keytool, requires_openssl
-
-
-def _codecs_and_commands_ready() -> bool:
-    try:
-        build_parser()
-        for kind in (StoreType.JKS, StoreType.PKCS12, StoreType.PEM):
-            codec_for(kind)
-    except (ImportError, KeystoreError):
-        return False
-    return True
-
 
 pytestmark = [
     requires_keytool,
     requires_openssl,
     pytest.mark.keytool,
     pytest.mark.openssl,
-    pytest.mark.skipif(
-        not _codecs_and_commands_ready(),
-        reason="needs the JKS, PKCS#12 and PEM codecs and every CLI command",
-    ),
 ]
 
 STOREPASS = "store-secret"
@@ -49,8 +34,10 @@ class Files:
         self.inter_pem = pki.bundle("intermediates.pem", self.inter)
 
         self.keystore = folder / "server.jks"
-        self._import_key("server", [self.leaf, self.inter])
-        self._import_key("lonely", [self.leaf])
+        self._import_key(self.keystore, "server", [self.leaf, self.inter])
+        # Alone in its store: no other entry carries the intermediate.
+        self.lonely_store = folder / "lonely.p12"
+        self._import_key(self.lonely_store, "lonely", [self.leaf], "PKCS12")
         keytool(
             "-genkeypair", "-alias", "self", "-keyalg", "EC", "-groupname", "secp256r1",
             "-dname", "CN=self.example", "-validity", "30", "-keystore", str(self.keystore),
@@ -67,9 +54,11 @@ class Files:
         self.other = folder / "other.p12"
         self._trust(self.other, "PKCS12", self.inter)
 
-    def _import_key(self, alias: str, chain: list[Issued]) -> None:
-        p12 = self.keystore.parent / f"{alias}.p12"
-        bundle = self.keystore.parent / f"{alias}-chain.pem"
+    def _import_key(
+        self, store: Path, alias: str, chain: list[Issued], storetype: str = "JKS"
+    ) -> None:
+        p12 = store.parent / f"{alias}-export.p12"
+        bundle = store.parent / f"{alias}-chain.pem"
         bundle.write_text("".join(c.cert.read_text() for c in chain[1:]) or "")
         args = ["pkcs12", "-export", "-name", alias, "-in", str(chain[0].cert)]
         args += ["-inkey", str(chain[0].key), "-out", str(p12)]
@@ -78,7 +67,7 @@ class Files:
         openssl(*args, passout=STOREPASS)
         keytool(
             "-importkeystore", "-srckeystore", str(p12), "-srcstoretype", "PKCS12",
-            "-destkeystore", str(self.keystore), "-deststoretype", "JKS",
+            "-destkeystore", str(store), "-deststoretype", storetype,
             "-srcalias", alias, "-destalias", alias, "-destkeypass:env", "KT_DESTPASS",
             srcpass=STOREPASS, destpass=STOREPASS,
         )  # fmt: skip
@@ -104,7 +93,8 @@ def passwords(monkeypatch: pytest.MonkeyPatch) -> None:
 def verify(
     files: Files, alias: str, *extra: str, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
-    argv = ["verify", str(files.keystore), "--alias", alias, "--password-env", "KS_PASS", *extra]
+    store = files.lonely_store if alias == "lonely" else files.keystore
+    argv = ["verify", str(store), "--alias", alias, "--password-env", "KS_PASS", *extra]
     status = main(argv)
     out, err = capsys.readouterr()
     return status, out, err
@@ -209,3 +199,34 @@ def test_errors_are_one_line_with_status_1(
     with pytest.raises(SystemExit) as exited:
         verify(files, "server", "--at", "yesterday", capsys=capsys)
     assert exited.value.code == 2 and "not a date" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(java_cacerts_path() is None, reason="no JDK cacerts on this machine")
+@pytest.mark.parametrize(
+    ("option", "source"), [("--java-cacerts", "Java cacerts"), ("--system-cas", "system CAs")]
+)
+def test_a_public_root_is_trusted_by_java_and_the_system(
+    option: str, source: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cacerts = java_cacerts_path()
+    assert cacerts is not None
+    if option == "--system-cas" and system_bundle_path() is None:
+        pytest.skip("no system CA bundle on this machine")
+    store = read_keystore(cacerts, "changeit")
+    with quiet_parsing():  # a few roots of cacerts have serial number 0
+        isrg = next((e for e in store if "CN=ISRG Root X1" in e.chain[0].subject), None)
+    if isrg is None:
+        pytest.skip("this cacerts has no ISRG Root X1")
+    monkeypatch.setenv("CACERTS_PASS", "changeit")
+    base = ["verify", str(cacerts), "--alias", isrg.alias, "--password-env", "CACERTS_PASS"]
+    assert main([*base, option, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(p["subject"], p["source"]) for p in result["path"]] == [
+        (isrg.chain[0].subject, source)
+    ]
+
+    # Without a trust source, a root is just a self-signed certificate.
+    assert main([*base, "--json"]) == 3
+    assert json.loads(capsys.readouterr().out)["problems"] == [
+        f"'{isrg.chain[0].subject}': self-signed and not in the truststore"
+    ]

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.chain import Severity
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
+from keystore_gui.core.trustsources import java_cacerts_path
 from keystore_gui.gui import chain_view
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
 from keystore_gui.gui.features import trust
@@ -32,6 +33,7 @@ NOW = dt.datetime.now(dt.UTC)
 class Certs:
     def __init__(self, folder: Path) -> None:
         pki = Pki(folder)
+        self.pki = pki
         self.root = pki.root("root", "/CN=Acme Root CA")
         self.inter = pki.issue("inter", "/CN=Acme Issuing CA", self.root, ca=True)
         self.leaf = pki.issue("leaf", "/CN=shop.acme.example", self.inter)
@@ -181,17 +183,10 @@ def test_fetched_issuer_is_appended_as_one_undoable_change(
         on_entry_changed=changed.append,
     )
     assert dialog.verdict is not None and not dialog.verdict.trusted
-    offered = Keystore(
-        StoreType.PEM,
-        [
-            Entry("a", EntryKind.TRUSTED_CERT, [certs.expired.certificate]),
-            Entry("b", EntryKind.TRUSTED_CERT, [certs.inter.certificate]),
-        ],
-    )
+    bundle = certs.pki.bundle("offered.pem", certs.expired, certs.inter)
     monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: (["/x/ca.pem"], "")
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bundle)], "")
     )
-    monkeypatch.setattr(chain_view, "read_store", lambda parent, path: offered)
     qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
 
     assert entry.chain == [certs.leaf.certificate, certs.inter.certificate]
@@ -210,13 +205,10 @@ def test_nothing_fitting_is_said_and_nothing_changes(
     store = Keystore(StoreType.JKS, [entry])
     stack = QUndoStack()
     dialog = make_dialog(qtbot, entry, store, truststore(certs.root), undo_stack=stack)
-    unrelated = Keystore(
-        StoreType.PEM, [Entry("x", EntryKind.TRUSTED_CERT, [certs.expired.certificate])]
-    )
+    unrelated = certs.pki.bundle("unrelated.pem", certs.expired)
     monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: (["/x/other.pem"], "")
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(unrelated)], "")
     )
-    monkeypatch.setattr(chain_view, "read_store", lambda parent, path: unrelated)
     dialog.fetch_missing()
     assert entry.chain == [certs.leaf.certificate] and stack.count() == 0
     assert dialog.source_error.isVisible()
@@ -303,3 +295,39 @@ def test_feature_adds_ctrl_t_to_the_entry_menu(qtbot: QtBot, certs: Certs) -> No
     issued = next(a for a in window.menu("view").actions() if a.text() == "Issued By…")
     issued.trigger()
     assert window.findChild(IssuedByDialog) is not None
+
+
+@pytest.mark.skipif(java_cacerts_path() is None, reason="no JDK cacerts on this machine")
+def test_java_cacerts_can_be_ticked(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
+    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Checked
+    assert dialog.source_error.isHidden()
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    source_item(dialog, "Open tab: truststore.jks").setCheckState(Qt.CheckState.Unchecked)
+    assert "not found in any trust source" in dialog.verdict_label.text()
+
+
+def test_a_truststore_file_that_cannot_be_read_is_reported(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore())
+    junk = tmp_path / "junk.jks"
+    junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
+    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
+    count = dialog.sources.count()
+    dialog.add_truststore()
+    assert dialog.sources.count() == count
+    assert dialog.source_error.text().startswith("junk.jks: ")
+
+    good = certs.pki.bundle("root-only.pem", certs.root)
+    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    dialog.add_truststore()
+    assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    assert dialog.verdict.path[-1].source == "truststore root-only.pem"
