@@ -618,6 +618,9 @@ def _check_issuer(link: Link, issuer: Link, cas_below: int, verified: bool | Non
         )
     ca = parsed(issuer.certificate)
     if ca is None:
+        link.problems.append(
+            Problem(Severity.WARNING, "issuer's extensions cannot be read: CA flag not checked")
+        )
         return
     constraints = _extension(ca, x509.BasicConstraints)
     if constraints is None:
@@ -658,7 +661,9 @@ def _check_purpose(link: Link, purpose: Purpose) -> None:
         return
     cert = parsed(link.certificate)
     if cert is None:
-        link.problems.append(Problem(Severity.ERROR, f"cannot be checked for {purpose}"))
+        link.problems.append(
+            Problem(Severity.ERROR, f"extensions cannot be read, so not usable for {purpose}")
+        )
         return
     wanted, words = _PURPOSE_EKU[purpose]
     if purpose is Purpose.TLS_SERVER and _extension(cert, x509.SubjectAlternativeName) is None:
