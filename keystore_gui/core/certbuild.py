@@ -381,48 +381,56 @@ class ExtensionChoices:
     subject_key_identifier: bool = True
     authority_key_identifier: bool = True
 
-    def problems(self) -> list[str]:
-        """Every reason these choices cannot go into a certificate; empty when they can."""
-        found: list[str] = []
-        for san in self.subject_alt_names:
+    def problems_by_part(self) -> dict[str, list[str]]:
+        """Reasons these choices cannot go into a certificate, keyed by the part they concern:
+        ``san``, ``key_usage``, ``extended_key_usage`` and ``basic_constraints``."""
+        san: list[str] = []
+        for text in self.subject_alt_names:
             try:
-                parse_general_name(san)
+                parse_general_name(text)
             except CertificateInputError as exc:
-                found.append(str(exc))
+                san.append(str(exc))
+        if self.san_critical and not self.subject_alt_names:
+            san.append("the subject alternative names are marked critical but empty")
+        ku: list[str] = []
         if self.key_usage is not None:
             unknown = sorted(self.key_usage - set(KEY_USAGES))
             if unknown:
-                found.append(f"unknown key usage {', '.join(unknown)}")
+                ku.append(f"unknown key usage {', '.join(unknown)}")
             elif not self.key_usage:
-                found.append("key usage is on but no usage is ticked")
+                ku.append("key usage is on but no usage is ticked")
             elif {"encipherOnly", "decipherOnly"} & self.key_usage and (
                 "keyAgreement" not in self.key_usage
             ):
-                found.append("encipherOnly and decipherOnly need keyAgreement")
+                ku.append("encipherOnly and decipherOnly need keyAgreement")
+            if self.is_ca and self.key_usage and "keyCertSign" not in self.key_usage:
+                ku.append("a CA certificate needs the keyCertSign key usage")
+        eku: list[str] = []
         if self.extended_key_usage is not None:
             if not self.extended_key_usage:
-                found.append("extended key usage is on but empty")
+                eku.append("extended key usage is on but empty")
             for name in self.extended_key_usage:
                 try:
                     eku_oid(name)
                 except CertificateInputError as exc:
-                    found.append(str(exc))
+                    eku.append(str(exc))
+        bc_problems: list[str] = []
         bc = self.basic_constraints
         if bc is not None and bc.path_length is not None:
             if not bc.ca:
-                found.append("a path length needs the CA flag")
+                bc_problems.append("a path length needs the CA flag")
             elif bc.path_length < 0:
-                found.append("the path length cannot be negative")
-        if (
-            bc is not None
-            and bc.ca
-            and self.key_usage is not None
-            and "keyCertSign" not in self.key_usage
-        ):
-            found.append("a CA certificate needs the keyCertSign key usage")
-        if self.san_critical and not self.subject_alt_names:
-            found.append("the subject alternative names are marked critical but empty")
-        return found
+                bc_problems.append("the path length cannot be negative")
+        return {
+            "san": san,
+            "key_usage": ku,
+            "extended_key_usage": eku,
+            "basic_constraints": bc_problems,
+        }
+
+    def problems(self) -> list[str]:
+        """Every reason these choices cannot go into a certificate; empty when they can."""
+        return [p for part in self.problems_by_part().values() for p in part]
 
     def check(self) -> None:
         problems = self.problems()
