@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
-from PySide6.QtCore import QDateTime, QSettings, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, QSettings, QTimeZone
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -200,6 +200,8 @@ class GenerateKeyPairDialog(QDialog):
             self._fill_from_csr(csr)
         self._refresh_signatures()
         self.validate()
+        hint = self.sizeHint()
+        self.resize(max(hint.width(), 700), min(hint.height(), 760))
         self._restore_geometry()
 
     # --- building ------------------------------------------------------------------------------
@@ -255,9 +257,10 @@ class GenerateKeyPairDialog(QDialog):
         add_row.addWidget(self.add_attribute)
         add_row.addStretch(1)
         layout.addLayout(add_row)
-        self.dn_preview = QLabel()
-        self.dn_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.dn_preview.setWordWrap(True)
+        self.dn_preview = QLineEdit()
+        self.dn_preview.setReadOnly(True)
+        self.dn_preview.setPlaceholderText("—")
+        self.dn_preview.setToolTip("The subject as RFC 4514 text; select to copy")
         self.dn_preview_error = _error_label()
         preview = QFormLayout()
         preview.addRow("Distinguished name:", _with_error(self.dn_preview, self.dn_preview_error))
@@ -695,7 +698,8 @@ class GenerateKeyPairDialog(QDialog):
                 _show_error(self.dn_preview_error, None)
         else:
             _show_error(self.dn_preview_error, None)
-        self.dn_preview.setText(cb.format_dn(name) if name is not None else "—")
+        self.dn_preview.setText(cb.format_dn(name) if name is not None else "")
+        self.dn_preview.setCursorPosition(0)
 
         validity: cb.Validity | None = None
         try:
