@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from ..cli import add_password_options, open_store
 from ..core import certbuild as cb
-from ..core.errors import KeystoreError
 from ..core.keygen import signature_algorithm
 from .genkey import add_key_password_options, key_password
 
@@ -34,28 +29,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def write_file(path: str, data: bytes) -> None:
-    """Replace ``path`` atomically: a reader never sees half a file."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
 def run(args: argparse.Namespace) -> int:
     sig = signature_algorithm(args.sig_alg) if args.sig_alg else None
     store = open_store(args, args.store)
@@ -64,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         store.unlock(entry, key_password(args))
     pem = cb.csr_for_entry(entry, sig)
     if args.out:
-        write_file(args.out, pem)
+        cb.write_output_file(args.out, pem)
     else:
         sys.stdout.write(pem.decode("ascii"))
     return 0

@@ -8,11 +8,15 @@ one-line reasons a user can act on.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import ipaddress
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -838,7 +842,7 @@ def renew(entry: Entry, validity: Validity, issuer: Issuer | None = None) -> lis
     old = entry.certificate
     if old is None or old.x509 is None:
         raise CertificateInputError(f"entry '{entry.alias}' has no certificate to renew")
-    self_signed = old.is_self_issued and _signed_by(old, old)
+    self_signed = is_self_signed(old)
     if issuer is None and not self_signed:
         raise CertificateInputError(
             f"entry '{entry.alias}' was issued by {old.issuer}: choose that CA to renew it"
@@ -1004,7 +1008,7 @@ def public_key_der(key: CertificatePublicKeyTypes) -> bytes:
     )
 
 
-def _signed_by(cert: Certificate, issuer: Certificate) -> bool:
+def signed_by(cert: Certificate, issuer: Certificate) -> bool:
     child, parent = cert.x509, issuer.x509
     if child is None or parent is None or child.issuer != parent.subject:
         return False
@@ -1015,12 +1019,16 @@ def _signed_by(cert: Certificate, issuer: Certificate) -> bool:
     return True
 
 
+def is_self_signed(cert: Certificate) -> bool:
+    return cert.is_self_issued and signed_by(cert, cert)
+
+
 def order_chain(leaf: Certificate, pool: Iterable[Certificate]) -> list[Certificate]:
     """``leaf`` followed by its issuers from ``pool``, up to a self-signed root or a gap."""
     candidates = list(dict.fromkeys(pool))
     chain = [leaf]
-    while not chain[-1].is_self_issued or not _signed_by(chain[-1], chain[-1]):
-        parent = next((c for c in candidates if c not in chain and _signed_by(chain[-1], c)), None)
+    while not chain[-1].is_self_issued or not signed_by(chain[-1], chain[-1]):
+        parent = next((c for c in candidates if c not in chain and signed_by(chain[-1], c)), None)
         if parent is None:
             break
         chain.append(parent)
@@ -1060,3 +1068,38 @@ def import_ca_reply(
             f"the issuer of the reply ('{leaf.issuer}') is neither in the reply nor in the store"
         )
     return chain
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def encode_chain(chain: Sequence[Certificate], name: str) -> bytes:
+    """A chain as PKCS#7 for a ``.p7b``/``.p7c`` name, else as PEM (leaf first)."""
+    if Path(name).suffix.lower() in (".p7b", ".p7c"):
+        parsed = [c.x509 for c in chain]
+        return pkcs7.serialize_certificates(
+            [c for c in parsed if c is not None], serialization.Encoding.DER
+        )
+    return "".join(c.pem for c in chain).encode("ascii")
+
+
+def write_output_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` atomically with public data (a request or certificates), mode 0644."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)

@@ -1,1 +1,1 @@
-"""The Qt desktop application."""
+"""The Qt window: a thin layer over :mod:`keystore_gui.core`."""
