@@ -601,6 +601,17 @@ class Validity:
     def default(cls) -> Validity:
         return cls.from_period(*DEFAULT_PERIOD)
 
+    def within(self, issuer: Certificate) -> Validity:
+        """This validity, ending no later than ``issuer`` does (a CA cannot vouch beyond it)."""
+        if self.not_after <= issuer.not_after:
+            return self
+        if issuer.not_after <= self.not_before:
+            raise CertificateInputError(
+                f"the CA '{issuer.common_name()}' expires on {issuer.not_after:%Y-%m-%d}, before "
+                "this certificate would start"
+            )
+        return Validity.between(self.not_before, issuer.not_after)
+
 
 def _utc(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
@@ -801,12 +812,14 @@ def issue(
     issuer: Issuer | None = None,
 ) -> list[Certificate]:
     """The chain for ``key``: a self-signed certificate, or one signed by ``issuer`` + its chain."""
+    validity = request.validity
     if issuer is not None:
         issuer.check_can_issue(request.extensions)
+        validity = validity.within(issuer.certificate)
     cert = build_certificate(
         subject=request.subject,
         public_key=key.public_key(),
-        validity=request.validity,
+        validity=validity,
         extensions=request.extensions.request_extensions(),
         subject_key_identifier=request.extensions.subject_key_identifier,
         authority_key_identifier=request.extensions.authority_key_identifier,
@@ -863,7 +876,7 @@ def renew(entry: Entry, validity: Validity, issuer: Issuer | None = None) -> lis
     cert = build_certificate(
         subject=parsed.subject,
         public_key=key.public_key(),
-        validity=validity,
+        validity=validity.within(issuer.certificate) if issuer is not None else validity,
         extensions=list(parsed.extensions),
         subject_key_identifier=ExtensionOID.SUBJECT_KEY_IDENTIFIER in has,
         authority_key_identifier=ExtensionOID.AUTHORITY_KEY_IDENTIFIER in has,
@@ -968,7 +981,7 @@ def sign_csr(
     cert = build_certificate(
         subject=request.subject,
         public_key=csr.public_key(),
-        validity=validity,
+        validity=validity.within(issuer.certificate),
         extensions=wanted.request_extensions(),
         subject_key_identifier=wanted.subject_key_identifier,
         authority_key_identifier=wanted.authority_key_identifier,

@@ -701,24 +701,28 @@ class GenerateKeyPairDialog(QDialog):
         self.dn_preview.setText(cb.format_dn(name) if name is not None else "")
         self.dn_preview.setCursorPosition(0)
 
-        validity: cb.Validity | None = None
+        issuer = self.issuer_choice()
         try:
             validity = self.validity()
+            if issuer is not None:
+                validity = validity.within(issuer.issuer.certificate)
         except KeystoreError as exc:
             report(self.validity_error, str(exc))
             self.validity_summary.setText("—")
         else:
             _show_error(self.validity_error, None)
             days = (validity.not_after - validity.not_before).days
-            self.validity_summary.setText(
+            text = (
                 f"{validity.not_before:%Y-%m-%d %H:%M} to {validity.not_after:%Y-%m-%d %H:%M} UTC "
                 f"({days} days)"
             )
+            if issuer is not None and validity.not_after == issuer.issuer.certificate.not_after:
+                text += ", ending with the CA"
+            self.validity_summary.setText(text)
 
         choices = self.extension_choices()
         self._report_extensions(choices, report)
 
-        issuer = self.issuer_choice()
         issuer_reason = None
         if self._csr is not None and issuer is None:
             issuer_reason = "no CA entry to sign with is open"
@@ -727,11 +731,6 @@ class GenerateKeyPairDialog(QDialog):
                 issuer.issuer.check_can_issue(choices)
             except KeystoreError as exc:
                 issuer_reason = str(exc)
-            if validity is not None and validity.not_after > issuer.issuer.certificate.not_after:
-                issuer_reason = issuer_reason or (
-                    f"the CA expires on {issuer.issuer.certificate.not_after:%Y-%m-%d}, before "
-                    "this certificate would"
-                )
         report(self.issuer_error, issuer_reason)
 
         if self._csr is None:

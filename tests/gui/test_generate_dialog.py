@@ -200,12 +200,16 @@ def test_signed_by_a_ca(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     # the signature follows the issuer's P-384 key, not the new Ed25519 key
     assert dialog.signature.currentText() == "SHA384withECDSA"
     dialog.period.setValue(20)
-    assert "the CA expires on" in dialog.issuer_error.text()
-    dialog.period.setValue(5)
+    assert dialog.validity_summary.text().endswith(", ending with the CA")
+    dialog.start.setDateTime(dialog.start.dateTime().addYears(11))
+    assert "expires on" in dialog.validity_error.text()
+    assert "before this certificate would start" in dialog.validity_error.text()
+    dialog.start.setDateTime(dialog.start.dateTime().addYears(-11))
     assert dialog.ok_button.isEnabled(), dialog.summary.text()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     entry = dialog.result_value().generate()
     assert [c.common_name() for c in entry.chain] == ["Intermediate CA", "Example Root CA"]
+    assert entry.chain[0].not_after == root_ca.certificate.not_after
     cb.Issuer.from_entry(entry)  # a CA in its turn
 
 
