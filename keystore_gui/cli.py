@@ -22,7 +22,7 @@ from .core.formats import detect
 from .core.io import load_keystore, read_bytes
 from .core.model import Keystore, StoreType
 
-COMMANDS = ("list", "show", "convert")
+COMMANDS = ("list", "show", "convert", "copy-certs", "import-certs", "export-certs")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
