@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 
 from ..cli import CliError, add_password_options, open_store
-from ..core.errors import KeystoreError
-from ..core.truststore import certificates_of, export_certificates
+from ..core.truststore import certificates_of, export_selection
 from .copy_certs import selected_entries
 
 
@@ -39,24 +37,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
-def write_file(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file renamed over it)."""
-    folder = os.path.dirname(path) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".export.", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def run(args: argparse.Namespace) -> int:
     if os.path.abspath(args.store) == os.path.abspath(args.out):
         raise CliError("--out is the store itself")
     store = open_store(args, args.store)
-    certs = certificates_of(selected_entries(store, args.alias), chain=args.chain)
-    write_file(args.out, export_certificates(certs, args.format))
-    print(f"wrote {len(certs)} certificate(s) to {args.out}")
+    entries = selected_entries(store, args.alias)
+    count = len(certificates_of(entries, chain=args.chain))
+    export_selection(entries, args.format, args.out, chain=args.chain)
+    print(f"wrote {count} certificate(s) to {args.out}")
     return 0

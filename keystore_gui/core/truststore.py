@@ -15,12 +15,16 @@ private-key entry's chain is not trusted yet.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from .errors import AliasError, KeystoreError, NotAKeystoreError
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
@@ -87,6 +91,8 @@ class Step:
     """The alias the certificate will have (add, rename, replace) or already has (present)."""
     note: str = ""
     """For rename/replace: the alias that was taken; for blocked: why."""
+    alias_taken: bool = False
+    """The wanted alias is held by another entry of the target (so rename/replace applies)."""
 
     @property
     def description(self) -> str:
@@ -346,7 +352,7 @@ def plan_copy(
                 else:
                     step = Step(cand, Action.RENAME, unique(alias), alias)
             elif choice is Conflict.RENAME:
-                step = Step(cand, Action.RENAME, unique(alias), alias)
+                step = Step(cand, Action.RENAME, unique(alias), alias, True)
             elif choice is Conflict.REPLACE and holder is not None:
                 if holder.kind is not EntryKind.TRUSTED_CERT:
                     step = Step(
@@ -355,16 +361,18 @@ def plan_copy(
                         alias,
                         f"alias '{holder.alias}' holds a {holder.kind} entry; "
                         "only a trusted certificate can be replaced",
+                        True,
                     )
                 else:
                     replaced.add(folded)
-                    step = Step(cand, Action.REPLACE, holder.alias, holder.alias)
+                    step = Step(cand, Action.REPLACE, holder.alias, holder.alias, True)
             else:
                 step = Step(
                     cand,
                     Action.BLOCKED,
                     alias,
                     f"alias '{alias}' is taken by another entry in the target",
+                    True,
                 )
         if step.action.writes:
             claimed.add(_fold(step.alias, kind))
@@ -584,3 +592,57 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[Certi
                 seen.add(cert.sha256)
                 out.append(cert)
     return out
+
+
+def write_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, renamed."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # public certificates
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def export_selection(
+    entries: Sequence[Entry], fmt: str, path: str | os.PathLike[str], chain: bool = False
+) -> list[Path]:
+    """Write the certificates of ``entries`` to ``path`` and return the files written.
+
+    ``fmt`` is ``pem``, ``der``, ``pkcs7``, or ``pem-each``: one ``ALIAS.pem`` per certificate
+    in the folder ``path`` (an issuer from a chain is named by its CN).
+    """
+    certs = certificates_of(entries, chain)
+    if fmt != "pem-each":
+        write_file(path, export_certificates(certs, fmt))
+        return [Path(path)]
+    folder = Path(path)
+    if not folder.is_dir():
+        raise KeystoreError(f"no such folder: {folder}")
+    own = {e.chain[0].sha256: e.alias for e in entries if e.chain}
+    used: set[str] = set()
+    plans: list[tuple[Path, Certificate]] = []
+    for cert in certs:
+        base = sanitise_alias(own.get(cert.sha256) or cert.common_name())
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        plans.append((folder / f"{name}.pem", cert))
+    for file, cert in plans:
+        write_file(file, cert.pem.encode("ascii"))
+    return [file for file, _ in plans]
