@@ -90,8 +90,14 @@ def icon(name: str) -> QIcon:
     return QIcon(SvgIconEngine(_svg(name)))
 
 
-def kind_icon(kind: EntryKind) -> QIcon:
-    return icon(f"entry-{kind.value}")
+def kind_icon(kind: EntryKind | str) -> QIcon:
+    """``private-key``, ``trusted-cert``, ``secret-key``, or ``certificate`` (a chain member)."""
+    return icon(f"entry-{EntryKind(kind).value if isinstance(kind, EntryKind) else kind}")
+
+
+def status_icon(status: str) -> QIcon:
+    """``valid``, ``expiring``, ``expired`` or ``not-yet-valid``."""
+    return icon(f"status-{status}")
 
 
 def app_icon() -> QIcon:

@@ -75,38 +75,39 @@ class Settings:
     @property
     def window_geometry(self) -> QByteArray | None:
         """``QWidget.saveGeometry()`` of the main window, or ``None`` before the first run."""
-        return self._bytes("window/geometry")
+        return self._bytes("mainWindow/geometry")
 
     @window_geometry.setter
     def window_geometry(self, value: QByteArray) -> None:
-        self._s.setValue("window/geometry", value)
+        self._s.setValue("mainWindow/geometry", value)
 
     @property
     def window_state(self) -> QByteArray | None:
         """``QMainWindow.saveState()``: toolbars and docks."""
-        return self._bytes("window/state")
+        return self._bytes("mainWindow/state")
 
     @window_state.setter
     def window_state(self, value: QByteArray) -> None:
-        self._s.setValue("window/state", value)
+        self._s.setValue("mainWindow/state", value)
 
     def column_layout(self, view: str) -> QByteArray | None:
-        """``QHeaderView.saveState()`` of the view named ``view`` (widths, order, hidden)."""
-        return self._bytes(f"columns/{view}")
+        """``QHeaderView.saveState()`` of the view named ``view`` (widths, order, hidden);
+        ``tree`` is the entry tree of a keystore tab."""
+        return self._bytes(f"{view}/header")
 
     def set_column_layout(self, view: str, state: QByteArray) -> None:
-        self._s.setValue(f"columns/{view}", state)
+        self._s.setValue(f"{view}/header", state)
 
     # --- files ---------------------------------------------------------------------------
 
     @property
     def recent_files(self) -> list[str]:
         """Most recent first, at most :data:`MAX_RECENT_FILES`."""
-        return _as_list(self._s.value("files/recent"))[:MAX_RECENT_FILES]
+        return _as_list(self._s.value("recentFiles"))[:MAX_RECENT_FILES]
 
     @recent_files.setter
     def recent_files(self, paths: Sequence[str]) -> None:
-        self._s.setValue("files/recent", list(paths)[:MAX_RECENT_FILES])
+        self._s.setValue("recentFiles", list(paths)[:MAX_RECENT_FILES])
 
     def add_recent_file(self, path: str | os.PathLike[str]) -> None:
         """Put ``path`` (made absolute) first; an earlier mention of it moves up."""
