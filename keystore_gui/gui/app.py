@@ -24,6 +24,7 @@ from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import __version__
+from .theme import ColorSchemeFollower
 
 APP_NAME = "keystore-gui"
 DISPLAY_NAME = "Keystore GUI"
@@ -55,6 +56,7 @@ class KeystoreApplication(QApplication):
         self.setWindowIcon(app_icon())
         self._window: PathOpener | None = None
         self._pending: list[str] = []
+        self.color_scheme_follower: ColorSchemeFollower | None = None
 
     def set_window(self, window: PathOpener) -> None:
         """The window that opens files; files asked for before it existed open now."""
@@ -108,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def create_window() -> QWidget:
     from .main_window import MainWindow
+    from .settings import Settings
 
-    return MainWindow()
+    return MainWindow(Settings().qsettings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,7 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .settings import Settings
     from .single_instance import InstanceServer, send_to_running_instance, server_name
-    from .theme import ColorSchemeFollower
 
     settings = Settings()
     if settings.single_instance and not args.new_instance:
@@ -134,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = InstanceServer(name, app)
         server.listen()
         server.paths_received.connect(app.open_paths)
-    ColorSchemeFollower(app, settings.color_scheme)
+    app.color_scheme_follower = ColorSchemeFollower(app, settings.color_scheme)
 
     window = create_window()
     window.show()

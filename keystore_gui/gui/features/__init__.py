@@ -1,0 +1,1 @@
+"""Optional window features; each module has ``install(window)``."""
