@@ -232,3 +232,61 @@ def test_close_app_saves_when_asked(qtbot, window: MainWindow, jks: Path, monkey
     window.close()
     qtbot.waitUntil(lambda: not window.tabs(), timeout=20_000)
     assert sorted(_keytool_tree(jks)) == ["ownpass", "server"]
+
+
+def test_new_keystore_save_as_pkcs12_keytool_reads_it(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.gui.password_dialog import NewPasswordDialog
+
+    from .conftest import sample_store
+
+    target = tmp_path / "fresh.p12"
+    monkeypatch.setattr(
+        saving.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), saving.SAVE_FILTERS[saving.StoreType.PKCS12]),
+    )
+    window.actions_by_name["new"].trigger()
+    tab = window.current_tab()
+    assert tab is not None and tab.title() == "Untitled"
+    trusted = [e for e in sample_store().entries if e.kind.value == "trusted-cert"]
+    tab.add_entries(trusted, "Import certificates")
+    assert tab.is_modified() and tab.selected_entries() == [trusted[0]]
+    window.actions_by_name["save"].trigger()
+    found: list[NewPasswordDialog] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
+        )
+    )
+    dialog = found[0]
+    qtbot.keyClicks(dialog.password_edit, "fresh-pass")
+    qtbot.keyClicks(dialog.confirm_edit, "fresh-pass")
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: tab.path == target and not tab.is_modified(), timeout=20_000)
+    listed = keytool_list(target, "fresh-pass", "PKCS12")
+    assert sorted(e.alias for e in listed) == sorted(e.alias for e in trusted)
+    assert all(e.kind == "trusted-cert" for e in listed)
+
+
+def test_export_certificate_from_the_details_pane(
+    qtbot, window: MainWindow, jks: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.gui import details
+
+    target = tmp_path / "partner.der"
+    monkeypatch.setattr(
+        details.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), "DER certificate (*.cer *.der)"),
+    )
+    tab = _open(qtbot, window, jks)
+    partner = tab.store.get("partner")
+    tab.select_entry(partner)
+    window.actions_by_name["export_certificate"].trigger()
+    assert target.read_bytes() == partner.chain[0].der
+    printed = keytool("-printcert", "-file", str(target)).stdout
+    assert "GUI Partner" in printed

@@ -221,3 +221,14 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
         a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()
     )
     assert [key for key, n in used.items() if n > 1] == []
+
+
+def test_copy_pem_and_the_context_menu_offers_entry_actions(qtbot, window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    root = tab.store.get("root-ca")
+    tab.select_entry(root)
+    window.actions_by_name["copy_pem"].trigger()
+    assert QApplication.clipboard().text() == root.chain[0].pem
+    assert tab.entry_menu is window.menu("entry")
+    names = {a.text() for a in window.menu("entry").actions()}
+    assert {"&Rename…", "&Delete…", "Set entry &password…"} <= names
