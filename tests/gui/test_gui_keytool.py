@@ -290,3 +290,38 @@ def test_export_certificate_from_the_details_pane(
     assert target.read_bytes() == partner.chain[0].der
     printed = keytool("-printcert", "-file", str(target)).stdout
     assert "GUI Partner" in printed
+
+
+def test_set_entry_password_on_a_key_with_its_own(qtbot, window: MainWindow, jks: Path) -> None:
+    from keystore_gui.gui.password_dialog import NewPasswordDialog
+
+    tab = _open(qtbot, window, jks)
+    tab.select_entry(tab.store.get("ownpass"))
+    window.actions_by_name["set_entry_password"].trigger()
+    asked = _visible_dialog(qtbot, window)  # the store password does not open this key
+    assert "ownpass" in asked.prompt_label.text()
+    _type_password(qtbot, asked, KEYPASS)
+    found: list[NewPasswordDialog] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
+        ),
+        timeout=10_000,
+    )
+    qtbot.keyClicks(found[0].password_edit, "newkeypass3")
+    qtbot.keyClicks(found[0].confirm_edit, "newkeypass3")
+    qtbot.mouseClick(
+        found[0].buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert tab.is_modified()
+    window.actions_by_name["save"].trigger()
+    qtbot.waitUntil(lambda: not tab.is_modified(), timeout=20_000)
+    keytool(
+        "-certreq", "-alias", "ownpass", "-keystore", str(jks),
+        storepass=STOREPASS, keypass="newkeypass3",
+    )  # fmt: skip
+    old = keytool(
+        "-certreq", "-alias", "ownpass", "-keystore", str(jks),
+        storepass=STOREPASS, keypass=KEYPASS, check=False,
+    )  # fmt: skip
+    assert old.returncode != 0

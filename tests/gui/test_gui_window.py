@@ -232,3 +232,36 @@ def test_copy_pem_and_the_context_menu_offers_entry_actions(qtbot, window: MainW
     assert tab.entry_menu is window.menu("entry")
     names = {a.text() for a in window.menu("entry").actions()}
     assert {"&Rename…", "&Delete…", "Set entry &password…"} <= names
+
+
+def test_background_work_shows_the_busy_indicator(qtbot, window: MainWindow) -> None:
+    import threading
+
+    from keystore_gui.gui import operations
+
+    release = threading.Event()
+    results: list[int] = []
+    operations.run_in_background(
+        window, lambda: release.wait(5) and 42, on_success=results.append, label="Reading…"
+    )
+    assert window.busy_indicator.busy and window.busy_indicator.label.text() == "Reading…"
+    release.set()
+    qtbot.waitUntil(lambda: results == [42])
+    assert not window.busy_indicator.busy
+
+
+def test_a_failure_in_the_worker_reaches_the_user_as_one_line(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    from keystore_gui.core.errors import KeystoreError
+    from keystore_gui.gui import operations
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(operations.msgbox, "error", lambda _p, t, text, *a: shown.append((t, text)))
+
+    def fail() -> None:
+        raise KeystoreError("file is damaged: bad MAC")
+
+    operations.run_in_background(window, fail, on_success=lambda _r: None, label="Saving x.jks…")
+    qtbot.waitUntil(lambda: bool(shown))
+    assert shown == [("Saving x.jks failed", "file is damaged: bad MAC")]
