@@ -128,6 +128,7 @@ class KeystoreTab(QWidget):
         self.model.rowsRemoved.connect(self._update_count)
         self._update_count()
         self.entry_menu: QMenu | None = None
+        self.extra_menu_actions: list[QAction] = []
 
     # --- contract ----------------------------------------------------------------------------
     def selected_entries(self) -> list[Entry]:
@@ -246,14 +247,21 @@ class KeystoreTab(QWidget):
 
     # --- menus -------------------------------------------------------------------------------
     def _tree_menu(self, pos: QPoint) -> None:
-        if self.entry_menu is None:
-            return
-        menu = QMenu(self)
-        menu.addActions(self.entry_menu.actions())
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def context_menu(self) -> QMenu:
+        """The Entry menu's actions (features add theirs there), then undo and view actions."""
+        menu = QMenu(self)
+        if self.entry_menu is not None:
+            menu.addActions(self.entry_menu.actions())
+        menu.addActions(self.extra_menu_actions)
+        return menu
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         header = self.tree.header()
         for i, column in enumerate(COLUMNS):
             action = QAction(column.title, menu)

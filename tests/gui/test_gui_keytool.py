@@ -325,3 +325,27 @@ def test_set_entry_password_on_a_key_with_its_own(qtbot, window: MainWindow, jks
         storepass=STOREPASS, keypass=KEYPASS, check=False,
     )  # fmt: skip
     assert old.returncode != 0
+
+
+def test_cannot_hold_lists_the_entries(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.core.model import Entry, EntryKind, Keystore, SecretKey, StoreType
+
+    shown: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(
+        saving.msgbox, "error", lambda _p, t, text, detail=None: shown.append((t, text, detail))
+    )
+    store = Keystore(
+        StoreType.JCEKS,
+        [Entry("db-key", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(32)))],
+        password=STOREPASS,
+    )
+    tab = window.add_store_tab(store, None)
+    target = tmp_path / "out.jks"
+    tab.save(target, StoreType.JKS, STOREPASS)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    title, text, detail = shown[0]
+    assert title == "Cannot save"
+    assert "nothing was written" in text and "db-key" in detail
+    assert not target.exists()

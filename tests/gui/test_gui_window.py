@@ -265,3 +265,39 @@ def test_a_failure_in_the_worker_reaches_the_user_as_one_line(
     operations.run_in_background(window, fail, on_success=lambda _r: None, label="Saving x.jks…")
     qtbot.waitUntil(lambda: bool(shown))
     assert shown == [("Saving x.jks failed", "file is damaged: bad MAC")]
+
+
+def test_window_actions_are_in_a_context_menu_too(window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    in_context = set(tab.context_menu().actions()) | set(
+        window.context_actions(main_window.TAB_MENU)
+    )
+    mine = [
+        "new", "open", "open_folder", "open_cacerts", "save", "save_as", "close_tab", "undo",
+        "redo", "find", "hide_expired", "details", "rename", "delete", "set_entry_password",
+        "export_certificate", "copy_pem", "set_store_password",
+    ]  # fmt: skip
+    missing = [n for n in mine if window.actions_by_name[n] not in in_context]
+    assert missing == []
+
+
+def test_open_dialog_pem_file_and_recent_files(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    pem = tmp_path / "partner.pem"
+    pem.write_text(sample_store().entries[1].chain[0].pem)
+    monkeypatch.setattr(
+        main_window.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pem)], "")
+    )
+    window.actions_by_name["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1)
+    tab = window.tabs()[0]
+    assert tab.store.store_type.value == "PEM" and len(tab.store) == 1
+    assert window.recent_files()[0] == str(pem.resolve())
+    window.close_tab(tab)
+    item = window.start_page.recent_list.item(0)
+    window.start_page.recent_list.itemActivated.emit(item)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1)
+    window.open_paths([pem])  # already open: shows that tab again
+    qtbot.waitUntil(lambda: not window.opener.busy)
+    assert len(window.tabs()) == 1
