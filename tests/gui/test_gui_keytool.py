@@ -78,7 +78,7 @@ def _visible_dialog(qtbot, window: MainWindow) -> PasswordDialog:
         found[:] = [d for d in window.findChildren(PasswordDialog) if d.isVisible()]
         return bool(found)
 
-    qtbot.waitUntil(ready, timeout=10_000)
+    qtbot.waitUntil(ready, timeout=20_000)
     return found[0]
 
 
@@ -92,7 +92,7 @@ def _type_password(qtbot, dialog: PasswordDialog, password: str) -> None:
 def _open(qtbot, window: MainWindow, path: Path, password: str = STOREPASS):
     window.open_paths([path])
     _type_password(qtbot, _visible_dialog(qtbot, window), password)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     return window.tabs()[0]
 
 
@@ -126,7 +126,7 @@ def test_open_with_password_dialog_rows_match_keytool(qtbot, window: MainWindow,
     assert "Wrong password for server.jks" in again.error_label.text()
     assert again.error_label.isVisible()
     _type_password(qtbot, again, STOREPASS)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     tab = window.tabs()[0]
     assert _tree(tab) == _keytool_tree(jks)
     server = tab.model.index(
@@ -145,7 +145,7 @@ def test_cancel_skips_the_file(qtbot, window: MainWindow, jks: Path) -> None:
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
     )
-    qtbot.waitUntil(lambda: not window.opener.busy)
+    qtbot.waitUntil(lambda: not window.opener.busy, timeout=20_000)
     assert window.tabs() == []
 
 
@@ -207,7 +207,7 @@ def test_open_folder_tries_default_passwords(
     )  # fmt: skip
     (folder / "carbon.xml").write_text("<Server/>")
     window.opener.open_folder(folder)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     tab = window.tabs()[0]
     assert "wso2carbon" in tab.notice_label.text() and tab.notice_label.isVisibleTo(tab)
 
@@ -258,7 +258,8 @@ def test_new_keystore_save_as_pkcs12_keytool_reads_it(
     qtbot.waitUntil(
         lambda: bool(
             found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
-        )
+        ),
+        timeout=20_000,
     )
     dialog = found[0]
     qtbot.keyClicks(dialog.password_edit, "fresh-pass")
@@ -306,7 +307,7 @@ def test_set_entry_password_on_a_key_with_its_own(qtbot, window: MainWindow, jks
         lambda: bool(
             found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
         ),
-        timeout=10_000,
+        timeout=20_000,
     )
     qtbot.keyClicks(found[0].password_edit, "newkeypass3")
     qtbot.keyClicks(found[0].confirm_edit, "newkeypass3")
@@ -344,7 +345,7 @@ def test_cannot_hold_lists_the_entries(
     tab = window.add_store_tab(store, None)
     target = tmp_path / "out.jks"
     tab.save(target, StoreType.JKS, STOREPASS)
-    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     title, text, detail = shown[0]
     assert title == "Cannot save"
     assert "nothing was written" in text and "db-key" in detail

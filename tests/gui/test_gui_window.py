@@ -30,7 +30,7 @@ def _dialog(qtbot, parent, kind):
         found[:] = [d for d in parent.findChildren(kind) if d.isVisible()]
         return bool(found)
 
-    qtbot.waitUntil(visible)
+    qtbot.waitUntil(visible, timeout=20_000)
     return found[0]
 
 
@@ -53,7 +53,7 @@ def test_every_action_has_a_shortcut(window: MainWindow) -> None:
 def test_rename_with_f2_undo_redo(qtbot, window: MainWindow) -> None:
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=20_000)
     tab = window.add_store_tab(sample_store(), None)
     tab.select_entry(tab.store.get("root-ca"))
     tab.tree.setFocus()
@@ -176,7 +176,7 @@ def test_bad_file_gets_a_message_and_the_app_goes_on(
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\x00\x01 this is not a keystore at all")
     window.open_paths([junk, tmp_path / "missing.p12"])
-    qtbot.waitUntil(lambda: len(errors) == 2)
+    qtbot.waitUntil(lambda: len(errors) == 2, timeout=20_000)
     assert errors[0] == (
         "Cannot open junk.jks",
         "not a keystore: the content is not a known keystore or certificate format",
@@ -246,7 +246,7 @@ def test_background_work_shows_the_busy_indicator(qtbot, window: MainWindow) -> 
     )
     assert window.busy_indicator.busy and window.busy_indicator.label.text() == "Reading…"
     release.set()
-    qtbot.waitUntil(lambda: results == [42])
+    qtbot.waitUntil(lambda: results == [42], timeout=20_000)
     assert not window.busy_indicator.busy
 
 
@@ -263,7 +263,7 @@ def test_a_failure_in_the_worker_reaches_the_user_as_one_line(
         raise KeystoreError("file is damaged: bad MAC")
 
     operations.run_in_background(window, fail, on_success=lambda _r: None, label="Saving x.jks…")
-    qtbot.waitUntil(lambda: bool(shown))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert shown == [("Saving x.jks failed", "file is damaged: bad MAC")]
 
 
@@ -290,14 +290,14 @@ def test_open_dialog_pem_file_and_recent_files(
         main_window.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pem)], "")
     )
     window.actions_by_name["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     tab = window.tabs()[0]
     assert tab.store.store_type.value == "PEM" and len(tab.store) == 1
     assert window.recent_files()[0] == str(pem.resolve())
     window.close_tab(tab)
     item = window.start_page.recent_list.item(0)
     window.start_page.recent_list.itemActivated.emit(item)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     window.open_paths([pem])  # already open: shows that tab again
-    qtbot.waitUntil(lambda: not window.opener.busy)
+    qtbot.waitUntil(lambda: not window.opener.busy, timeout=20_000)
     assert len(window.tabs()) == 1
