@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         add = self.add_action
         SK = QKeySequence.StandardKey
-        add("file", "new", "&New keystore…", self.new_keystore, SK.New)
+        add("file", "new", "&New keystore", self.new_keystore, SK.New)
         add("file", "open", "&Open…", self.open_dialog, SK.Open)
         add("file", "open_folder", "Open &folder…", self.open_folder_dialog, "Ctrl+Shift+O")
         add(

@@ -28,8 +28,9 @@ from . import operations
 from .commands import AddEntries
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, EntryModel
+from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel
 from .password_dialog import PasswordDialog
+from .settings import Settings
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
@@ -56,7 +57,10 @@ class KeystoreTab(QWidget):
         self.store = store
         self.path = Path(path) if path is not None else None
         self.settings = settings
-        self.model = EntryModel(store, self)
+        days = (
+            Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
+        )
+        self.model = EntryModel(store, self, warning_days=days)
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False

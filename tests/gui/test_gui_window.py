@@ -318,3 +318,15 @@ def test_a_result_for_a_deleted_widget_is_dropped(qtbot) -> None:
     release.set()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=20_000)
     assert delivered == []
+
+
+def test_expiry_warning_days_come_from_the_preferences(settings) -> None:
+    from keystore_gui.gui.settings import Settings
+
+    Settings(settings).expiry_warning_days = 5
+    win = MainWindow(settings)
+    tab = win.add_store_tab(sample_store(), None)
+    assert tab.model.warning_days == 5
+    status = tab.model.index(0, column_index("status")).data()
+    assert status == "valid"  # the server certificate has 10 days left: beyond 5
+    win.close()
