@@ -320,7 +320,7 @@ def test_a_result_for_a_deleted_widget_is_dropped(qtbot) -> None:
     assert delivered == []
 
 
-def test_expiry_warning_days_come_from_the_preferences(settings) -> None:
+def test_expiry_warning_days_come_from_the_preferences(qtbot, settings) -> None:
     from keystore_gui.gui.settings import Settings
 
     Settings(settings).expiry_warning_days = 5
@@ -330,3 +330,5 @@ def test_expiry_warning_days_come_from_the_preferences(settings) -> None:
     status = tab.model.index(0, column_index("status")).data()
     assert status == "valid"  # the server certificate has 10 days left: beyond 5
     win.close()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.deleteLater()
