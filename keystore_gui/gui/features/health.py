@@ -120,7 +120,7 @@ class HealthPanel(QDockWidget):
                 self._checked_at[checked] = version
 
         run_in_background(
-            None,
+            tab,  # a result for a tab closed meanwhile is then dropped
             lambda: check_store(snapshot, warning_days=days),
             on_success=done,
             on_failure=failed,
