@@ -65,7 +65,6 @@ class KeystoreTab(QWidget):
         self.undo_stack = QUndoStack(self)
         self.saving = False
         self.search_ready = True
-        self._unsaved_without_undo = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -169,14 +168,7 @@ class KeystoreTab(QWidget):
             self._selection_changed()
 
     def is_modified(self) -> bool:
-        return self._unsaved_without_undo or not self.undo_stack.isClean()
-
-    def mark_modified(self) -> None:
-        """For a change with no undo record (a new store's first contents)."""
-        was = self.is_modified()
-        self._unsaved_without_undo = True
-        if not was:
-            self._clean_changed(False)
+        return not self.undo_stack.isClean()
 
     def select_entry(self, entry: Entry) -> None:
         source = self.model.entry_index(entry)
@@ -330,7 +322,6 @@ class KeystoreTab(QWidget):
             self.store.store_type = result.store_type
             self.store.password = result.password
             self.path = path
-            self._unsaved_without_undo = False
             self.undo_stack.setClean()
             self.title_changed.emit()
             self.saved.emit()
