@@ -17,6 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from keystore_gui.core.codecs import pkcs12 as p12
+from keystore_gui.core.codecs import pkcs12_crypto as crypto
+from keystore_gui.core.codecs import pkcs12_der as der
 from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
@@ -96,7 +99,7 @@ def keytool_listing(path: Path, password: str) -> dict[str, tuple[str, list[str]
 
 def openssl_dump(path: Path, password: str, *extra: str) -> tuple[list[str], int, list[str]]:
     """Certificates (sha256), number of private keys and friendly names openssl finds."""
-    out = openssl("pkcs12", "-in", str(path), "-nodes", *extra, passin=password).stdout
+    out = openssl("pkcs12", "-info", "-in", str(path), "-nodes", *extra, passin=password).stdout
     certs = [
         hashlib.sha256(base64.b64decode(m.group(1))).hexdigest()
         for m in re.finditer(
@@ -239,20 +242,46 @@ def test_openssl_reads_what_we_write(rewritten: Path, keytool_store: Path) -> No
 # --- stores made by OpenSSL ------------------------------------------------------------------
 
 
+# name -> (password, extra arguments of ``openssl pkcs12 -export``)
+OPENSSL_VARIANTS: dict[str, tuple[str, list[str]]] = {
+    "modern": (PASSWORD, []),
+    "legacy": (PASSWORD, ["-legacy"]),
+    "utf8": (UTF8_PASSWORD, []),
+    "empty": ("", []),
+    "empty-legacy": ("", ["-legacy"]),
+    "nomac": (PASSWORD, ["-nomac"]),
+    # every PKCS#12 PBE cipher, other PBES2 ciphers and MAC digests
+    "rc2-128+2des": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-RC2-128", "-keypbe", "PBE-SHA1-2DES", "-macalg", "sha1"],
+    ),
+    "rc4-128+rc4-40": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-RC4-128", "-keypbe", "PBE-SHA1-RC4-40"],
+    ),
+    "aes128+3des-sha512": (
+        PASSWORD,
+        ["-certpbe", "aes-128-cbc", "-keypbe", "des-ede3-cbc", "-macalg", "sha512"],
+    ),
+    "3des+aes192-sha384": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-3DES", "-keypbe", "aes-192-cbc", "-macalg", "sha384"],
+    ),
+    # what Windows exports look like: 3DES key, RC2-40 certificates, SHA-1 MAC, CSP attributes
+    "windows-like": (
+        PASSWORD,
+        ["-legacy", "-CSP", "Microsoft Enhanced RSA and AES Cryptographic Provider", "-LMK"],
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def openssl_files(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("p12-openssl")
     pem = write_pem(folder / "all.pem", chain.keys[0], *chain.certs)
     certs = write_pem(folder / "certs.pem", *chain.certs)
     made: dict[str, Path] = {}
-    for name, password, extra in (
-        ("modern", PASSWORD, []),
-        ("legacy", PASSWORD, ["-legacy"]),
-        ("utf8", UTF8_PASSWORD, []),
-        ("empty", "", []),
-        ("empty-legacy", "", ["-legacy"]),
-        ("nomac", PASSWORD, ["-nomac"]),
-    ):
+    for name, (password, extra) in OPENSSL_VARIANTS.items():
         made[name] = folder / f"{name}.p12"
         openssl(
             "pkcs12", "-export", "-in", str(pem), "-name", "Server Key", "-out", str(made[name]),
@@ -266,27 +295,16 @@ def openssl_files(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> dic
     return made
 
 
-@pytest.mark.parametrize(
-    ("name", "password"),
-    [
-        ("modern", PASSWORD),
-        ("legacy", PASSWORD),
-        ("utf8", UTF8_PASSWORD),
-        ("empty", ""),
-        ("empty-legacy", ""),
-        ("nomac", PASSWORD),
-    ],
-)
-def test_openssl_key_stores(
-    openssl_files: dict[str, Path], chain: Chain, name: str, password: str
-) -> None:
+@pytest.mark.parametrize("name", list(OPENSSL_VARIANTS))
+def test_openssl_key_stores(openssl_files: dict[str, Path], chain: Chain, name: str) -> None:
+    password, export_args = OPENSSL_VARIANTS[name]
     store = read_keystore(openssl_files[name], password)
     (entry,) = store.entries
     assert (entry.alias, entry.kind) == ("Server Key", EntryKind.PRIVATE_KEY)
     assert [c.sha256 for c in entry.chain] == [sha256(c) for c in chain.certs]
     assert entry.private_key.private_numbers() == chain.keys[0].private_numbers()  # type: ignore[union-attr]
-    extra = ["-legacy"] if "legacy" in name else []
-    certs, keys, _ = openssl_dump(openssl_files[name], password, *extra)
+    legacy = ["-legacy"] if "-legacy" in export_args else []
+    certs, keys, _ = openssl_dump(openssl_files[name], password, *legacy)
     assert (sorted(certs), keys) == (sorted(c.sha256 for c in entry.chain), 1)
 
 
@@ -332,6 +350,41 @@ def test_openssl_reads_our_unusual_passwords(
 
 
 # --- writer specifics ------------------------------------------------------------------------
+
+
+def test_key_under_its_own_password_is_sealed(chain: Chain) -> None:
+    """Some tools encrypt a key under a password other than the store's: it opens later."""
+    pkcs8 = chain.keys[0].private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    leaf = Certificate.from_x509(chain.certs[0])
+    key_bag = p12._safe_bag(
+        p12.OID_SHROUDED_KEY_BAG, p12._shroud(pkcs8, "key-pass"), p12._attributes("k", b"1", False)
+    )
+    cert_bag = p12._cert_bag(leaf, p12._attributes("k", b"1", False))
+    # the certificates are encrypted under the store password, which proves it right
+    algorithm, ciphertext = crypto.encrypt_pbes2(der.seq(cert_bag), PASSWORD, 1000)
+    encrypted = der.seq(
+        der.enc_int(0),
+        der.seq(der.enc_oid(p12.OID_DATA), algorithm, der.tlv(der.CONTEXT_0_PRIMITIVE, ciphertext)),
+    )
+    auth_safe = der.seq(
+        p12._content_info(p12.OID_DATA, der.enc_octets(der.seq(key_bag))),
+        p12._content_info(p12.OID_ENCRYPTED_DATA, encrypted),
+    )
+    data = der.seq(der.enc_int(3), p12._content_info(p12.OID_DATA, der.enc_octets(auth_safe)))
+    store = load_keystore(data, PASSWORD)
+    entry = store.get("k")
+    assert entry.is_locked and entry.chain == [leaf]
+    with pytest.raises(KeyLockedError):
+        store.unlock(entry)
+    with pytest.raises(WrongPasswordError):
+        store.unlock(entry, "wrong")
+    store.unlock(entry, "key-pass")
+    assert entry.private_key.public_key() == chain.keys[0].public_key()
+    assert entry.key_password == "key-pass"  # PKCS#12 then writes it under the store password
+    again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
+    assert not again.get("k").is_locked
 
 
 def test_sealed_entry_is_refused() -> None:

@@ -449,10 +449,18 @@ class _Reader:
                 entry = Entry(alias, EntryKind.TRUSTED_CERT, chain=[cert.certificate])
                 placed.append((cert.index, entry))
 
+        # aliases are unique ignoring case; Keystore.add checks that by a scan (quadratic for
+        # 10,000 entries), so it is done here with a set
         store = Keystore(StoreType.PKCS12, password=self.password)
+        taken: set[str] = set()
         for _, entry in sorted(placed, key=lambda item: item[0]):
-            entry.alias = store.unique_alias(entry.alias)
-            store.add(entry)
+            alias, n = entry.alias, 1
+            while alias.lower() in taken:
+                n += 1
+                alias = f"{entry.alias}-{n}"
+            taken.add(alias.lower())
+            entry.alias = alias
+            store.entries.append(entry)
         return store
 
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher,
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from pyasn1.codec.ber import decoder
 from pyasn1.error import PyAsn1Error
+from pyasn1.type import univ
 from pyasn1_modules import rfc7292, rfc8018
 
 from . import pkcs12_der as der
@@ -263,7 +264,7 @@ def _decrypt_pbes2(params: bytes, data: bytes, password: Password) -> bytes:
     if cipher_oid not in _PBES2_CIPHERS:
         raise UnsupportedAlgorithmError(f"PBES2 cipher {cipher_oid}")
     key_size, factory = _PBES2_CIPHERS[cipher_oid]
-    iv = bytes(_decode(bytes(scheme["parameters"]), rfc8018.AES_IV()))  # type: ignore[call-overload]
+    iv = bytes(_decode(bytes(scheme["parameters"]), univ.OctetString()))  # type: ignore[call-overload]
     kdf_params = _decode(bytes(kdf["parameters"]), rfc8018.PBKDF2_params())
     salt_choice = kdf_params["salt"]  # type: ignore[index]
     if salt_choice.getName() != "specified":
