@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
 from keystore_gui.core.codecs import pkcs12_der as der
-from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
+from keystore_gui.core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
 from tests.tools import keytool, keytool_list, openssl
@@ -425,3 +426,32 @@ def test_many_keys_round_trip_and_list_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert listing(again) == listing(store)
     assert elapsed < 3.0, f"listing 300 keys took {elapsed:.2f} s"
+
+
+def test_our_copy_of_keyless_certificates_shows_in_keytool(
+    openssl_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Written back, certificates without the trust attribute get it: keytool then lists them."""
+    store = read_keystore(openssl_files["nokeys"], PASSWORD)
+    target = tmp_path / "trusted.p12"
+    save_keystore(store, target, password=PASSWORD)
+    assert keytool_listing(target, PASSWORD) == listing(store)
+
+
+def test_secret_key_algorithms(tmp_path: Path) -> None:
+    store = Keystore(StoreType.PKCS12)
+    for alias, algorithm, size in (
+        ("aes", "AES", 16),
+        ("hmac", "HmacSHA256", 32),
+        ("3des", "DESede", 24),
+    ):
+        store.add(Entry(alias, EntryKind.SECRET_KEY, key=SecretKey(algorithm, os.urandom(size))))
+    target = tmp_path / "secrets.p12"
+    save_keystore(store, target, password=PASSWORD)
+    assert keytool_listing(target, PASSWORD) == listing(store)
+    again = read_keystore(target, PASSWORD)
+    assert [e.key for e in again] == [e.key for e in store]
+
+    store.add(Entry("bf", EntryKind.SECRET_KEY, key=SecretKey("Blowfish", os.urandom(16))))
+    with pytest.raises(CannotHoldError, match="entry 'bf': no PKCS#12 identifier"):
+        dump_keystore(store, StoreType.PKCS12, PASSWORD)
