@@ -321,7 +321,11 @@ def test_certificates_without_trust_attribute_are_shown(
     store = read_keystore(openssl_files["nokeys"], PASSWORD)
     assert [e.kind for e in store] == [EntryKind.TRUSTED_CERT] * 3
     assert [e.chain[0].sha256 for e in store] == [sha256(c) for c in chain.certs]
-    assert len({e.alias for e in store}) == 3
+    assert [e.alias for e in store] == [
+        "1",
+        "2",
+        "3",
+    ]  # numbered as the JDK numbers unnamed entries
     certs, keys, _ = openssl_dump(openssl_files["nokeys"], PASSWORD)
     assert (certs, keys) == ([sha256(c) for c in chain.certs], 0)
     assert keytool_listing(openssl_files["nokeys"], PASSWORD) == {}  # keytool hides them all
@@ -455,3 +459,18 @@ def test_secret_key_algorithms(tmp_path: Path) -> None:
     store.add(Entry("bf", EntryKind.SECRET_KEY, key=SecretKey("Blowfish", os.urandom(16))))
     with pytest.raises(CannotHoldError, match="entry 'bf': no PKCS#12 identifier"):
         dump_keystore(store, StoreType.PKCS12, PASSWORD)
+
+
+def test_chain_follows_the_signature_not_only_the_name() -> None:
+    """Two CAs named alike (a renewed CA with a new key): the leaf's chain ends at its signer."""
+    old_k, new_k, leaf_k = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    old_ca = _cert("root", old_k, "root", old_k)
+    new_ca = _cert("root", new_k, "root", new_k)
+    leaf = _cert("leaf", leaf_k, "root", new_k)
+    store = Keystore(StoreType.PKCS12)
+    store.add(Entry("old", EntryKind.TRUSTED_CERT, [Certificate.from_x509(old_ca)]))
+    store.add(Entry("k", EntryKind.PRIVATE_KEY, [Certificate.from_x509(leaf)], leaf_k))
+    store.add(Entry("new", EntryKind.TRUSTED_CERT, [Certificate.from_x509(new_ca)]))
+    again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
+    assert [c.sha256 for c in again.get("k").chain] == [sha256(leaf), sha256(new_ca)]
+    assert sorted(again.aliases()) == ["k", "new", "old"]
