@@ -474,3 +474,42 @@ def test_chain_follows_the_signature_not_only_the_name() -> None:
     again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
     assert [c.sha256 for c in again.get("k").chain] == [sha256(leaf), sha256(new_ca)]
     assert sorted(again.aliases()) == ["k", "new", "old"]
+
+
+def _to_ber(pfx: bytes) -> bytes:
+    """The same PFX as older tools write it: indefinite lengths, the content in octet chunks."""
+    version, auth_safe_info, mac_data = der.sequence(pfx)
+    content_type, content = der.children(auth_safe_info[1])
+    data = der.octets(der.children(content[1])[0])
+    chunks = b"".join(der.enc_octets(data[i : i + 1000]) for i in range(0, len(data), 1000))
+    info = (
+        b"\x30\x80"
+        + der.tlv(*content_type)
+        + b"\xa0\x80\x24\x80"
+        + chunks
+        + b"\x00\x00\x00\x00\x00\x00"
+    )
+    return b"\x30\x80" + der.tlv(*version) + info + der.tlv(*mac_data) + b"\x00\x00"
+
+
+def test_ber_encoded_pfx(openssl_files: dict[str, Path]) -> None:
+    original = read_keystore(openssl_files["legacy"], PASSWORD)
+    ber = _to_ber(openssl_files["legacy"].read_bytes())
+    assert listing(load_keystore(ber, PASSWORD)) == listing(original)
+    with pytest.raises(WrongPasswordError):
+        load_keystore(ber, "wrong")
+
+
+def test_key_without_certificate(chain: Chain, tmp_path: Path) -> None:
+    source = write_pem(tmp_path / "key.pem", chain.keys[0])
+    made = tmp_path / "nocerts.p12"
+    openssl(
+        "pkcs12", "-export", "-nocerts", "-inkey", str(source), "-name", "bare", "-out", str(made),
+        passout=PASSWORD,
+    )  # fmt: skip
+    store = read_keystore(made, PASSWORD)
+    (entry,) = store.entries
+    assert (entry.alias, entry.kind, entry.chain) == ("bare", EntryKind.PRIVATE_KEY, [])
+    save_keystore(store, tmp_path / "ours.p12")
+    _, keys, names = openssl_dump(tmp_path / "ours.p12", PASSWORD)
+    assert (keys, names) == (1, ["bare"])
