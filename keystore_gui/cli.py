@@ -116,8 +116,7 @@ def store_type_arg(value: str) -> StoreType:
 
 
 def print_json(obj: Any) -> None:
-    json.dump(obj, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

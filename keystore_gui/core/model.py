@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     PrivateKeyTypes,
 )
 from cryptography.x509 import Certificate as X509Certificate
-from cryptography.x509 import Name, NameOID, load_der_x509_certificate
+from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
 
 from .errors import AliasError, KeyLockedError, WrongPasswordError
 
@@ -52,7 +52,8 @@ class StoreType(StrEnum):
 
     @property
     def case_insensitive_aliases(self) -> bool:
-        return self in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+        """Java folds JKS/JCEKS/PKCS#12 aliases; certificate files get lowercase derived ones."""
+        return self not in (StoreType.BKS, StoreType.UBER)
 
 
 class EntryKind(StrEnum):
@@ -114,11 +115,17 @@ class Certificate:
         if self._x509 is None and self._fallback is None:
             try:
                 self._x509 = load_der_x509_certificate(self.der)
-            except ValueError:
+            except (ValueError, InvalidVersion):
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
         return self._x509
+
+    @property
+    def lenient(self) -> LenientCertificate | None:
+        """The lenient parse, when cryptography refused this DER (``x509`` is then ``None``)."""
+        self.x509  # noqa: B018 -- parses on first use
+        return self._fallback
 
     def _view(self) -> X509Certificate | LenientCertificate:
         parsed = self.x509
