@@ -277,9 +277,7 @@ class _Reader:
                 raise WrongPasswordError()
             self._safe_contents(plain, 0)
         elif content_type == OID_ENVELOPED_DATA:
-            raise UnsupportedFormatError(
-                "PKCS#12 files encrypted to a certificate (public-key privacy) are not supported"
-            )
+            raise _UnknownError("content encrypted to a certificate (public-key privacy)")
         else:
             raise CorruptFileError(f"unknown PKCS#12 content type {content_type}")
 
