@@ -455,6 +455,17 @@ def test_secret_key_algorithms(tmp_path: Path) -> None:
     assert keytool_listing(target, PASSWORD) == listing(store)
     again = read_keystore(target, PASSWORD)
     assert [e.key for e in again] == [e.key for e in store]
+    # the JDK decrypts them and names them from our OIDs as it names its own
+    jceks = tmp_path / "secrets.jceks"
+    keytool(
+        "-importkeystore", "-srckeystore", str(target), "-srcstoretype", "PKCS12",
+        "-destkeystore", str(jceks), "-deststoretype", "JCEKS",
+        srcpass=PASSWORD, destpass=PASSWORD,
+    )  # fmt: skip
+    copied = jks.KeyStore.load(str(jceks), PASSWORD).secret_keys
+    assert {a: (k.algorithm, k.key) for a, k in copied.items()} == {
+        e.alias: (e.key.algorithm, e.key.key) for e in store if isinstance(e.key, SecretKey)
+    }
 
     store.add(Entry("bf", EntryKind.SECRET_KEY, key=SecretKey("Blowfish", os.urandom(16))))
     with pytest.raises(CannotHoldError, match="entry 'bf': no PKCS#12 identifier"):

@@ -84,12 +84,12 @@ OID_LOCAL_KEY_ID = "1.2.840.113549.1.9.21"
 OID_ORACLE_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1"
 OID_ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0"
 
-# Java secret-key algorithm names and the OIDs the JDK's PKCS12KeyStore stores them under.
+# Java secret-key algorithm names and the OIDs the JDK's PKCS12KeyStore stores them under (JDK 17
+# refuses the others, e.g. Blowfish, RC2 and ChaCha20, in a PKCS#12 file).
 SECRET_KEY_OIDS: dict[str, str] = {
     "AES": "2.16.840.1.101.3.4.1",
     "DES": "1.3.14.3.2.7",
-    "DESede": "1.2.840.113549.3.7",
-    "RC2": "1.2.840.113549.3.2",
+    "DESede": "1.3.14.3.2.17",
     "HmacSHA1": "1.2.840.113549.2.7",
     "HmacSHA224": "1.2.840.113549.2.8",
     "HmacSHA256": "1.2.840.113549.2.9",
@@ -97,9 +97,9 @@ SECRET_KEY_OIDS: dict[str, str] = {
     "HmacSHA512": "1.2.840.113549.2.11",
     "HmacSHA512/224": "1.2.840.113549.2.12",
     "HmacSHA512/256": "1.2.840.113549.2.13",
-    "ChaCha20": "1.2.840.113549.1.9.16.3.18",
 }
 _SECRET_KEY_NAMES = {oid: name for name, oid in SECRET_KEY_OIDS.items()}
+_SECRET_KEY_NAMES["1.2.840.113549.3.7"] = "DESede"  # des-ede3-cbc, as other writers name it
 
 _MAX_NESTING = 8
 
