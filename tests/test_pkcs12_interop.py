@@ -524,3 +524,23 @@ def test_key_without_certificate(chain: Chain, tmp_path: Path) -> None:
     save_keystore(store, tmp_path / "ours.p12")
     _, keys, names = openssl_dump(tmp_path / "ours.p12", PASSWORD)
     assert (keys, names) == (1, ["bare"])
+
+
+def test_keytool_legacy_format(tmp_path: Path) -> None:
+    """The format of JDK 8 and of -Dkeystore.pkcs12.legacy: 3DES keys, RC2-40 certificates, a
+    SHA-1 MAC of 100,000 iterations."""
+    path = tmp_path / "legacy.p12"
+    common = ["-J-Dkeystore.pkcs12.legacy", "-keystore", str(path), "-storetype", "PKCS12"]
+    keytool(
+        "-genkeypair", *common, "-alias", "old", "-keyalg", "EC", "-dname", "CN=old",
+        storepass=PASSWORD,
+    )  # fmt: skip
+    keytool(
+        "-genseckey", *common, "-alias", "oldsecret", "-keyalg", "AES", "-keysize", "128",
+        storepass=PASSWORD,
+    )  # fmt: skip
+    store = read_keystore(path, PASSWORD)
+    assert listing(store) == keytool_listing(path, PASSWORD)
+    secret = store.get("oldsecret").key
+    assert isinstance(secret, SecretKey) and secret.description == "AES 128"
+    assert store.get("old").private_key.public_key() == store.get("old").chain[0].public_key()
