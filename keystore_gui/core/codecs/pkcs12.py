@@ -447,17 +447,20 @@ class _Reader:
                 entry = Entry(alias, EntryKind.TRUSTED_CERT, chain=[cert.certificate])
                 placed.append((cert.index, entry))
 
-        # aliases are unique ignoring case; Keystore.add checks that by a scan (quadratic for
-        # 10,000 entries), so it is done here with a set
+        # Aliases that differ only by case stay as written: Java would see one of them, and the
+        # health report says so; renaming here would hide it. Exact repeats get a suffix.
+        # Sets, not Keystore.add's scan: that is quadratic for 10,000 entries.
         store = Keystore(StoreType.PKCS12, password=self.password)
-        taken: set[str] = set()
+        exact: set[str] = set()
+        folded: set[str] = set()
         for _, entry in sorted(placed, key=lambda item: item[0]):
-            alias, n = entry.alias, 1
-            while alias.lower() in taken:
-                n += 1
-                alias = f"{entry.alias}-{n}"
-            taken.add(alias.lower())
-            entry.alias = alias
+            if entry.alias in exact:
+                n = 2
+                while f"{entry.alias}-{n}".lower() in folded:
+                    n += 1
+                entry.alias = f"{entry.alias}-{n}"
+            exact.add(entry.alias)
+            folded.add(entry.alias.lower())
             store.entries.append(entry)
         return store
 
