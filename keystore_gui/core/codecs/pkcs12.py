@@ -332,7 +332,6 @@ class _Reader:
                 return
             cert_der = der.octets(der.children(der.expect(cert_bag[1], der.CONTEXT_0))[0])
             bag.kind = "cert"
-            bag.issuer, bag.subject, bag.spki = _cert_fields(cert_der)
             bag.certificate = Certificate(cert_der)
         elif bag_id == OID_KEY_BAG:
             bag.kind = "key"
@@ -389,6 +388,11 @@ class _Reader:
     # entries --------------------------------------------------------------------------------
     def _assemble(self) -> Keystore:
         certs = [b for b in self.bags if b.kind == "cert"]
+        if any(b.kind == "key" for b in self.bags):
+            # names and keys link certificates to keys and chains; a truststore needs none
+            for cert in certs:
+                assert cert.certificate is not None
+                cert.issuer, cert.subject, cert.spki = _cert_fields(cert.certificate.der)
         by_key_id: dict[bytes, _Bag] = {}
         by_spki: dict[bytes, _Bag] = {}
         by_subject: dict[bytes, list[_Bag]] = {}
