@@ -137,7 +137,7 @@ class Certificate:
                 # damaged field takes the lenient path here instead of failing a later read.
                 _ = (parsed.subject, parsed.issuer, parsed.not_valid_after_utc)
                 self._x509 = parsed
-            except (ValueError, InvalidVersion):
+            except (ValueError, TypeError, InvalidVersion):  # TypeError: a name value's type
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
