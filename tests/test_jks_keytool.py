@@ -9,7 +9,10 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
+from jks import sun_crypto
 
+from keystore_gui.core.codecs import javaformat
+from keystore_gui.core.codecs.jks import JavaSealedKey
 from keystore_gui.core.errors import (
     CannotHoldError,
     KeyLockedError,
@@ -139,6 +142,27 @@ def test_jceks_secret_key(made: dict[str, MadeStore]) -> None:
     assert isinstance(key, SecretKey)
     assert (key.algorithm, key.size) == ("AES", 256)
     assert entry.algorithm_description == "AES 256"
+
+
+def test_secret_keys_are_sealed_as_the_jdk_does(made: dict[str, MadeStore]) -> None:
+    """Our JCEKS secret-key stream equals keytool's but for the salt and the ciphertext."""
+    store = read_keystore(made["JCEKS"].path, STOREPASS)
+    entry = store.get("aes")
+    assert isinstance(entry.sealed, JavaSealedKey)
+    theirs = entry.sealed.raw.serialized
+    key = store.unlock(entry)
+    assert isinstance(key, SecretKey)
+    ours = javaformat.seal_secret_key(key.algorithm, key.key, STOREPASS)
+    assert len(ours) == len(theirs)
+    params = theirs.index(bytes.fromhex("300f0408"))  # PBEParameter: 8-byte salt, count
+    assert ours[:params] == theirs[:params]
+    assert ours[params + 12 : params + 19] == theirs[params + 12 : params + 19]  # 200,000
+    assert ours[-48:] == theirs[-48:]  # "PBEWithMD5AndTripleDES" twice
+    sealed = entry.sealed.raw._encrypted
+    plain = sun_crypto.jce_pbe_decrypt(
+        sealed.encryptedContent, STOREPASS, sealed.encodedParams[4:12], 200_000
+    )
+    assert plain == javaformat.serialize_secret_key_spec("AES", key.key)
 
 
 def test_timestamps_are_utc(made_store: MadeStore) -> None:
@@ -317,3 +341,37 @@ def test_java_recovers_written_secret_keys(tmp_path: Path) -> None:
     assert kinds == {"secret": "secret-key", "hmac": "secret-key"}
     listing = keytool("-list", "-v", "-keystore", str(out), storepass=STOREPASS).stdout
     assert listing.count("Entry type: SecretKeyEntry") == 2
+
+
+def test_aliases_are_written_lowercase_and_in_modified_utf8(tmp_path: Path) -> None:
+    """Java lowercases JKS/JCEKS aliases and writes them in modified UTF-8 (an emoji as two
+    surrogates); keytool must find every entry by its alias."""
+    store = Keystore(StoreType.JKS, password=STOREPASS)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed("alias test", key))
+    aliases = ["Mixed Case", "clé 🔑 key", "nul\x00inside"]
+    for alias in aliases:
+        store.add(Entry(alias, EntryKind.TRUSTED_CERT, [cert]))
+    store.add(Entry("Key", EntryKind.PRIVATE_KEY, [cert], key=key))
+    out = tmp_path / "aliases.jks"
+    save_keystore(store, out)
+    assert read_keystore(out, STOREPASS).aliases() == [a.lower() for a in [*aliases, "Key"]]
+    assert b"\xed\xa0\xbd\xed\xb4\x91" in out.read_bytes()  # U+1F511 as two 3-byte surrogates
+    assert b"nul\xc0\x80inside" in out.read_bytes()
+    listed = keytool("-list", "-keystore", str(out), storepass=STOREPASS).stdout
+    assert "Your keystore contains 4 entries" in listed
+    assert "mixed case," in listed
+    assert_keys_usable(out, STOREPASS, {"key": STOREPASS})
+
+
+@pytest.mark.parametrize("store_type", [StoreType.JKS, StoreType.JCEKS])
+def test_aliases_differing_only_in_case_are_refused(store_type: StoreType, tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed("case", key))
+    store = Keystore(StoreType.PEM)  # a format where case matters
+    store.add(Entry("Server", EntryKind.TRUSTED_CERT, [cert]))
+    store.add(Entry("server", EntryKind.TRUSTED_CERT, [cert]))
+    out = tmp_path / "case.out"
+    with pytest.raises(CannotHoldError, match="differs from 'Server' only in letter case"):
+        save_keystore(store, out, store_type, STOREPASS)
+    assert not out.exists()

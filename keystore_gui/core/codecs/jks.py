@@ -42,6 +42,7 @@ from ..errors import (
     CorruptFileError,
     KeyLockedError,
     KeystoreError,
+    NotAKeystoreError,
     TruncatedFileError,
     UnsupportedFormatError,
     WrongPasswordError,
@@ -289,7 +290,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
         if len(data) < 12:
             raise TruncatedFileError()
         if data[:4] != _MAGIC[store_type]:
-            raise CorruptFileError(f"this is not a {store_type} file")
+            raise NotAKeystoreError(f"the file does not start like a {store_type} keystore")
         try:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
         except Exception as exc:
@@ -319,10 +320,12 @@ def _load_java(store_type: StoreType) -> formats.Loader:
 
 
 def _import_twofish() -> None:
-    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12)."""
+    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12) and leaves
+    the file ``imp.find_module`` opened for the garbage collector to close."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", ResourceWarning)
             importlib.import_module("twofish")
     except Exception:
         raise UnsupportedFormatError(

@@ -1,0 +1,65 @@
+"""Byte-level pieces of the JKS/JCEKS formats, checked against what the JDK writes."""
+
+from __future__ import annotations
+
+import jks
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from jks import sun_crypto
+
+from keystore_gui.core.codecs import javaformat
+from keystore_gui.core.codecs.jks import JavaSealedKey, _JavaKeyStore
+from keystore_gui.core.model import SealedKey, SecretKey, StoreType
+
+
+@pytest.mark.parametrize(
+    ("text", "encoded"),
+    [
+        ("alias", b"alias"),
+        ("clé", b"cl\xc3\xa9"),
+        ("a\x00b", b"a\xc0\x80b"),
+        ("🔑", b"\xed\xa0\xbd\xed\xb4\x91"),
+    ],
+)
+def test_modified_utf8(text: str, encoded: bytes) -> None:
+    assert javaformat.encode_mutf8(text) == encoded
+    assert javaformat.decode_mutf8(encoded) == text
+
+
+def test_alias_too_long() -> None:
+    with pytest.raises(ValueError, match="65535"):
+        javaformat.write_utf("é" * 40000)
+
+
+def test_sealed_secret_key_reads_back() -> None:
+    sealed = javaformat.seal_secret_key("DESede", b"\x05" * 24, "pw", iterations=10)
+    raw, end = _JavaKeyStore._read_secret_key(sealed, 0, "jceks")
+    assert end == len(sealed)
+    assert raw._encrypted.sealAlg == raw._encrypted.paramsAlg == "PBEWithMD5AndTripleDES"
+    key = JavaSealedKey(StoreType.JCEKS, raw, "k").unlock("pw")
+    assert key == SecretKey("DESede", b"\x05" * 24)
+
+
+def test_jce_protected_private_key_reads_back() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    pkcs8 = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    protected = javaformat.jce_protect(pkcs8, "pw", iterations=10)
+    pyjks_entry = jks.PrivateKeyEntry(encrypted=protected, store_type="jceks")
+    pyjks_entry.decrypt("pw")
+    assert pyjks_entry.pkey_pkcs8 == pkcs8
+    raw = jks.PrivateKeyEntry(encrypted=protected, store_type="jceks")
+    sealed: SealedKey = JavaSealedKey(StoreType.JCEKS, raw, "k")
+    assert sealed.unlock("pw").public_key() == key.public_key()  # type: ignore[union-attr]
+    assert raw._encrypted == protected  # unlocking leaves the entry as read
+
+
+def test_jks_key_without_null_parameter() -> None:
+    """JDK 21+ writes the JKS key-protector AlgorithmIdentifier without a NULL parameter."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    pkcs8 = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    encrypted = sun_crypto.jks_pkey_encrypt(pkcs8, "pw")
+    protected = javaformat._encrypted_private_key_info(javaformat.JKS_PROTECTOR_OID, b"", encrypted)
+    raw = jks.PrivateKeyEntry(encrypted=protected, store_type="jks")
+    unlocked = JavaSealedKey(StoreType.JKS, raw, "k").unlock("pw")
+    assert unlocked.public_key() == key.public_key()  # type: ignore[union-attr]
