@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tests.certfactory import dsa_cert_der, two_certs  # noqa: F401
-
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.certfactory import dsa_cert_der, two_certs  # noqa: F401
 
 
 @pytest.fixture(autouse=True, scope="session")
