@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import jks
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from jks import sun_crypto
 
 from keystore_gui.core.codecs import javaformat
 from keystore_gui.core.codecs.jks import JavaSealedKey, _JavaKeyStore
-from keystore_gui.core.model import SealedKey, SecretKey, StoreType
+from keystore_gui.core.formats import codec_for
+from keystore_gui.core.io import load_keystore
+from keystore_gui.core.model import (
+    Certificate,
+    Entry,
+    EntryKind,
+    Keystore,
+    SealedKey,
+    SecretKey,
+    StoreType,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +77,34 @@ def test_jks_key_without_null_parameter() -> None:
     raw = jks.PrivateKeyEntry(encrypted=protected, store_type="jks")
     unlocked = JavaSealedKey(StoreType.JKS, raw, "k").unlock("pw")
     assert unlocked.public_key() == key.public_key()  # type: ignore[union-attr]
+
+
+def test_a_replaced_key_is_not_written_as_the_sealed_one() -> None:
+    old_key = ec.generate_private_key(ec.SECP256R1())
+    new_key = ec.generate_private_key(ec.SECP256R1())
+    pkcs8 = old_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    cert = Certificate.from_x509(self_signed_for(new_key))
+    raw = jks.PrivateKeyEntry(encrypted=javaformat.jks_protect(pkcs8, "pw"), store_type="jks")
+    entry = Entry("k", EntryKind.PRIVATE_KEY, [cert], sealed=JavaSealedKey(StoreType.JKS, raw, "k"))
+    store = Keystore(StoreType.JKS, [entry], password="pw")
+    store.unlock(entry)
+    entry.key = new_key
+    dump = codec_for(StoreType.JKS).dump
+    assert dump is not None
+    again = load_keystore(dump(store, "pw"), "pw")
+    assert again.unlock(again.get("k")).public_key() == new_key.public_key()  # type: ignore[union-attr]
+
+
+def self_signed_for(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "k")])
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )

@@ -118,6 +118,8 @@ class JavaSealedKey:
         self.alias = alias
         self._salt = os.urandom(16)
         self._opened_with: bytes | None = None
+        self.unlocked: KeyMaterial | None = None
+        """The key :meth:`unlock` returned: only that very key may be written back sealed."""
 
     @property
     def raw(self) -> Any:
@@ -140,6 +142,7 @@ class JavaSealedKey:
         else:
             key = self._unlock_bks(password)
         self._opened_with = self._tag(password)
+        self.unlocked = key
         return key
 
     def _wrong(self) -> WrongPasswordError:
@@ -418,7 +421,7 @@ def _verbatim(entry: Entry, password: str, usable: Callable[[Any], bool]) -> Any
     sealed = entry.sealed
     if not isinstance(sealed, JavaSealedKey) or not usable(sealed.raw):
         return None
-    if entry.key is None or sealed.opened_with(password):
+    if entry.key is None or (entry.key is sealed.unlocked and sealed.opened_with(password)):
         return sealed.raw
     return None
 
