@@ -116,7 +116,7 @@ def uber(material: Material) -> bytes:
     jks_codec._import_twofish()
     entries = _entries(material)
     plain = entries + hashlib.sha1(entries).digest()
-    encrypted = rfc7292.encrypt_PBEWithSHAAndTwofishCBC(plain, PASSWORD, SALT, COUNT)
+    encrypted: bytes = rfc7292.encrypt_PBEWithSHAAndTwofishCBC(plain, PASSWORD, SALT, COUNT)
     return struct.pack(">I", 1) + _data(SALT) + struct.pack(">I", COUNT) + encrypted
 
 

@@ -109,7 +109,7 @@ def test_keys_unlock_to_the_certificate_key(made_store: MadeStore) -> None:
     for alias, kind in expected.items():
         entry = store.get(alias)
         key = store.unlock(entry)
-        assert isinstance(key, kind)
+        assert isinstance(key, kind) and not isinstance(key, SecretKey)
         spki = key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -302,19 +302,26 @@ def memory_store(store_type: StoreType) -> Keystore:
     return store
 
 
-@pytest.fixture(scope="module", params=[StoreType.JKS, StoreType.JCEKS])
+@pytest.fixture(scope="module")
 def memory_written(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Keystore, Path]:
-    store_type: StoreType = request.param
-    store = memory_store(store_type)
-    out = tmp_path_factory.mktemp("memory") / f"memory.{store_type.lower()}"
-    save_keystore(store, out)
-    return store, out
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[StoreType, tuple[Keystore, Path]]:
+    """A JKS and a JCEKS built in memory and written by us."""
+    folder = tmp_path_factory.mktemp("memory")
+    written: dict[StoreType, tuple[Keystore, Path]] = {}
+    for store_type in (StoreType.JKS, StoreType.JCEKS):
+        store = memory_store(store_type)
+        out = folder / f"memory.{store_type.lower()}"
+        save_keystore(store, out)
+        written[store_type] = (store, out)
+    return written
 
 
-def test_memory_store_is_read_by_keytool(memory_written: tuple[Keystore, Path]) -> None:
-    store, out = memory_written
+@pytest.mark.parametrize("store_type", [StoreType.JKS, StoreType.JCEKS])
+def test_memory_store_is_read_by_keytool(
+    store_type: StoreType, memory_written: dict[StoreType, tuple[Keystore, Path]]
+) -> None:
+    store, out = memory_written[store_type]
     expected = sorted((e.alias.lower(), e.kind.value, [c.sha256 for c in e.chain]) for e in store)
     assert keytool_listing(out) == expected
     assert_keys_usable(out, STOREPASS, {"server": STOREPASS, "edwards": STOREPASS, "own": KEYPASS})
@@ -324,12 +331,10 @@ def test_memory_store_is_read_by_keytool(memory_written: tuple[Keystore, Path]) 
 
 
 def test_java_recovers_written_secret_keys(
-    memory_written: tuple[Keystore, Path], tmp_path: Path
+    memory_written: dict[StoreType, tuple[Keystore, Path]], tmp_path: Path
 ) -> None:
     """keytool can only copy a secret key to another store after decrypting it."""
-    store, out = memory_written
-    if store.store_type is not StoreType.JCEKS:
-        pytest.skip("only JCEKS holds secret keys")
+    _store, out = memory_written[StoreType.JCEKS]
     p12 = tmp_path / "secret.p12"
     for alias in ("secret", "hmac"):
         keytool(
