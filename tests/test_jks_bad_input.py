@@ -123,10 +123,9 @@ def test_jceks_lucky_padding() -> None:
 
 
 def test_truncated(written: tuple[StoreType, bytes]) -> None:
+    """Cut at every offset, also inside the Java-serialized secret key of the JCEKS."""
     data = written[1]
-    offsets = sorted({1, 2, 3, 4, 8, 11, 12, 13, 20, 40, len(data) // 3, len(data) // 2})
-    offsets += [len(data) - 25, len(data) - 21, len(data) - 20, len(data) - 1]
-    for n in offsets:
+    for n in range(1, len(data)):
         with pytest.raises(TruncatedFileError, match=r"^file is truncated"):
             load_keystore(data[:n], PASSWORD)
 
@@ -162,7 +161,7 @@ def test_bit_flips(written: tuple[StoreType, bytes]) -> None:
     store_type, data = written
     rng = random.Random(3)
     # a JCEKS key takes 200,000 PBE iterations to try: unlock only a sample of the damaged ones
-    unlock_every = 1 if store_type is StoreType.JKS else 97
+    unlock_every = 1 if store_type is StoreType.JKS else 331
     for pos in range(len(data)):
         damaged = bytearray(data)
         damaged[pos] ^= 1 << rng.randrange(8)

@@ -90,7 +90,14 @@ class _JavaReading:
 class _JavaKeyStore(_JavaReading, jks.KeyStore):  # type: ignore[misc]
     @classmethod
     def _read_secret_key(cls, data: bytes, pos: int, store_type: str) -> tuple[Any, int]:
-        entry, end = super()._read_secret_key(data, pos, store_type)
+        if len(data) - pos < 4:
+            raise _Truncated
+        try:
+            entry, end = super()._read_secret_key(data, pos, store_type)
+        except RuntimeError as exc:
+            if "ended unexpectedly" in str(exc):  # javaobj ran out of data
+                raise _Truncated from None
+            raise
         entry.serialized = data[pos:end]
         return entry, end
 
