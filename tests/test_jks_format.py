@@ -14,6 +14,7 @@ from jks import sun_crypto
 
 from keystore_gui.core.codecs import javaformat
 from keystore_gui.core.codecs.jks import JavaSealedKey, _JavaKeyStore
+from keystore_gui.core.errors import CannotHoldError
 from keystore_gui.core.formats import codec_for
 from keystore_gui.core.io import load_keystore
 from keystore_gui.core.model import (
@@ -108,3 +109,18 @@ def self_signed_for(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
         .not_valid_after(now + dt.timedelta(days=1))
         .sign(key, hashes.SHA256())
     )
+
+
+def test_entries_the_format_cannot_hold_are_named() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed_for(key))
+    store = Keystore(StoreType.BKS, password="pw")
+    store.add(Entry("bare", EntryKind.PRIVATE_KEY, [], key=key))
+    store.add(Entry("two", EntryKind.TRUSTED_CERT, [cert, cert]))
+    store.add(Entry("chained", EntryKind.SECRET_KEY, [cert], key=SecretKey("AES", b"k" * 16)))
+    dump = codec_for(StoreType.JCEKS).dump
+    assert dump is not None
+    with pytest.raises(CannotHoldError) as info:
+        dump(store, "pw")
+    assert [alias for alias, _ in info.value.problems] == ["bare", "two", "chained"]
+    assert str(info.value).startswith("JCEKS cannot hold entry 'bare': it has no certificate; ")

@@ -493,6 +493,10 @@ def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tu
             problems.append((entry.alias, "JKS cannot hold secret keys (JCEKS or PKCS#12 can)"))
         elif entry.kind is not EntryKind.SECRET_KEY and not entry.chain:
             problems.append((entry.alias, "it has no certificate"))
+        elif entry.kind is EntryKind.TRUSTED_CERT and len(entry.chain) > 1:
+            problems.append((entry.alias, "a trusted-certificate entry holds one certificate"))
+        elif entry.kind is EntryKind.SECRET_KEY and entry.chain:
+            problems.append((entry.alias, "a secret-key entry cannot carry certificates"))
     return problems
 
 
