@@ -142,6 +142,9 @@ def test_jceks_secret_key(made: dict[str, MadeStore]) -> None:
     assert isinstance(key, SecretKey)
     assert (key.algorithm, key.size) == ("AES", 256)
     assert entry.algorithm_description == "AES 256"
+    des3 = store.unlock(store.get("des3"))
+    assert isinstance(des3, SecretKey)
+    assert (des3.algorithm, des3.size) == ("DESede", 192)
 
 
 def test_secret_keys_are_sealed_as_the_jdk_does(made: dict[str, MadeStore]) -> None:
@@ -231,6 +234,7 @@ def test_jceks_to_jks(made: dict[str, MadeStore], tmp_path: Path) -> None:
         save_keystore(store, out, StoreType.JKS)
     assert not out.exists()
     store.remove("aes")
+    store.remove("des3")
     with pytest.raises(KeyLockedError, match="'ownpass'"):
         save_keystore(store, out, StoreType.JKS)
     assert not out.exists()
@@ -238,7 +242,7 @@ def test_jceks_to_jks(made: dict[str, MadeStore], tmp_path: Path) -> None:
         if entry.is_locked:
             store.unlock(entry, key_password(entry.alias))
     save_keystore(store, out, StoreType.JKS)
-    expected = [e for e in keytool_listing(made["JCEKS"].path) if e[0] != "aes"]
+    expected = [e for e in keytool_listing(made["JCEKS"].path) if e[1] != "secret-key"]
     assert keytool_listing(out) == expected
     assert_keys_usable(out, STOREPASS, SOME_KEYS | {"ed": STOREPASS})
 
