@@ -105,11 +105,16 @@ def _entries(material: Material) -> bytes:
     )
 
 
-def bks(material: Material, password: str = PASSWORD) -> bytes:
+def bks(material: Material, version: int = 2) -> bytes:
     entries = _entries(material)
-    mac_key = rfc7292.derive_key(hashlib.sha1, 3, password, SALT, COUNT, 20)
+    # BKS v1 derived a 2-byte MAC key (a BouncyCastle bug kept for compatibility)
+    mac_key = rfc7292.derive_key(hashlib.sha1, 3, PASSWORD, SALT, COUNT, 20 if version == 2 else 2)
     mac = hmac.new(mac_key, entries, hashlib.sha1).digest()
-    return struct.pack(">I", 2) + _data(SALT) + struct.pack(">I", COUNT) + entries + mac
+    return struct.pack(">I", version) + _data(SALT) + struct.pack(">I", COUNT) + entries + mac
+
+
+def bks_v1(material: Material) -> bytes:
+    return bks(material, version=1)
 
 
 def uber(material: Material) -> bytes:
@@ -120,7 +125,10 @@ def uber(material: Material) -> bytes:
     return struct.pack(">I", 1) + _data(SALT) + struct.pack(">I", COUNT) + encrypted
 
 
-@pytest.mark.parametrize(("build", "store_type"), [(bks, StoreType.BKS), (uber, StoreType.UBER)])
+@pytest.mark.parametrize(
+    ("build", "store_type"),
+    [(bks, StoreType.BKS), (bks_v1, StoreType.BKS), (uber, StoreType.UBER)],
+)
 def test_read(build: Builder, store_type: StoreType, material: Material) -> None:
     data = build(material)
     assert detect(data) is StoreType.BKS  # both start with a version number
@@ -145,7 +153,7 @@ def test_read(build: Builder, store_type: StoreType, material: Material) -> None
     assert key.public_key() == material[0].public_key()  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("build", [bks, uber])
+@pytest.mark.parametrize("build", [bks, bks_v1, uber])
 def test_wrong_password(build: Builder, material: Material) -> None:
     with pytest.raises(WrongPasswordError, match=r"^wrong password"):
         load_keystore(build(material), "wrong")
