@@ -1,0 +1,183 @@
+"""``keystore-cli`` on stores keytool made, checked against ``keytool -list -v`` both ways."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from keystore_gui.cli import main
+from keystore_gui.core.errors import UnsupportedFormatError
+from keystore_gui.core.formats import codec_for
+from keystore_gui.core.model import StoreType
+from tests.tools import KeytoolEntry, keytool, keytool_list, requires_keytool
+
+PW = "changeit"
+KEY_PW = "other-key-pw"
+
+pytestmark = requires_keytool
+
+
+def _needs(*kinds: StoreType) -> None:
+    for kind in kinds:
+        try:
+            codec_for(kind)
+        except UnsupportedFormatError:
+            pytest.skip(f"the {kind} codec is not available on this branch yet")
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """server.jks: a key with a chain of 2 (signed by a CA), the CA as trusted, and a key with
+    its own password; secret.jceks: an AES key and a trusted cert; keys.p12: two keys."""
+    d = tmp_path_factory.mktemp("ks")
+    ca, jks, jceks, p12 = d / "ca.p12", d / "server.jks", d / "secret.jceks", d / "keys.p12"
+
+    def gen(store: Path, alias: str, cn: str, kind: str, keypass: str = PW) -> None:
+        keytool(
+            "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", alias,
+            "-dname", f"CN={cn},O=Example", "-keystore", str(store), "-storetype", kind,
+            storepass=PW, keypass=keypass,
+        )  # fmt: skip
+
+    gen(ca, "ca", "Example CA", "PKCS12")
+    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", str(ca), "-file", str(d / "ca.crt"), storepass=PW)  # fmt: skip
+    gen(jks, "server", "app.example.org", "JKS")
+    keytool("-certreq", "-alias", "server", "-keystore", str(jks), "-file", str(d / "s.csr"), storepass=PW)  # fmt: skip
+    keytool(
+        "-gencert", "-alias", "ca", "-keystore", str(ca), "-infile", str(d / "s.csr"),
+        "-outfile", str(d / "s.crt"), "-rfc", "-ext", "san=dns:app.example.org", storepass=PW,
+    )  # fmt: skip
+    keytool("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jks), storepass=PW)  # fmt: skip
+    keytool("-importcert", "-alias", "server", "-file", str(d / "s.crt"), "-keystore", str(jks), storepass=PW)  # fmt: skip
+    gen(jks, "own-password", "own.example.org", "JKS", keypass=KEY_PW)
+    keytool(
+        "-genseckey", "-keyalg", "AES", "-keysize", "256", "-alias", "db-key",
+        "-keystore", str(jceks), "-storetype", "JCEKS", storepass=PW, keypass=PW,
+    )  # fmt: skip
+    keytool("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jceks), "-storetype", "JCEKS", storepass=PW)  # fmt: skip
+    gen(p12, "first", "first.example.org", "PKCS12")
+    gen(p12, "second", "second.example.org", "PKCS12")
+    return {"jks": jks, "jceks": jceks, "p12": p12, "folder": d}
+
+
+def _ours(path: Path, capsys, monkeypatch) -> dict:
+    monkeypatch.setenv("KS_PASS", PW)
+    assert main(["list", str(path), "--json", "--password-env", "KS_PASS"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _same_as_keytool(ours: dict, theirs: list[KeytoolEntry]) -> None:
+    def dn(text: str) -> str:
+        return re.sub(r",\s*", ",", text)
+
+    mine = {e["alias"]: e for e in ours["entries"]}
+    assert sorted(mine) == sorted(e.alias for e in theirs)
+    for entry in theirs:
+        got = mine[entry.alias]
+        assert got["kind"] == entry.kind, entry.alias
+        assert [c["sha256"] for c in got["chain"]] == [c.sha256 for c in entry.chain]
+        assert [c["serial"] for c in got["chain"]] == [c.serial for c in entry.chain]
+        assert [dn(c["subject"]) for c in got["chain"]] == [dn(c.owner) for c in entry.chain]
+        assert [dn(c["issuer"]) for c in got["chain"]] == [dn(c.issuer) for c in entry.chain]
+
+
+@pytest.mark.parametrize(("name", "kind"), [("jks", "JKS"), ("jceks", "JCEKS"), ("p12", "PKCS12")])
+def test_list_equals_keytool(made, capsys, monkeypatch, name: str, kind: str) -> None:
+    _needs(StoreType(kind))
+    ours = _ours(made[name], capsys, monkeypatch)
+    assert ours["type"] == kind
+    _same_as_keytool(ours, keytool_list(made[name], PW))
+
+
+def test_chain_is_leaf_first_and_secret_key_has_algorithm(made, capsys, monkeypatch) -> None:
+    _needs(StoreType.JKS, StoreType.JCEKS)
+    server = next(
+        e for e in _ours(made["jks"], capsys, monkeypatch)["entries"] if e["alias"] == "server"
+    )
+    assert [c["subject"] for c in server["chain"]] == [
+        "CN=app.example.org,O=Example",
+        "CN=Example CA,O=Example",
+    ]
+    assert server["chain"][0]["key"] == "EC secp256r1"
+    secret = next(
+        e for e in _ours(made["jceks"], capsys, monkeypatch)["entries"] if e["kind"] == "secret-key"
+    )
+    assert secret["chain"] == []
+    assert secret["algorithm"] in ("AES", None)
+    if secret["algorithm"] is None:
+        assert "unknown" in secret["note"]
+
+
+def test_show_a_keytool_entry(made, capsys, monkeypatch) -> None:
+    _needs(StoreType.JKS)
+    monkeypatch.setenv("KS_PASS", PW)
+    assert main(["show", str(made["jks"]), "--alias", "SERVER", "--password-env", "KS_PASS"]) == 0
+    out = capsys.readouterr().out
+    assert "Certificate 1 of 2: app.example.org" in out
+    assert "Subject Alternative Name: DNS: app.example.org" in out
+    assert out.count("-----BEGIN CERTIFICATE-----") == 2
+
+
+def _convert(src: Path, dest: Path, to: str, *extra: str) -> int:
+    return main(
+        ["convert", str(src), str(dest), "--to", to, "--password-env", "KS_PASS",
+         "--dest-password-env", "KS_PASS", *extra]
+    )  # fmt: skip
+
+
+def test_convert_jks_to_pkcs12_keytool_reads_it_and_uses_the_key(
+    made, tmp_path, capsys, monkeypatch
+) -> None:
+    _needs(StoreType.JKS, StoreType.PKCS12)
+    monkeypatch.setenv("KS_PASS", PW)
+    monkeypatch.setenv("KEY_PASS", KEY_PW)
+    before = made["jks"].read_bytes()
+    dest = tmp_path / "server.p12"
+    assert _convert(made["jks"], dest, "pkcs12", "--key-password-env", "KEY_PASS") == 0, (
+        capsys.readouterr().err
+    )
+    assert made["jks"].read_bytes() == before
+    theirs = keytool_list(dest, PW)
+    source = keytool_list(made["jks"], PW)
+    assert sorted((e.alias, e.kind, [c.sha256 for c in e.chain]) for e in theirs) == sorted(
+        (e.alias, e.kind, [c.sha256 for c in e.chain]) for e in source
+    )
+    for alias in ("server", "own-password"):
+        keytool("-certreq", "-alias", alias, "-keystore", str(dest), "-file", str(tmp_path / f"{alias}.csr"), storepass=PW)  # fmt: skip
+
+
+def test_convert_needs_the_other_key_password(made, tmp_path, capsys, monkeypatch) -> None:
+    _needs(StoreType.JKS, StoreType.PKCS12)
+    monkeypatch.setenv("KS_PASS", PW)
+    dest = tmp_path / "server.p12"
+    assert _convert(made["jks"], dest, "pkcs12") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "entry 'own-password'" in err
+    assert not dest.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_convert_secret_key_to_jks_is_refused_and_writes_nothing(
+    made, tmp_path, capsys, monkeypatch
+) -> None:
+    _needs(StoreType.JCEKS)
+    monkeypatch.setenv("KS_PASS", PW)
+    dest = tmp_path / "out.jks"
+    assert _convert(made["jceks"], dest, "jks") == 1
+    assert capsys.readouterr().err == (
+        "keystore-cli: JKS cannot hold entry 'db-key': JKS cannot store secret keys "
+        "(use JCEKS or PKCS12)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_convert_certificate_file_to_jks(made, tmp_path, capsys, monkeypatch) -> None:
+    _needs(StoreType.JKS)
+    monkeypatch.setenv("KS_PASS", PW)
+    dest = tmp_path / "trust.jks"
+    assert _convert(made["folder"] / "ca.crt", dest, "jks") == 0, capsys.readouterr().err
+    theirs = keytool_list(dest, PW)
+    assert [(e.alias, e.kind) for e in theirs] == [("example ca", "trusted-cert")]
