@@ -41,10 +41,11 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["size"] = size
         if algorithm is None:
             out["note"] = (
-                "the key is sealed with its own password; algorithm unknown until unlocked"
+                "stored encrypted: algorithm and size are known once the key is decrypted "
+                "(keystore-cli show does)"
             )
         elif size is None:
-            out["note"] = "the key is sealed with its own password; size unknown until unlocked"
+            out["note"] = "stored encrypted: the size is known once the key is decrypted"
     return out
 
 
@@ -59,7 +60,7 @@ def store_json(store: Keystore, path: str) -> dict[str, Any]:
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
-        key = "sealed (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
+        key = "encrypted (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
         return entry.alias, entry.kind.value, key.strip(), "", ""
     cert = entry.certificate
     if cert is None:

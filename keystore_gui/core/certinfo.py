@@ -465,7 +465,7 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
 def _secret_description(entry: Entry) -> str:
     algorithm, size = secret_key_info(entry)
     if algorithm is None:
-        return "sealed; its algorithm is not known until the key is unlocked"
+        return "stored encrypted; its algorithm is not known until the key is decrypted"
     return f"{algorithm} {size}" if size else algorithm
 
 
