@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -134,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # cryptography warns about certificates it will refuse one day (serial number 0, as nine
+    # roots in Debian's cacerts have); the core falls back to a lenient parse then, and a warning
+    # on stderr would break the one-line-of-stderr contract for something the user cannot fix.
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

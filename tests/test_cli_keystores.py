@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,28 @@ def test_convert_certificate_file_to_jks(made, tmp_path, capsys, monkeypatch) ->
     assert _convert(made["folder"] / "ca.crt", dest, "jks") == 0, capsys.readouterr().err
     theirs = keytool_list(dest, PW)
     assert [(e.alias, e.kind) for e in theirs] == [("example ca", "trusted-cert")]
+
+
+CACERTS = Path("/etc/ssl/certs/java/cacerts")
+
+
+@needs(StoreType.JKS)
+@pytest.mark.skipif(not CACERTS.is_file(), reason="no system Java cacerts")
+def test_system_cacerts_lists_silently(tmp_path) -> None:
+    # Debian's cacerts holds roots with serial number 0, which cryptography warns about.
+    copy = tmp_path / "cacerts"
+    copy.write_bytes(CACERTS.read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "keystore_gui.cli", "list", str(copy), "--json",
+         "--password-env", "KS_PASS"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "KS_PASS": "changeit"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0 and proc.stderr == ""
+    entries = json.loads(proc.stdout)["entries"]
+    assert any(c["serial"] == "0" for e in entries for c in e["chain"])
+    assert len(entries) == len(keytool_list(copy, "changeit"))
