@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 from cryptography.x509.oid import ObjectIdentifier
 
 from .errors import KeystoreError
-from .lenient import LenientParse
+from .lenient import LenientParse, parse_lenient
 from .model import Certificate, Entry, EntryKind, describe_public_key
 
 
@@ -394,7 +394,11 @@ def describe(cert: Certificate, now: dt.datetime | None = None) -> Field:
     if parsed is not None:
         version = str(parsed.version.value + 1)
         signature = oid_name(parsed.signature_algorithm_oid)
-        extensions = _extensions(parsed.extensions)
+        try:
+            extensions = _extensions(parsed.extensions)
+        except ValueError as exc:  # cryptography decodes all extensions or none
+            extensions = _raw_extensions(parse_lenient(cert.der))
+            notes.append(_f("Extensions", f"shown undecoded, as OID and hex value: {exc}"))
     else:
         assert isinstance(lenient, LenientParse)
         version = str(lenient.version)
