@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 from keystore_gui.cli import main
 from keystore_gui.core.errors import UnsupportedFormatError
 from keystore_gui.core.formats import codec_for
 from keystore_gui.core.model import StoreType
+from tests.certfactory import make_cert, pem
 from tests.tools import KeytoolEntry, keytool, keytool_list, requires_keytool
 
 PW = "changeit"
@@ -37,36 +42,60 @@ def needs(*kinds: StoreType) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"no {', '.join(missing)} codec here yet")
 
 
+FAST_JVM = ("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC")
+
+
+def kt(*args: str, **passwords: str) -> None:
+    """keytool with a quicker-starting JVM (these stores are tiny)."""
+    keytool(*FAST_JVM, *args, **passwords)
+
+
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """server.jks: a key with a chain of 2 (signed by a CA), the CA as trusted, and a key with
-    its own password; secret.jceks: an AES key and a trusted cert; keys.p12: two keys."""
+    its own password; secret.jceks: an AES key and a trusted cert; keys.p12: two keys.
+
+    The CA-signed chain is made with cryptography and brought in with keytool -importkeystore,
+    which saves four JVM starts over -certreq/-gencert/-importcert."""
     d = tmp_path_factory.mktemp("ks")
-    ca, jks, jceks, p12 = d / "ca.p12", d / "server.jks", d / "secret.jceks", d / "keys.p12"
+    jks, jceks, p12 = d / "server.jks", d / "secret.jceks", d / "keys.p12"
+    ca_key, server_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    ca = make_cert("Example CA", ca=True, key=ca_key, serial=0x0C4)
+    san = x509.SubjectAlternativeName([x509.DNSName("app.example.org")])
+    leaf = make_cert(
+        "app.example.org",
+        issuer=ca,
+        key=server_key,
+        signer=ca_key,
+        serial=0x5E,
+        extensions=((san, False),),
+    )
+    (d / "ca.crt").write_bytes(pem(ca))
+    (d / "chain.p12").write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"server", server_key, leaf, [ca], serialization.BestAvailableEncryption(PW.encode())
+        )
+    )
+    kt("-importkeystore", "-srckeystore", str(d / "chain.p12"), "-srcstoretype", "PKCS12",
+       "-destkeystore", str(jks), "-deststoretype", "JKS", srcpass=PW, destpass=PW)  # fmt: skip
+    kt("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jks), storepass=PW)  # fmt: skip
 
     def gen(store: Path, alias: str, cn: str, kind: str, keypass: str = PW) -> None:
-        keytool(
+        kt(
             "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", alias,
             "-dname", f"CN={cn},O=Example", "-keystore", str(store), "-storetype", kind,
             storepass=PW, keypass=keypass,
         )  # fmt: skip
 
-    gen(ca, "ca", "Example CA", "PKCS12")
-    keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", str(ca), "-file", str(d / "ca.crt"), storepass=PW)  # fmt: skip
-    gen(jks, "server", "app.example.org", "JKS")
-    keytool("-certreq", "-alias", "server", "-keystore", str(jks), "-file", str(d / "s.csr"), storepass=PW)  # fmt: skip
-    keytool(
-        "-gencert", "-alias", "ca", "-keystore", str(ca), "-infile", str(d / "s.csr"),
-        "-outfile", str(d / "s.crt"), "-rfc", "-ext", "san=dns:app.example.org", storepass=PW,
-    )  # fmt: skip
-    keytool("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jks), storepass=PW)  # fmt: skip
-    keytool("-importcert", "-alias", "server", "-file", str(d / "s.crt"), "-keystore", str(jks), storepass=PW)  # fmt: skip
     gen(jks, "own-password", "own.example.org", "JKS", keypass=KEY_PW)
-    keytool(
+    kt(
         "-genseckey", "-keyalg", "AES", "-keysize", "256", "-alias", "db-key",
         "-keystore", str(jceks), "-storetype", "JCEKS", storepass=PW, keypass=PW,
     )  # fmt: skip
-    keytool("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jceks), "-storetype", "JCEKS", storepass=PW)  # fmt: skip
+    kt("-importcert", "-noprompt", "-alias", "example-ca", "-file", str(d / "ca.crt"), "-keystore", str(jceks), "-storetype", "JCEKS", storepass=PW)  # fmt: skip
     gen(p12, "first", "first.example.org", "PKCS12")
     gen(p12, "second", "second.example.org", "PKCS12")
     return {"jks": jks, "jceks": jceks, "p12": p12, "folder": d}
@@ -112,8 +141,8 @@ def test_chain_is_leaf_first_and_secret_key_has_algorithm(made, capsys, monkeypa
         e for e in _ours(made["jks"], capsys, monkeypatch)["entries"] if e["alias"] == "server"
     )
     assert [c["subject"] for c in server["chain"]] == [
-        "CN=app.example.org,O=Example",
-        "CN=Example CA,O=Example",
+        "O=Example,CN=app.example.org",
+        "O=Example,CN=Example CA",
     ]
     assert server["chain"][0]["key"] == "EC secp256r1"
     secret = next(
@@ -195,6 +224,7 @@ def test_convert_certificate_file_to_jks(made, tmp_path, capsys, monkeypatch) ->
     assert _convert(made["folder"] / "ca.crt", dest, "jks") == 0, capsys.readouterr().err
     theirs = keytool_list(dest, PW)
     assert [(e.alias, e.kind) for e in theirs] == [("example ca", "trusted-cert")]
+    assert theirs[0].chain[0].serial == "c4"
 
 
 CACERTS = Path("/etc/ssl/certs/java/cacerts")
