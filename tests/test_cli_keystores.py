@@ -250,3 +250,35 @@ def test_system_cacerts_lists_silently(tmp_path) -> None:
     entries = json.loads(proc.stdout)["entries"]
     assert any(c["serial"] == "0" for e in entries for c in e["chain"])
     assert len(entries) == len(keytool_list(copy, "changeit"))
+
+
+@needs(StoreType.JKS, StoreType.PKCS12)
+def test_in_place_conversion_with_overwrite(made, tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("KS_PASS", PW)
+    monkeypatch.setenv("KEY_PASS", KEY_PW)
+    path = tmp_path / "server.keystore"
+    path.write_bytes(made["jks"].read_bytes())
+    args = ["--key-password-env", "KEY_PASS"]
+    assert _convert(path, path, "pkcs12", *args) == 1
+    assert "give --overwrite" in capsys.readouterr().err
+    assert _convert(path, path, "pkcs12", *args, "--overwrite") == 0
+    assert path.read_bytes()[:1] == b"\x30"
+    assert sorted(e.alias for e in keytool_list(path, PW)) == [
+        "example-ca",
+        "own-password",
+        "server",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["server.keystore"]
+
+
+@needs(StoreType.JKS)
+def test_new_store_password_also_protects_the_keys(made, tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("KS_PASS", PW)
+    monkeypatch.setenv("NEW_PASS", "brand-new-pw")
+    monkeypatch.setenv("KEY_PASS", KEY_PW)
+    dest = tmp_path / "renewed.jks"
+    assert main(
+        ["convert", str(made["jks"]), str(dest), "--to", "jks", "--password-env", "KS_PASS",
+         "--dest-password-env", "NEW_PASS", "--key-password-env", "KEY_PASS"]
+    ) == 0, capsys.readouterr().err  # fmt: skip
+    kt("-certreq", "-alias", "server", "-keystore", str(dest), "-file", str(tmp_path / "s.csr"), storepass="brand-new-pw")  # fmt: skip
