@@ -113,11 +113,11 @@ def unlock_for(
 
 def run(args: argparse.Namespace) -> int:
     src, dest = Path(args.src), Path(args.dest)
+    if dest.is_dir():
+        raise CliError(f"{dest} is a folder")
     if dest.exists() and not args.overwrite:
         same = " (it is SRC itself)" if src.exists() and src.samefile(dest) else ""
         raise CliError(f"{dest} already exists{same}; give --overwrite to replace it")
-    if dest.is_dir():
-        raise CliError(f"{dest} is a folder")
     store = open_store(args, args.src)
     target: StoreType = args.to
     check_capacity(store, target)

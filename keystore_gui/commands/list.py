@@ -12,7 +12,6 @@ from typing import Any
 
 from ..cli import add_password_options, open_store, print_json
 from ..core.certinfo import certificate_summary, secret_key_info
-from ..core.errors import KeystoreError
 from ..core.model import Entry, EntryKind, Keystore
 
 
@@ -65,15 +64,11 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     cert = entry.certificate
     if cert is None:
         return entry.alias, entry.kind.value, "", "", ""
-    try:
-        key = cert.key_description
-    except (KeystoreError, ValueError):
-        key = "unreadable"
-    expires = cert.not_after.isoformat()[:10]
-    subject = cert.subject
+    fields = certificate_summary(cert)
+    subject = fields["subject"]
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
-    return entry.alias, entry.kind.value, key, expires, subject
+    return entry.alias, entry.kind.value, fields["key"], fields["not_after"][:10], subject
 
 
 HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")

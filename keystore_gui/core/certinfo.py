@@ -484,16 +484,6 @@ def secret_key_info(entry: Entry) -> tuple[str | None, int | None]:
 
 def certificate_summary(cert: Certificate) -> dict[str, str]:
     """The fields ``keystore-cli list --json`` gives for each certificate of a chain."""
-    try:
-        key = cert.key_description
-    except (KeystoreError, ValueError):
-        key = "unreadable"
-    return {
-        "subject": cert.subject,
-        "issuer": cert.issuer,
-        "serial": serial_hex(cert.serial),
-        "sha256": cert.sha256,
-        "not_before": iso(cert.not_before),
-        "not_after": iso(cert.not_after),
-        "key": key,
-    }
+    from .quickview import summary
+
+    return summary(cert)
