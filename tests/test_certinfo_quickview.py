@@ -107,3 +107,9 @@ def test_every_root_in_the_system_truststore() -> None:
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)  # serial-0 roots
         for _, cert in store.certificates():
             _same(cert)
+
+
+def test_an_unreadable_certificate_is_listed_not_fatal() -> None:
+    summary = quickview.summary(Certificate(b"\x30\x03\x02\x01\x01"))
+    assert summary["subject"].startswith("unreadable certificate (file is damaged")
+    assert summary["key"] == "unreadable" and len(summary["sha256"]) == 64

@@ -176,6 +176,18 @@ def _slow_summary(cert: Certificate) -> dict[str, str]:
     from .errors import KeystoreError
 
     try:
+        cert.subject_name  # noqa: B018 -- a certificate no parser reads is listed, marked
+    except KeystoreError as exc:
+        return {
+            "subject": f"unreadable certificate ({exc})",
+            "issuer": "",
+            "serial": "",
+            "sha256": cert.sha256,
+            "not_before": "",
+            "not_after": "",
+            "key": "unreadable",
+        }
+    try:
         key = cert.key_description
     except (KeystoreError, ValueError):
         key = "unreadable"
