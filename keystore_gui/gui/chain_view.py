@@ -65,17 +65,26 @@ from ..core.trustsources import (
     system_cas,
     truststore_label,
 )
+from .theme import is_dark, status_colour
 
 COLORS = {
     Severity.OK: QColor("#2e7d32"),
     Severity.WARNING: QColor("#e6a100"),
     Severity.ERROR: QColor("#c62828"),
 }
-BACKGROUNDS = {
-    Severity.OK: "#e8f5e9",
-    Severity.WARNING: "#fff8e1",
-    Severity.ERROR: "#ffebee",
+BACKGROUNDS = {  # (light mode, dark mode)
+    Severity.OK: ("#e8f5e9", "#1d3a24"),
+    Severity.WARNING: ("#fff8e1", "#3d3212"),
+    Severity.ERROR: ("#ffebee", "#4a1f1f"),
 }
+_STATUS = {Severity.OK: "valid", Severity.WARNING: "expiring", Severity.ERROR: "expired"}
+
+
+def text_colour(severity: Severity) -> QColor:
+    """A shade of green, amber or red readable on the current background."""
+    return status_colour(_STATUS[severity])
+
+
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 PURPOSES = {
@@ -204,7 +213,7 @@ class TrustChainDialog(QDialog):
         self.at_edit.setCalendarPopup(True)
         self.source_error = QLabel()
         self.source_error.setWordWrap(True)
-        self.source_error.setStyleSheet(f"color: {COLORS[Severity.ERROR].name()}")
+        self.source_error.setStyleSheet(f"color: {text_colour(Severity.ERROR).name()}")
         self.source_error.hide()
 
         sources_box = QGroupBox("Trust sources")
@@ -390,10 +399,10 @@ class TrustChainDialog(QDialog):
         level = worst if verdict.trusted else Severity.ERROR
         self.verdict_label.setText(verdict.summary)
         self.banner.setStyleSheet(
-            f"#verdictBanner {{ background: {BACKGROUNDS[level]}; "
+            f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
             f"border: 1px solid {COLORS[level].name()}; border-radius: 4px; }}"
         )
-        self.verdict_label.setStyleSheet(f"color: {COLORS[level].darker(130).name()}")
+        self.verdict_label.setStyleSheet(f"color: {text_colour(level).name()}")
         web = verdict.web_pki
         self.web_pki_label.setText(f"Web PKI: {web.message}" if web is not None else "")
         self.web_pki_label.setVisible(web is not None)
@@ -412,7 +421,7 @@ class TrustChainDialog(QDialog):
             item.setData(0, SEVERITY_ROLE, int(link.severity))
             item.setData(0, Qt.ItemDataRole.UserRole, verdict.path.index(link))
             if link.severity is Severity.ERROR:
-                item.setForeground(1, QBrush(COLORS[Severity.ERROR].darker(120)))
+                item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
             item.setExpanded(True)
             parent = item
             last = item
@@ -435,7 +444,7 @@ class TrustChainDialog(QDialog):
             f"From {_html(link.source)}" + (" — trust anchor" if link.anchor else ""),
         ]
         lines += [
-            f"<span style='color:{COLORS[p.severity].darker(120).name()}'>• {_html(p.text)}</span>"
+            f"<span style='color:{text_colour(p.severity).name()}'>• {_html(p.text)}</span>"
             for p in link.problems
         ]
         lines.append(f"SHA-256: {cert.sha256}")
