@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from ..core.chain import (
     EXPIRY_WARNING_DAYS,
@@ -65,6 +66,7 @@ from ..core.trustsources import (
     system_cas,
     truststore_label,
 )
+from . import operations
 from .theme import is_dark, status_colour
 
 COLORS = {
@@ -156,6 +158,9 @@ class _SourceChoice:
     title: str
     load: Callable[[], TrustSource]
     loaded: TrustSource | None = None
+    slow: bool = False
+    """Read off the GUI thread (Java cacerts, the system bundle: hundreds of certificates)."""
+    loading: bool = False
 
 
 class TrustChainDialog(QDialog):
@@ -290,11 +295,11 @@ class TrustChainDialog(QDialog):
             )
         cacerts = java_cacerts_path()
         if cacerts is not None:
-            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts))
+            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts), slow=True)
             item.setToolTip(str(cacerts))
         bundle = system_bundle_path()
         if bundle is not None:
-            item = self._add_choice("System CAs", lambda: system_cas(bundle))
+            item = self._add_choice("System CAs", lambda: system_cas(bundle), slow=True)
             item.setToolTip(str(bundle))
 
         self.sources.itemChanged.connect(self._source_toggled)
@@ -304,9 +309,14 @@ class TrustChainDialog(QDialog):
 
     # --- sources -------------------------------------------------------------------------------
     def _add_choice(
-        self, title: str, load: Callable[[], TrustSource], *, checked: bool = False
+        self,
+        title: str,
+        load: Callable[[], TrustSource],
+        *,
+        checked: bool = False,
+        slow: bool = False,
     ) -> QListWidgetItem:
-        choice = _SourceChoice(title, load)
+        choice = _SourceChoice(title, load, slow=slow)
         self._choices.append(choice)
         item = QListWidgetItem(title)
         item.setToolTip(title)
@@ -316,8 +326,51 @@ class TrustChainDialog(QDialog):
         self.sources.addItem(item)
         return item
 
+    def _choice(self, item: QListWidgetItem) -> _SourceChoice:
+        return self._choices[int(item.data(Qt.ItemDataRole.UserRole))]
+
+    def _set_checked(self, item: QListWidgetItem, checked: bool) -> None:
+        self.sources.blockSignals(True)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.sources.blockSignals(False)
+
     def _source_toggled(self, item: QListWidgetItem) -> None:
+        choice = self._choice(item)
+        ticked = item.checkState() == Qt.CheckState.Checked
+        if ticked and choice.slow and choice.loaded is None:
+            if not choice.loading:
+                self._load_in_background(choice, item)
+            return
         self.refresh()
+
+    def _load_in_background(self, choice: _SourceChoice, item: QListWidgetItem) -> None:
+        choice.loading = True
+        item.setText(f"{choice.title} (reading…)")
+
+        def done() -> bool:
+            choice.loading = False
+            if not Shiboken.isValid(self):  # the dialog was closed meanwhile
+                return False
+            item.setText(choice.title)
+            return True
+
+        def loaded(source: TrustSource) -> None:
+            choice.loaded = source
+            if done():
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            if done():
+                self._set_checked(item, False)
+                self._show_source_error(f"{choice.title}: {operations.describe(exc)}")
+
+        operations.run_in_background(
+            self,
+            choice.load,
+            on_success=loaded,
+            on_failure=failed,
+            label=f"Reading {choice.title}…",
+        )
 
     def _add_file(self, trusted: bool) -> None:
         title = "Add Truststore" if trusted else "Add Intermediates"
@@ -342,9 +395,7 @@ class TrustChainDialog(QDialog):
         kind = "Truststore" if trusted else "Intermediates"
         item = self._add_choice(f"{kind}: {os.path.basename(path)}", lambda: source)
         item.setToolTip(path)
-        self.sources.blockSignals(True)
-        item.setCheckState(Qt.CheckState.Checked)
-        self.sources.blockSignals(False)
+        self._set_checked(item, True)
         self.refresh()
 
     def add_truststore(self) -> None:
@@ -365,15 +416,15 @@ class TrustChainDialog(QDialog):
             item = self.sources.item(row)
             if item.checkState() != Qt.CheckState.Checked:
                 continue
-            choice = self._choices[int(item.data(Qt.ItemDataRole.UserRole))]
+            choice = self._choice(item)
+            if choice.loaded is None and choice.slow:
+                continue  # still being read; the path is built again when it arrives
             if choice.loaded is None:
                 try:
                     choice.loaded = choice.load()
                 except KeystoreError as exc:
                     errors.append(f"{choice.title}: {exc}")
-                    self.sources.blockSignals(True)
-                    item.setCheckState(Qt.CheckState.Unchecked)
-                    self.sources.blockSignals(False)
+                    self._set_checked(item, False)
                     continue
             chosen.append(choice.loaded)
         self._show_source_error("\n".join(errors))
@@ -488,9 +539,7 @@ class TrustChainDialog(QDialog):
         else:
             source = TrustSource("fetched certificates", (), tuple(found))
             item = self._add_choice("Fetched certificates (not trusted)", lambda: source)
-            self.sources.blockSignals(True)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.sources.blockSignals(False)
+            self._set_checked(item, True)
         self.refresh()
 
     def _chain_is_path(self) -> bool:

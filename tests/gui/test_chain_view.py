@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from keystore_gui.core.chain import Severity
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
-from keystore_gui.gui import chain_view
+from keystore_gui.gui import chain_view, operations
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
 from keystore_gui.gui.main_window import MainWindow
 from tests.chain_pki import Issued, Pki
@@ -291,13 +291,18 @@ def test_ctrl_t_in_the_window_checks_the_selected_entry(
 
 
 @pytest.mark.skipif(java_cacerts_path() is None, reason="no JDK cacerts on this machine")
-def test_java_cacerts_can_be_ticked(qtbot: QtBot, certs: Certs) -> None:
+def test_java_cacerts_are_read_off_the_gui_thread(qtbot: QtBot, certs: Certs) -> None:
     entry = key_entry("shop", certs.leaf, certs.inter)
     store = Keystore(StoreType.JKS, [entry])
     dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
     source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
-    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Checked
+    assert source_item(dialog, "Java cacerts").text() == "Java cacerts (reading…)"
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    item = source_item(dialog, "Java cacerts")
+    assert item.text() == "Java cacerts"
+    assert item.checkState() == Qt.CheckState.Checked
     assert dialog.source_error.isHidden()
+    assert any(s.label == "Java cacerts" and len(s.anchors) > 50 for s in dialog.chosen_sources())
     assert dialog.verdict is not None and dialog.verdict.trusted
     source_item(dialog, "Open tab: truststore.jks").setCheckState(Qt.CheckState.Unchecked)
     assert "not found in any trust source" in dialog.verdict_label.text()
@@ -324,3 +329,18 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
     assert dialog.verdict is not None and dialog.verdict.trusted
     assert dialog.verdict.path[-1].source == "truststore root-only.pem"
+
+
+def test_a_cacerts_that_cannot_be_read_is_unticked(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "cacerts"
+    damaged.write_bytes(b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + b"\x00" * 5)
+    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: damaged)
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    dialog = make_dialog(qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(certs.root))
+    source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Unchecked
+    assert dialog.source_error.text().startswith("Java cacerts: ")
+    assert dialog.verdict is not None and dialog.verdict.trusted
