@@ -399,9 +399,6 @@ class CandidatePool:
         self._by_sha: dict[str, Candidate] = {}
         self._by_subject: dict[x509.Name, list[Candidate]] = {}
 
-    def __len__(self) -> int:
-        return len(self._by_sha)
-
     def add(self, cert: Certificate, source: str, anchor: bool) -> None:
         existing = self._by_sha.get(cert.sha256)
         if existing is not None and (existing.anchor or not anchor):
