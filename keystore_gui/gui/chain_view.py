@@ -42,6 +42,7 @@ from shiboken6 import Shiboken
 
 from ..core.chain import (
     EXPIRY_WARNING_DAYS,
+    IssuedBy,
     IssuerNode,
     Link,
     Purpose,
@@ -50,7 +51,6 @@ from ..core.chain import (
     Verdict,
     complete_chain,
     display_name,
-    issued_by,
     source_from_store,
     verify_entry,
 )
@@ -569,9 +569,11 @@ def _html(text: str) -> str:
 class IssuedByDialog(QDialog):
     """Every certificate of a keystore nested under the certificate that signed it."""
 
-    def __init__(self, *, store: Keystore, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, *, grouped: IssuedBy, title: str, parent: QWidget | None = None) -> None:
+        """``grouped`` comes from :func:`keystore_gui.core.chain.issued_by` (run it off the GUI
+        thread for a big store: it verifies a signature per certificate)."""
         super().__init__(parent)
-        self.setWindowTitle(f"Issued By — {title}")
+        self.setWindowTitle(f"Issued by — {title}")
         self.resize(760, 480)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Certificate", "Entries", "Expires", "Note"])
@@ -579,7 +581,6 @@ class IssuedByDialog(QDialog):
         self.tree.setColumnWidth(1, 180)
         self.tree.setColumnWidth(2, 100)
         self.tree.setIconSize(QSize(14, 14))
-        grouped = issued_by(store)
         now = dt.datetime.now(dt.UTC)
         for node in grouped.roots:
             self._add(self.tree, node, "self-signed root", now)

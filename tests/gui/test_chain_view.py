@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from keystore_gui.core.chain import Severity
+from keystore_gui.core.chain import Severity, issued_by
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
 from keystore_gui.gui import chain_view, operations
@@ -226,7 +226,7 @@ def test_issued_by_dialog_nests_certificates_under_their_issuers(
             key_entry("legacy", certs.soon),
         ],
     )
-    dialog = IssuedByDialog(store=store, title="server.jks")
+    dialog = IssuedByDialog(grouped=issued_by(store), title="server.jks")
     qtbot.addWidget(dialog)
     tree = dialog.tree
     assert tree.topLevelItemCount() == 2
@@ -286,6 +286,7 @@ def test_ctrl_t_in_the_window_checks_the_selected_entry(
     assert trusted.store.entries  # the other tab is untouched
 
     window.actions_by_name["issued_by"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(IssuedByDialog) is not None)
     issued = window.findChild(IssuedByDialog)
     assert issued is not None and issued.tree.topLevelItemCount() == 1
 

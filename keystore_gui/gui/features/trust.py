@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
+from ...core.chain import IssuedBy, issued_by
 from ...core.model import Entry
+from .. import operations
 from ..chain_view import IssuedByDialog, TrustChainDialog
 
 if TYPE_CHECKING:
@@ -39,14 +41,24 @@ def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
     return dialog
 
 
-def show_issued_by(window: MainWindow) -> IssuedByDialog | None:
+def show_issued_by(window: MainWindow) -> None:
+    """Group the current tab's certificates off the GUI thread, then show them."""
     tab = window.current_tab()
     if tab is None:
-        return None
-    dialog = IssuedByDialog(store=tab.store, title=tab.display_name, parent=window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
-    return dialog
+        return
+    title = tab.display_name
+
+    def show(grouped: IssuedBy) -> None:
+        dialog = IssuedByDialog(grouped=grouped, title=title, parent=window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    operations.run_in_background(
+        window,
+        lambda: issued_by(tab.store),
+        on_success=show,
+        label=f"Finding the issuers in {title}…",
+    )
 
 
 def install(window: MainWindow) -> None:
