@@ -14,7 +14,6 @@ from .chain import (
     SYSTEM_CAS,
     TrustSource,
     certificates_source,
-    quiet_parsing,
 )
 from .errors import KeystoreError
 from .io import read_bytes, read_keystore
@@ -114,8 +113,7 @@ def system_cas(path: str | os.PathLike[str] | None = None) -> TrustSource:
     source = _cache.get(key)
     if source is None:
         try:
-            with quiet_parsing():
-                certs = x509.load_pem_x509_certificates(read_bytes(found))
+            certs = x509.load_pem_x509_certificates(read_bytes(found))
         except ValueError:
             raise KeystoreError(f"{found} is not a PEM bundle of certificates") from None
         source = certificates_source(
