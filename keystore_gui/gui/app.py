@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -118,12 +118,15 @@ def create_window() -> QWidget:
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    parser.parse_known_args(args_in)  # --help and --version end here, before any display
+    early, _ = parser.parse_known_args(args_in)  # --help and --version end here, no display
+    qt_problems: list[str] = []
+    if early.smoke_test:
+        qInstallMessageHandler(lambda kind, _ctx, text: _note_qt_problem(qt_problems, kind, text))
     # Qt takes its own options (-platform, -style...) out; the rest must be ours.
     app = KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *args_in])
     args = parser.parse_args(app.arguments()[1:])
     if args.smoke_test:
-        return run_smoke_test(app, args.files)
+        return run_smoke_test(app, args.files, qt_problems)
 
     from .settings import Settings
     from .single_instance import InstanceServer, send_to_running_instance, server_name
@@ -150,12 +153,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- the packaging smoke test ----------------------------------------------------------------
 
 
-def run_smoke_test(app: KeystoreApplication, paths: Sequence[str]) -> int:
-    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries."""
+# What the offscreen platform says on every show(); not a problem of the app.
+HARMLESS_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
+
+
+def _note_qt_problem(problems: list[str], kind: QtMsgType, text: str) -> None:
+    if kind == QtMsgType.QtDebugMsg or kind == QtMsgType.QtInfoMsg:
+        return
+    if not text.startswith(HARMLESS_QT_MESSAGES):
+        problems.append(f"Qt: {text}")
+
+
+def run_smoke_test(
+    app: KeystoreApplication, paths: Sequence[str], qt_problems: list[str] | None = None
+) -> int:
+    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries.
+
+    Any Qt warning (a missing plugin, an icon that does not load) fails it too.
+    """
     from ..core.errors import KeystoreError
     from ..core.io import read_keystore
 
-    failures: list[str] = []
+    failures: list[str] = qt_problems if qt_problems is not None else []
     previous_hook = sys.excepthook
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
