@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.certfactory import dsa_cert_der, two_certs  # noqa: F401
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_qsettings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -1,1 +1,1 @@
-"""Optional window features; each module has ``install(window)``."""
+"""Feature modules: each adds its actions to the main window with ``install(window)``."""
