@@ -13,21 +13,16 @@ from PySide6.QtGui import QAction, QUndoCommand
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.model import Keystore, StoreType
-
-# The window is the gui module's; until it is in this tree there is nothing to hook into.
-main_window = pytest.importorskip("keystore_gui.gui.main_window")
-
-from keystore_gui.gui import about, msgbox, operations, preferences  # noqa: E402
-from keystore_gui.gui.features import desktop  # noqa: E402
-from keystore_gui.gui.settings import Settings  # noqa: E402
+from keystore_gui.gui import about, main_window, msgbox, operations, preferences
+from keystore_gui.gui.features import desktop
+from keystore_gui.gui.settings import Settings
 
 
 @pytest.fixture
 def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = main_window.MainWindow(settings)
-    if "keystore_gui.gui.features.desktop" not in main_window.FEATURES:
-        desktop.install(window)
+    assert "keystore_gui.gui.features.desktop" in main_window.feature_modules()
     yield window
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     for tab in window.tabs():
