@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -23,6 +24,19 @@ from keystore_gui.gui.theme import ColorSchemeFollower
 
 HERE = Path(__file__).resolve().parent
 HIDDEN_COLUMNS = ("algorithm", "issuer")
+
+
+def settle(app: QApplication) -> None:
+    """Let background work (health checks, chain building) finish and the window repaint."""
+    from keystore_gui.gui import operations
+
+    quiet_until = time.monotonic() + 0.5  # checks start after short debounce timers
+    deadline = time.monotonic() + 30
+    while (operations.running() or time.monotonic() < quiet_until) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(5):
+        app.processEvents()
 
 
 def grab(app: QApplication, store_path: str, password: str, scheme: str, out: Path) -> None:
@@ -42,8 +56,7 @@ def grab(app: QApplication, store_path: str, password: str, scheme: str, out: Pa
         key = next((e for e in tab.store.entries if e.kind is EntryKind.PRIVATE_KEY), None)
         if key is not None:
             tab.select_entry(key)
-        for _ in range(5):
-            app.processEvents()
+        settle(app)
         window.grab().save(str(out))
         window.close()
         window.deleteLater()
