@@ -88,6 +88,14 @@ def test_help_about_and_preferences_are_in_the_menus(
     assert win.actions_by_name["preferences"].menuRole() == QAction.MenuRole.PreferencesRole
 
 
+def test_common_actions_get_icons(qtbot: QtBot, win: main_window.MainWindow) -> None:
+    qtbot.waitUntil(lambda: not win.actions_by_name["open"].icon().isNull(), timeout=5000)
+    for name in desktop.ACTION_ICONS:
+        if name in win.actions_by_name:
+            assert not win.actions_by_name[name].icon().isNull(), name
+    assert {"new", "open", "save", "delete", "generate_key_pair"} <= set(win.actions_by_name)
+
+
 def test_preferences_dialog_saves_what_the_user_sets(qtbot: QtBot, tmp_path: Path) -> None:
     settings = Settings(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
     dialog = preferences.PreferencesDialog(settings=settings)
