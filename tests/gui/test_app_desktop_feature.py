@@ -17,6 +17,14 @@ from keystore_gui.gui import about, main_window, msgbox, operations, preferences
 from keystore_gui.gui.features import desktop
 from keystore_gui.gui.settings import Settings
 
+QUIET_MS = 400  # longer than any feature's debounce before it starts background work
+
+
+def settle(qtbot: QtBot) -> None:
+    """Let the window's background checks start and finish before it is closed."""
+    qtbot.wait(QUIET_MS)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+
 
 @pytest.fixture
 def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
@@ -24,7 +32,7 @@ def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
     window = main_window.MainWindow(settings)
     assert "keystore_gui.gui.features.desktop" in main_window.feature_modules()
     yield window
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    settle(qtbot)
     for tab in window.tabs():
         tab.undo_stack.setClean()
     window.close()

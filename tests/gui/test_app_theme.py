@@ -16,6 +16,8 @@ from keystore_gui.gui.model import COLUMNS
 
 from .conftest import sample_store
 
+QUIET_MS = 400
+
 
 def contrast(a: QColor, b: QColor) -> float:
     def luminance(c: QColor) -> float:
@@ -61,6 +63,7 @@ def test_status_column_is_readable(
         assert len(seen) >= 3  # valid, expired, not yet valid at least
         window.grab().save(str(tmp_path / f"{scheme}.png"))
     finally:
+        qtbot.wait(QUIET_MS)  # background checks start after short debounce timers
         qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
         window.close()
         window.deleteLater()
