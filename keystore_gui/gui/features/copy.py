@@ -12,7 +12,6 @@ import base64
 import importlib.util
 import json
 import os
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +48,15 @@ if TYPE_CHECKING:
     from ..tab import KeystoreTab
 
 MIME_TYPE = "application/x-keystore-gui-certificates"
+_WATCHED_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.DragEnter,
+        QEvent.Type.DragMove,
+        QEvent.Type.Drop,
+    }
+)
 
 
 # --- what travels ----------------------------------------------------------------------------
@@ -142,6 +150,11 @@ class CopyFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._drag_start: QPoint | None = None
+        self._drag_tab: KeystoreTab | None = None
+        self._viewports: dict[QObject, KeystoreTab] = {}
+        """Each tab's tree viewport (kept referenced, so identity holds) → the tab."""
+        self._tab_bar = window.tab_widget.tabBar()
         add = window.add_action
         edit = window.menu("edit")
         edit.addSeparator()
@@ -186,13 +199,9 @@ class CopyFeature(QObject):
         )
         for action in (self.copy_action, self.paste_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self._drag_start: QPoint | None = None
-        self._drag_tab: KeystoreTab | None = None
-        self._hooked: weakref.WeakSet[KeystoreTab] = weakref.WeakSet()
         window.state_changed.connect(self.update)
-        bar = window.tab_widget.tabBar()
-        bar.setAcceptDrops(True)
-        bar.installEventFilter(self)
+        self._tab_bar.setAcceptDrops(True)
+        self._tab_bar.installEventFilter(self)
         self.update()
 
     # --- state -------------------------------------------------------------------------------
@@ -208,14 +217,13 @@ class CopyFeature(QObject):
             self._hook_tab(each)
 
     def _hook_tab(self, tab: KeystoreTab) -> None:
-        if tab in self._hooked:
+        viewport = tab.tree.viewport()
+        if viewport in self._viewports:
             return
-        self._hooked.add(tab)
-        tab.tree.viewport().setAcceptDrops(True)
-        tab.tree.viewport().installEventFilter(self)
-
-    def _tab_of(self, widget: QObject) -> KeystoreTab | None:
-        return next((t for t in self.window.tabs() if t.tree.viewport() is widget), None)
+        self._viewports[viewport] = tab
+        tab.destroyed.connect(lambda _obj=None, v=viewport: self._viewports.pop(v, None))
+        viewport.setAcceptDrops(True)
+        viewport.installEventFilter(self)
 
     def pool(self) -> list[Certificate]:
         """Every certificate of every open keystore: where a CA is looked for."""
@@ -413,9 +421,11 @@ class CopyFeature(QObject):
     # --- drag and drop -----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.window.tab_widget.tabBar():
+        if kind not in _WATCHED_EVENTS:
+            return False
+        if watched is self._tab_bar:
             return self._tab_bar_event(event)
-        tab = self._tab_of(watched)
+        tab = self._viewports.get(watched)
         if tab is None:
             return False
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
@@ -445,8 +455,7 @@ class CopyFeature(QObject):
             return False
         if not event.mimeData().hasFormat(MIME_TYPE):
             return False
-        bar = self.window.tab_widget.tabBar()
-        index = bar.tabAt(event.position().toPoint())
+        index = self._tab_bar.tabAt(event.position().toPoint())
         if index < 0:
             event.ignore()
             return True
