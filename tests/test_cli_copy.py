@@ -69,7 +69,6 @@ def work(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SRC_PASS", WSO2)
     monkeypatch.setenv("DEST_PASS", WSO2)
     monkeypatch.setenv("OTHER_PASS", "changeit")
-    monkeypatch.setattr(cli, "COMMANDS", ("copy-certs", "import-certs", "export-certs"))
     return tmp_path
 
 

@@ -125,7 +125,9 @@ def keytool_list(path: Path, storepass: str, storetype: str | None = None) -> li
         assert kind_m, block
         entry = KeytoolEntry(m.group(1), _KINDS[kind_m.group(1)])
         for cm in re.finditer(
-            r"Owner: (.*)\nIssuer: (.*)\nSerial number: (\w+)\n.*?SHA256: ([0-9A-F:]+)", block, re.S
+            r"Owner: ([^\n]*)\nIssuer: ([^\n]*)\nSerial number: (\w+)\n.*?SHA256: ([0-9A-F:]+)",
+            block,
+            re.S,
         ):
             entry.chain.append(
                 KeytoolCert(

@@ -34,7 +34,10 @@ def register(codec: Codec) -> None:
 
 
 def codec_for(store_type: StoreType) -> Codec:
-    _load_codecs()
+    if store_type not in _CODECS:
+        from .codecs import load_for
+
+        load_for(store_type)
     try:
         return _CODECS[store_type]
     except KeyError:

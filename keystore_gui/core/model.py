@@ -16,15 +16,23 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
     PrivateKeyTypes,
 )
 from cryptography.x509 import Certificate as X509Certificate
-from cryptography.x509 import Name, NameOID, load_der_x509_certificate
+from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
 
-from .errors import AliasError, KeyLockedError, WrongPasswordError
+from .errors import (
+    AliasError,
+    CorruptFileError,
+    KeyLockedError,
+    KeystoreError,
+    UnsupportedFormatError,
+    WrongPasswordError,
+)
 
 
 class StoreType(StrEnum):
@@ -52,7 +60,8 @@ class StoreType(StrEnum):
 
     @property
     def case_insensitive_aliases(self) -> bool:
-        return self in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+        """Java folds JKS/JCEKS/PKCS#12 aliases; certificate files get lowercase derived ones."""
+        return self not in (StoreType.BKS, StoreType.UBER)
 
 
 class EntryKind(StrEnum):
@@ -113,12 +122,22 @@ class Certificate:
         """The ``cryptography`` object, or ``None`` if cryptography refuses this DER."""
         if self._x509 is None and self._fallback is None:
             try:
-                self._x509 = load_der_x509_certificate(self.der)
-            except ValueError:
+                parsed = load_der_x509_certificate(self.der)
+                # cryptography decodes names and times on first access: do it now, so that a
+                # damaged field takes the lenient path here instead of failing a later read.
+                _ = (parsed.subject, parsed.issuer, parsed.not_valid_after_utc)
+                self._x509 = parsed
+            except (ValueError, InvalidVersion):
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
         return self._x509
+
+    @property
+    def lenient(self) -> LenientCertificate | None:
+        """The lenient parse, when cryptography refused this DER (``x509`` is then ``None``)."""
+        self.x509  # noqa: B018 -- parses on first use
+        return self._fallback
 
     def _view(self) -> X509Certificate | LenientCertificate:
         parsed = self.x509
@@ -167,11 +186,22 @@ class Certificate:
         return self._view().not_valid_after_utc
 
     def public_key(self) -> CertificatePublicKeyTypes:
-        return self._view().public_key()
+        """The subject's public key; a :class:`KeystoreError` if it cannot be decoded."""
+        try:
+            return self._view().public_key()
+        except UnsupportedAlgorithm as exc:
+            raise UnsupportedFormatError(
+                f"unsupported public key in '{self.subject}': {exc}"
+            ) from None
+        except ValueError as exc:
+            raise CorruptFileError(f"invalid public key in '{self.subject}': {exc}") from None
 
     @property
     def key_description(self) -> str:
-        return describe_public_key(self.public_key())
+        try:
+            return describe_public_key(self.public_key())
+        except KeystoreError:
+            return "unknown key"
 
     @property
     def is_self_issued(self) -> bool:
@@ -281,7 +311,14 @@ class Entry:
             return self.key
         if self.sealed is None:
             raise KeyLockedError(self.alias)
-        self.key = self.sealed.unlock(password)
+        try:
+            self.key = self.sealed.unlock(password)
+        except KeystoreError:
+            raise
+        except Exception as exc:  # a damaged key must end in the core's errors, whatever the codec
+            raise CorruptFileError(
+                f"entry '{self.alias}': the key cannot be read ({type(exc).__name__})"
+            ) from None
         return self.key
 
     @property

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
@@ -17,17 +16,13 @@ from keystore_gui.core.formats import codec_for
 from keystore_gui.core.io import read_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
+from keystore_gui.gui import operations
 from keystore_gui.gui.copy_dialog import CopyDialog
+from keystore_gui.gui.features import copy as feature_module
+from keystore_gui.gui.features.copy import MIME_TYPE, CopyFeature, entries_from_mime, mime_for
 from keystore_gui.gui.import_dialog import ExportDialog, ImportDialog
+from keystore_gui.gui.main_window import MainWindow
 from tests.truststore_certs import Pki
-
-main_window = pytest.importorskip("keystore_gui.gui.main_window")
-operations = pytest.importorskip("keystore_gui.gui.operations")
-feature_module = pytest.importorskip("keystore_gui.gui.features.copy")
-MIME_TYPE = feature_module.MIME_TYPE
-CopyFeature = feature_module.CopyFeature
-entries_from_mime = feature_module.entries_from_mime
-mime_for = feature_module.mime_for
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +31,13 @@ def pki() -> Pki:
 
 
 @pytest.fixture
-def win(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[main_window.MainWindow]:
-    # closing the window at teardown must not ask about the unsaved copies
-    monkeypatch.setattr(
-        main_window.msgbox, "ask_save", lambda *_a: main_window.msgbox.SaveChoice.DISCARD
-    )
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = main_window.MainWindow(settings)
-    qtbot.addWidget(window)
-    if window.findChild(CopyFeature) is None:  # until the window lists the feature itself
-        feature_module.install(window)
-    yield window
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
-    for tab in window.tabs():
-        tab.undo_stack.setClean()
+def win(window: MainWindow) -> MainWindow:
+    """The shared window fixture; its features include this one."""
+    assert window.findChild(CopyFeature) is not None
+    return window
 
 
-def two_tabs(win: main_window.MainWindow, pki: Pki) -> tuple[object, object]:
+def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
     source = win.add_store_tab(Keystore(StoreType.JKS, [pki.key_entry("server")], "changeit"), None)
     target = win.add_store_tab(pki.truststore(), None)
     win.tab_widget.setCurrentWidget(source)
@@ -62,7 +45,7 @@ def two_tabs(win: main_window.MainWindow, pki: Pki) -> tuple[object, object]:
     return source, target
 
 
-def the_dialog(qtbot: QtBot, win: main_window.MainWindow) -> CopyDialog:
+def the_dialog(qtbot: QtBot, win: MainWindow) -> CopyDialog:
     qtbot.waitUntil(lambda: win.findChild(CopyDialog) is not None)
     dialog = win.findChild(CopyDialog)
     assert isinstance(dialog, CopyDialog)
@@ -83,7 +66,7 @@ def test_payload_carries_certificates_only(pki: Pki) -> None:
 
 
 def test_drag_onto_another_tab_then_undo(
-    qtbot: QtBot, win: main_window.MainWindow, pki: Pki, qtmodeltester: object
+    qtbot: QtBot, win: MainWindow, pki: Pki, qtmodeltester: object
 ) -> None:
     source, target = two_tabs(win, pki)
     before = list(target.store.entries)
@@ -117,7 +100,7 @@ def test_drag_onto_another_tab_then_undo(
     assert [e.alias for e in target.store.entries[len(before) :]] == [e.alias for e in added]
 
 
-def test_copy_and_paste_between_tabs(qtbot: QtBot, win: main_window.MainWindow, pki: Pki) -> None:
+def test_copy_and_paste_between_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
     _source, target = two_tabs(win, pki)
     win.actions_by_name["copy_certificates"].trigger()
     clip = QGuiApplication.clipboard().mimeData()
@@ -136,7 +119,7 @@ def test_copy_and_paste_between_tabs(qtbot: QtBot, win: main_window.MainWindow, 
     again.reject()
 
 
-def test_replace_is_undone_in_place(qtbot: QtBot, win: main_window.MainWindow, pki: Pki) -> None:
+def test_replace_is_undone_in_place(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
     _source, target = two_tabs(win, pki)
     old = pki.trusted("server", "other")
     target.model.insert_entries([(0, old)])
@@ -162,7 +145,7 @@ def _writable(store_type: StoreType) -> bool:
 @pytest.mark.skipif(not _writable(StoreType.PKCS12), reason="no PKCS#12 writer in this tree yet")
 def test_copy_into_new_pkcs12_file(
     qtbot: QtBot,
-    win: main_window.MainWindow,
+    win: MainWindow,
     pki: Pki,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -185,9 +168,7 @@ def test_copy_into_new_pkcs12_file(
     assert [(e.alias, e.kind) for e in store.entries] == [("server", EntryKind.TRUSTED_CERT)]
 
 
-def test_import_from_clipboard_and_undo(
-    qtbot: QtBot, win: main_window.MainWindow, pki: Pki
-) -> None:
+def test_import_from_clipboard_and_undo(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
     tab = win.add_store_tab(pki.truststore(), None)
     QGuiApplication.clipboard().setText(pki.cert("inter").pem + pki.cert("other").pem)
     win.actions_by_name["paste_certificates"].trigger()  # plain PEM text: the import dialog
@@ -200,9 +181,7 @@ def test_import_from_clipboard_and_undo(
     assert [e.alias for e in tab.store.entries] == ["other"]
 
 
-def test_export_selection(
-    qtbot: QtBot, win: main_window.MainWindow, pki: Pki, tmp_path: Path
-) -> None:
+def test_export_selection(qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path) -> None:
     two_tabs(win, pki)
     win.actions_by_name["export_certificates"].trigger()
     qtbot.waitUntil(lambda: win.findChild(ExportDialog) is not None)

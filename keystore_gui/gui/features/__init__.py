@@ -1,0 +1,1 @@
+"""Feature modules: each adds its actions to the main window with ``install(window)``."""

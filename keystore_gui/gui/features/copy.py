@@ -188,6 +188,7 @@ class CopyFeature(QObject):
             "export_certificates",
             "Export Certificates (PEM, DER, PKCS#7)…",
             self.export_selection,
+            "Ctrl+Shift+X",
         )
         self.import_action = add(
             "tools",

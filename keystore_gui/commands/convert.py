@@ -1,0 +1,126 @@
+"""``keystore-cli convert SRC DEST --to jks|jceks|pkcs12``: every entry, or nothing.
+
+If DEST's format cannot hold an entry (a secret key in JKS, say) the command fails naming the
+entry and writes nothing. Keys protected by a password of their own are unlocked with, in turn,
+the store password, ``--key-password-env VAR``, and a prompt per entry on a terminal. DEST is
+written atomically and read back before it replaces anything; an existing DEST (including SRC
+itself, for an in-place conversion) is replaced only with ``--overwrite``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..cli import (
+    CliError,
+    add_password_options,
+    new_store_password,
+    open_store,
+    store_type_arg,
+)
+from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
+from ..core.io import save_keystore
+from ..core.model import Entry, EntryKind, Keystore, StoreType
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "convert",
+        help="convert a keystore to JKS, JCEKS or PKCS#12",
+        description="Write every entry of SRC into a new DEST of another format, or nothing "
+        "if DEST's format cannot hold one of them.",
+    )
+    parser.add_argument("src", metavar="SRC", help="keystore or certificate file to read")
+    parser.add_argument("dest", metavar="DEST", help="keystore file to write")
+    parser.add_argument(
+        "--to",
+        required=True,
+        type=store_type_arg,
+        metavar="{jks,jceks,pkcs12}",
+        help="format of DEST",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace DEST if it exists (DEST may then be SRC itself)",
+    )
+    parser.add_argument(
+        "--key-password-env",
+        metavar="VAR",
+        help="password of keys whose own password differs from the store password",
+    )
+    add_password_options(parser, "", "source")
+    add_password_options(parser, "dest-", "destination")
+    parser.set_defaults(run=run)
+
+
+def check_capacity(store: Keystore, target: StoreType) -> None:
+    """Refuse before any password is asked for when the target clearly cannot hold an entry."""
+    if target is StoreType.JKS:
+        secrets = [e for e in store.entries if e.kind is EntryKind.SECRET_KEY]
+        if secrets:
+            raise CannotHoldError(
+                "JKS",
+                [(e.alias, "JKS cannot store secret keys (use JCEKS or PKCS12)") for e in secrets],
+            )
+
+
+def _unlock(store: Keystore, entry: Entry, key_password: str | None) -> None:
+    try:
+        store.unlock(entry)
+        return
+    except KeyLockedError:
+        pass
+    if key_password is not None:
+        try:
+            store.unlock(entry, key_password)
+            return
+        except WrongPasswordError:
+            pass
+    if sys.stdin is not None and sys.stdin.isatty():
+        for _ in range(3):
+            try:
+                store.unlock(entry, getpass.getpass(f"Key password for entry '{entry.alias}': "))
+                return
+            except WrongPasswordError:
+                print("wrong password, try again", file=sys.stderr)
+    raise KeystoreError(
+        f"entry '{entry.alias}' has its own key password, and neither the store password"
+        + (" nor --key-password-env" if key_password is not None else "")
+        + " opens it: give --key-password-env VAR, or run on a terminal"
+    )
+
+
+def unlock_for(store: Keystore, target: StoreType, key_password: str | None) -> None:
+    """Decrypt every key the target codec cannot copy sealed as it is."""
+    for entry in store.entries:
+        if entry.is_locked and entry.sealed is not None and entry.sealed.store_type is not target:
+            _unlock(store, entry, key_password)
+
+
+def run(args: argparse.Namespace) -> int:
+    src, dest = Path(args.src), Path(args.dest)
+    if dest.exists() and not args.overwrite:
+        same = " (it is SRC itself)" if src.exists() and src.samefile(dest) else ""
+        raise CliError(f"{dest} already exists{same}; give --overwrite to replace it")
+    if dest.is_dir():
+        raise CliError(f"{dest} is a folder")
+    store = open_store(args, args.src)
+    target: StoreType = args.to
+    check_capacity(store, target)
+    key_password = None
+    if args.key_password_env:
+        key_password = os.environ.get(args.key_password_env)
+        if key_password is None:
+            raise CliError(f"environment variable {args.key_password_env} is not set")
+    unlock_for(store, target, key_password)
+    password = new_store_password(args, "dest-", args.dest)
+    save_keystore(store, dest, target, password)
+    n = len(store.entries)
+    print(f"wrote {n} entr{'y' if n == 1 else 'ies'} to {dest} ({target.value})", file=sys.stderr)
+    return 0

@@ -1,0 +1,155 @@
+"""``keystore-cli genkey``: a new key pair with its certificate, in a new or existing store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import (
+    CliError,
+    add_password_options,
+    new_store_password,
+    open_store,
+    password_from_args,
+    store_type_arg,
+)
+from ..core import certbuild as cb
+from ..core.errors import AliasError
+from ..core.formats import type_from_extension
+from ..core.io import save_keystore
+from ..core.keygen import KEY_SPEC_HELP, KeySpec, parse_key_spec, signature_algorithm
+from ..core.model import Keystore, StoreType
+
+NEW_STORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "genkey",
+        help="generate a key pair and its certificate",
+        description="Generate a key pair with a self-signed or CA-signed certificate and add it "
+        "to STORE, creating STORE when it does not exist (its type from --type or the file "
+        "extension). Nothing is written when any value is refused.",
+    )
+    parser.add_argument("store", metavar="STORE")
+    parser.add_argument("--alias", required=True, help="alias of the new entry")
+    parser.add_argument(
+        "--key-type", default="rsa:3072", metavar="SPEC", help=f"{KEY_SPEC_HELP} (default rsa:3072)"
+    )
+    parser.add_argument(
+        "--dname", required=True, help='subject, e.g. "CN=www.example.com, O=Example, C=LK"'
+    )
+    parser.add_argument("--days", type=int, help="validity in days from now (default 1 year)")
+    parser.add_argument(
+        "--san",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="subject alternative name dns:NAME, ip:ADDRESS, email:ADDRESS or uri:URI (repeatable)",
+    )
+    parser.add_argument(
+        "--template",
+        metavar="NAME",
+        help=f"extensions template: {', '.join(cb.TEMPLATES)}; tls-server offers the CN as first DNS name",
+    )
+    parser.add_argument(
+        "--issuer", metavar="ALIAS", help="sign with this CA entry of STORE (default self-signed)"
+    )
+    parser.add_argument(
+        "--sig-alg",
+        metavar="NAME",
+        help="signature algorithm, e.g. SHA384withECDSA (default: matches the signing key)",
+    )
+    parser.add_argument(
+        "--type",
+        type=store_type_arg,
+        metavar="TYPE",
+        help="type of a new STORE: jks, jceks or pkcs12",
+    )
+    add_password_options(parser)
+    add_key_password_options(parser)
+    parser.set_defaults(run=run)
+
+
+def add_key_password_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--key-password-env", metavar="VAR", help="the entry's own key password from variable VAR"
+    )
+    group.add_argument(
+        "--key-password-file", metavar="PATH", help="the entry's own key password from PATH"
+    )
+
+
+def key_password(args: argparse.Namespace) -> str | None:
+    """The ``--key-password-*`` password, if one was given (never prompts)."""
+    if not args.key_password_env and not args.key_password_file:
+        return None
+    return password_from_args(args, "key-")
+
+
+def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]:
+    """Every value checked before any file is touched."""
+    spec = parse_key_spec(args.key_type)
+    subject = cb.parse_dn(args.dname)
+    cn = cb.common_name(subject)
+    if args.template:
+        choices = cb.template(args.template, spec.algorithm, cn)
+    else:
+        choices = cb.ExtensionChoices()
+    for san in args.san:
+        text = cb.format_general_name(cb.parse_general_name(san))
+        if text not in choices.subject_alt_names:
+            choices.subject_alt_names.append(text)
+    choices.check()
+    if args.days is not None and args.days <= 0:
+        raise CliError(f"--days must be at least 1, not {args.days}")
+    validity = cb.Validity.from_period(args.days) if args.days else cb.Validity.default()
+    sig = signature_algorithm(args.sig_alg) if args.sig_alg else None
+    return spec, cb.NewCertificate(subject, validity, choices, sig)
+
+
+def open_or_create(args: argparse.Namespace, path: str) -> tuple[Keystore, bool]:
+    if Path(path).exists():
+        store = open_store(args, path)
+        if args.type is not None and args.type is not store.store_type:
+            raise CliError(f"{path} is a {store.store_type} store, not {args.type}")
+        return store, False
+    kind = args.type or type_from_extension(path)
+    if kind is None:
+        raise CliError(f"cannot tell the type of new store {path} from its name: give --type")
+    if kind not in NEW_STORE_TYPES:
+        raise CliError(f"a new store must be JKS, JCEKS or PKCS12, not {kind}")
+    return Keystore(kind, [], new_store_password(args, "", path)), True
+
+
+def run(args: argparse.Namespace) -> int:
+    spec, request = parse_request(args)
+    alias = args.alias.strip()
+    if not alias:
+        raise AliasError("an alias cannot be empty")
+    entry_password = key_password(args)
+    store, created = open_or_create(args, args.store)
+    if store.find(alias) is not None:
+        raise AliasError(f"alias '{alias}' is already in use in {args.store}")
+    if entry_password is not None and not store.store_type.has_entry_passwords:
+        raise CliError(f"{store.store_type} entries have no password of their own")
+    issuer = None
+    if args.issuer:
+        issuer_entry = store.get(args.issuer)
+        if issuer_entry.is_locked:
+            store.unlock(issuer_entry)
+        issuer = cb.Issuer.from_entry(issuer_entry)
+    key = spec.generate()
+    chain = cb.issue(request, key, issuer)
+    entry = cb.new_key_entry(alias, key, chain, entry_password)
+    store.add(entry)
+    save_keystore(store, args.store)
+    cert = chain[0]
+    action = "created" if created else "updated"
+    signer = f"signed by '{issuer.alias}'" if issuer is not None else "self-signed"
+    print(
+        f"{action} {args.store}: entry '{alias}', {spec.label}, {cert.subject}, {signer}, "
+        f"valid until {cert.not_after:%Y-%m-%d}"
+    )
+    return 0

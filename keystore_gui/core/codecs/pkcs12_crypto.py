@@ -1,0 +1,326 @@
+"""Password-based cryptography of PKCS#12 (RFC 7292, RFC 8018).
+
+- the PKCS#12 key derivation of RFC 7292 appendix B, used by the integrity MAC and by the
+  PKCS#12 PBE schemes (SHA-1 with 3DES, RC2 or RC4) that ``openssl pkcs12 -legacy`` and Windows
+  write;
+- PBES2 (PBKDF2 with AES-CBC or 3DES), the default of OpenSSL 3 and of JDK 17;
+- the MAC itself.
+
+Passwords: PKCS#12 PBE and the MAC take the password as a BMPString (UTF-16BE) with a two-byte
+terminator, converted from UTF-8 as OpenSSL does; PBES2 takes the UTF-8 bytes. An empty password
+has two spellings in the wild: the two zero bytes of an empty BMPString (OpenSSL) and no bytes at
+all (Java), so both are tried. OpenSSL also falls back to a byte-per-character conversion for
+files its 1.0 series wrote from a UTF-8 terminal; that spelling is tried last.
+
+RC2 with a 40-bit effective key (``pbewithSHAAnd40BitRC2-CBC``, the certificate encryption of
+``openssl pkcs12 -legacy``) comes from pycryptodomex, which pyjks already depends on:
+cryptography's RC2 only takes 128-bit keys.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+from Cryptodome.Cipher import ARC2
+from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4, TripleDES
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from pyasn1.codec.ber import decoder
+from pyasn1.error import PyAsn1Error
+from pyasn1_modules import rfc7292, rfc8018
+
+from . import pkcs12_der as der
+
+MAX_ITERATIONS = 5_000_000
+"""The largest iteration count accepted when reading (the JDK's limit too): beyond it a damaged
+or hostile file could keep the program busy for hours."""
+
+WRITE_ITERATIONS = 10_000
+"""JDK 17's count for keys, certificates and the MAC."""
+
+OID_PBES2 = "1.2.840.113549.1.5.13"
+OID_PBKDF2 = "1.2.840.113549.1.5.12"
+OID_HMAC_SHA256 = "1.2.840.113549.2.9"
+OID_AES256_CBC = "2.16.840.1.101.3.4.1.42"
+OID_SHA256 = "2.16.840.1.101.3.4.2.1"
+
+# digest OID -> (hashlib name, block size in bytes)
+MAC_DIGESTS: dict[str, tuple[str, int]] = {
+    "1.3.14.3.2.26": ("sha1", 64),
+    "2.16.840.1.101.3.4.2.4": ("sha224", 64),
+    OID_SHA256: ("sha256", 64),
+    "2.16.840.1.101.3.4.2.2": ("sha384", 128),
+    "2.16.840.1.101.3.4.2.3": ("sha512", 128),
+    "2.16.840.1.101.3.4.2.5": ("sha512_224", 128),
+    "2.16.840.1.101.3.4.2.6": ("sha512_256", 128),
+    "1.2.840.113549.2.5": ("md5", 64),
+}
+
+_PRF: dict[str, hashes.HashAlgorithm] = {
+    "1.2.840.113549.2.7": hashes.SHA1(),
+    "1.2.840.113549.2.8": hashes.SHA224(),
+    OID_HMAC_SHA256: hashes.SHA256(),
+    "1.2.840.113549.2.10": hashes.SHA384(),
+    "1.2.840.113549.2.11": hashes.SHA512(),
+    "1.2.840.113549.2.12": hashes.SHA512_224(),
+    "1.2.840.113549.2.13": hashes.SHA512_256(),
+}
+
+# PBES2 encryption scheme OID -> (key length, cipher factory)
+_PBES2_CIPHERS: dict[str, tuple[int, Callable[[bytes], BlockCipherAlgorithm]]] = {
+    "2.16.840.1.101.3.4.1.2": (16, algorithms.AES),
+    "2.16.840.1.101.3.4.1.22": (24, algorithms.AES),
+    OID_AES256_CBC: (32, algorithms.AES),
+    "1.2.840.113549.3.7": (24, TripleDES),
+}
+
+# PKCS#12 PBE OID -> (cipher name, key length); RFC 7292 appendix C
+_PKCS12_PBE: dict[str, tuple[str, int]] = {
+    "1.2.840.113549.1.12.1.1": ("rc4", 16),
+    "1.2.840.113549.1.12.1.2": ("rc4", 5),
+    "1.2.840.113549.1.12.1.3": ("3des", 24),
+    "1.2.840.113549.1.12.1.4": ("3des", 16),
+    "1.2.840.113549.1.12.1.5": ("rc2", 16),
+    "1.2.840.113549.1.12.1.6": ("rc2", 5),
+}
+
+_KDF_KEY, _KDF_IV, _KDF_MAC = 1, 2, 3
+
+
+class DecryptionError(Exception):
+    """Decryption gave garbage: a wrong password, or damaged data."""
+
+
+class UnsupportedAlgorithmError(Exception):
+    """An algorithm this reader does not implement; the message names it."""
+
+
+class BadParametersError(Exception):
+    """Algorithm parameters that cannot be decoded or are out of range."""
+
+
+@dataclass(frozen=True)
+class Password:
+    """One spelling of the store password: ``text`` for PBES2, ``bmp`` for the PKCS#12 KDF."""
+
+    text: str
+    bmp: bytes
+
+    @property
+    def utf8(self) -> bytes:
+        return self.text.encode("utf-8", "surrogatepass")
+
+
+def password_spellings(password: str) -> list[Password]:
+    """The byte forms ``password`` may have been hashed with, most likely first."""
+    spellings = [Password(password, password.encode("utf-16-be", "surrogatepass") + b"\0\0")]
+    if password == "":
+        spellings.append(Password(password, b""))
+    raw = password.encode("utf-8", "surrogatepass")
+    if not raw.isascii():
+        spellings.append(Password(password, b"".join(bytes((0, b)) for b in raw) + b"\0\0"))
+    return spellings
+
+
+def pkcs12_kdf(
+    digest: str, block: int, password: bytes, salt: bytes, purpose: int, iterations: int, size: int
+) -> bytes:
+    """RFC 7292 appendix B.2: derive ``size`` bytes for ``purpose`` (1 key, 2 IV, 3 MAC)."""
+    _check_iterations(iterations)
+    new = _hasher(digest)
+    v = block
+    d = bytes((purpose,)) * v
+
+    def stretch(data: bytes) -> bytes:
+        if not data:
+            return b""
+        n = v * -(-len(data) // v)
+        return (data * (n // len(data) + 1))[:n]
+
+    i_bytes = bytearray(stretch(salt) + stretch(password))
+    out = bytearray()
+    while True:
+        a = new(d + bytes(i_bytes)).digest()
+        for _ in range(iterations - 1):
+            a = new(a).digest()
+        out += a
+        if len(out) >= size:
+            return bytes(out[:size])
+        b = int.from_bytes((a * (v // len(a) + 1))[:v], "big") + 1
+        mask = (1 << (8 * v)) - 1
+        for j in range(0, len(i_bytes), v):
+            chunk = (int.from_bytes(i_bytes[j : j + v], "big") + b) & mask
+            i_bytes[j : j + v] = chunk.to_bytes(v, "big")
+
+
+class _Digest(Protocol):
+    def digest(self) -> bytes: ...
+
+
+def _hasher(name: str) -> Callable[[bytes], _Digest]:
+    constructor = getattr(hashlib, name, None)
+    if callable(constructor):
+        return cast(Callable[[bytes], _Digest], constructor)
+    return functools.partial(hashlib.new, name)
+
+
+def _check_iterations(iterations: int) -> None:
+    if not 1 <= iterations <= MAX_ITERATIONS:
+        raise BadParametersError(f"iteration count {iterations} is out of range")
+
+
+# --- MAC -------------------------------------------------------------------------------------
+
+
+def compute_mac(
+    digest_oid: str, password: bytes, salt: bytes, iterations: int, data: bytes
+) -> bytes:
+    try:
+        name, block = MAC_DIGESTS[digest_oid]
+    except KeyError:
+        raise UnsupportedAlgorithmError(f"MAC digest {digest_oid}") from None
+    size = hashlib.new(name).digest_size
+    key = pkcs12_kdf(name, block, password, salt, _KDF_MAC, iterations, size)
+    return hmac.new(key, data, name).digest()
+
+
+def mac_matches(
+    digest_oid: str, expected: bytes, password: bytes, salt: bytes, iterations: int, data: bytes
+) -> bool:
+    return hmac.compare_digest(compute_mac(digest_oid, password, salt, iterations, data), expected)
+
+
+# --- decryption ------------------------------------------------------------------------------
+
+
+def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
+    """Decrypt with the scheme of ``algorithm`` (an AlgorithmIdentifier's DER)."""
+    try:
+        fields = der.sequence(algorithm)
+        scheme = der.oid(fields[0])
+        params = der.tlv(*fields[1]) if len(fields) > 1 else b""
+    except (der.DerError, IndexError):
+        raise BadParametersError("encryption algorithm identifier") from None
+    if scheme not in _PKCS12_PBE and scheme != OID_PBES2:
+        raise UnsupportedAlgorithmError(f"encryption algorithm {scheme}")
+    try:
+        if scheme == OID_PBES2:
+            return _decrypt_pbes2(params, ciphertext, password)
+        return _decrypt_pkcs12_pbe(scheme, params, ciphertext, password)
+    except (PyAsn1Error, OverflowError, TypeError, ValueError, KeyError, IndexError):
+        # pyasn1 raises these on absurd lengths and absent fields; cryptography on bad sizes
+        raise BadParametersError("encryption parameters") from None
+
+
+def _decode(params: bytes, spec: object) -> object:
+    try:
+        value, rest = decoder.decode(params, asn1Spec=spec)
+    except (PyAsn1Error, OverflowError, TypeError, ValueError):
+        raise BadParametersError("encryption parameters") from None
+    if rest:
+        raise BadParametersError("encryption parameters")
+    return value
+
+
+def _decrypt_pkcs12_pbe(scheme: str, params: bytes, data: bytes, password: Password) -> bytes:
+    decoded = _decode(params, rfc7292.Pkcs_12PbeParams())
+    salt = bytes(decoded["salt"])  # type: ignore[index]
+    iterations = int(decoded["iterations"])  # type: ignore[index]
+    cipher, key_size = _PKCS12_PBE[scheme]
+    key = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_KEY, iterations, key_size)
+    if cipher == "rc4":
+        decryptor = Cipher(ARC4(key), mode=None).decryptor()
+        return decryptor.update(data) + decryptor.finalize()
+    iv = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_IV, iterations, 8)
+    if len(data) % 8 or not data:
+        raise DecryptionError("ciphertext is not whole blocks")
+    if cipher == "3des":
+        if key_size == 16:
+            key += key[:8]
+        decryptor = Cipher(TripleDES(key), modes.CBC(iv)).decryptor()
+        padded = decryptor.update(data) + decryptor.finalize()
+    else:
+        # the stub omits effective_keylen, which the implementation takes (RFC 2268's T1)
+        rc2 = ARC2.new(key, ARC2.MODE_CBC, iv=iv, effective_keylen=8 * key_size)  # type: ignore[call-arg]
+        padded = rc2.decrypt(data)
+    return _unpad(padded, 8)
+
+
+def _decrypt_pbes2(params: bytes, data: bytes, password: Password) -> bytes:
+    decoded = _decode(params, rfc8018.PBES2_params())
+    kdf = decoded["keyDerivationFunc"]  # type: ignore[index]
+    scheme = decoded["encryptionScheme"]  # type: ignore[index]
+    if str(kdf["algorithm"]) != OID_PBKDF2:
+        raise UnsupportedAlgorithmError(f"key derivation {kdf['algorithm']}")
+    cipher_oid = str(scheme["algorithm"])
+    if cipher_oid not in _PBES2_CIPHERS:
+        raise UnsupportedAlgorithmError(f"PBES2 cipher {cipher_oid}")
+    key_size, factory = _PBES2_CIPHERS[cipher_oid]
+    iv = bytes(_decode(bytes(scheme["parameters"]), rfc8018.AES_IV()))  # type: ignore[call-overload]
+    kdf_params = _decode(bytes(kdf["parameters"]), rfc8018.PBKDF2_params())
+    salt_choice = kdf_params["salt"]  # type: ignore[index]
+    if salt_choice.getName() != "specified":
+        raise UnsupportedAlgorithmError("PBKDF2 salt from another source")
+    salt = bytes(salt_choice["specified"])
+    iterations = int(kdf_params["iterationCount"])  # type: ignore[index]
+    _check_iterations(iterations)
+    key_length = kdf_params["keyLength"]  # type: ignore[index]
+    if key_length.isValue and int(key_length) != key_size:
+        raise BadParametersError("PBKDF2 key length does not fit the cipher")
+    prf = kdf_params["prf"]  # type: ignore[index]
+    prf_oid = str(prf["algorithm"]) if prf.isValue else "1.2.840.113549.2.7"
+    if prf_oid not in _PRF:
+        raise UnsupportedAlgorithmError(f"PBKDF2 function {prf_oid}")
+    key = PBKDF2HMAC(_PRF[prf_oid], key_size, salt, iterations).derive(password.utf8)
+    block = 16 if factory is algorithms.AES else 8
+    if len(iv) != block:
+        raise BadParametersError("IV size does not fit the cipher")
+    if len(data) % block or not data:
+        raise DecryptionError("ciphertext is not whole blocks")
+    decryptor = Cipher(factory(key), modes.CBC(iv)).decryptor()
+    return _unpad(decryptor.update(data) + decryptor.finalize(), block)
+
+
+def _unpad(padded: bytes, block: int) -> bytes:
+    n = padded[-1]
+    if not 1 <= n <= block or padded[-n:] != bytes((n,)) * n:
+        raise DecryptionError("bad padding")
+    return padded[:-n]
+
+
+# --- encryption ------------------------------------------------------------------------------
+
+
+def encrypt_pbes2(
+    plaintext: bytes, password: str, iterations: int = WRITE_ITERATIONS
+) -> tuple[bytes, bytes]:
+    """PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC: (AlgorithmIdentifier DER, ciphertext)."""
+    salt, iv = os.urandom(16), os.urandom(16)
+    key = PBKDF2HMAC(hashes.SHA256(), 32, salt, iterations).derive(
+        password.encode("utf-8", "surrogatepass")
+    )
+    n = 16 - len(plaintext) % 16
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    ciphertext = encryptor.update(plaintext + bytes((n,)) * n) + encryptor.finalize()
+    algorithm = der.seq(
+        der.enc_oid(OID_PBES2),
+        der.seq(
+            der.seq(
+                der.enc_oid(OID_PBKDF2),
+                der.seq(
+                    der.enc_octets(salt),
+                    der.enc_int(iterations),
+                    der.seq(der.enc_oid(OID_HMAC_SHA256), der.enc_null()),
+                ),
+            ),
+            der.seq(der.enc_oid(OID_AES256_CBC), der.enc_octets(iv)),
+        ),
+    )
+    return algorithm, ciphertext

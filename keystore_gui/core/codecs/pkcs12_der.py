@@ -1,0 +1,202 @@
+"""A small BER/DER reader and DER writer for the repetitive parts of a PKCS#12 file.
+
+A PKCS#12 truststore can hold 10,000 certificate bags. Decoding them with pyasn1's schema-driven
+decoder costs about 90 µs a bag (close to a second for such a store), so the bag containers are
+walked here instead: a tag, a length, a value, nothing more. The reader accepts BER as Windows
+and older tools write it (indefinite lengths, constructed OCTET STRINGs); the writer emits DER.
+Algorithm parameters, where the schema matters (defaults, optional fields), are still decoded
+with pyasn1 in :mod:`.pkcs12_crypto`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+SEQUENCE = 0x30
+SET = 0x31
+INTEGER = 0x02
+OCTET_STRING = 0x04
+OCTET_STRING_CONSTRUCTED = 0x24
+NULL = 0x05
+OID = 0x06
+BMP_STRING = 0x1E
+UTF8_STRING = 0x0C
+CONTEXT_0 = 0xA0
+CONTEXT_0_PRIMITIVE = 0x80
+
+_MAX_DEPTH = 64
+
+
+class DerError(ValueError):
+    """The bytes are not the ASN.1 structure expected."""
+
+
+class DerTruncatedError(DerError):
+    """An element's length runs past the end of the data."""
+
+
+Element = tuple[int, bytes]
+"""A tag (single identifier octet) and the element's value octets."""
+
+
+def _read(data: bytes, pos: int, depth: int = 0) -> tuple[int, int, int, int]:
+    """Parse one element at ``pos``: (tag, value start, value end, next position)."""
+    end_of_data = len(data)
+    if pos + 2 > end_of_data:
+        raise DerTruncatedError("element header runs past the end")
+    tag = data[pos]
+    if tag & 0x1F == 0x1F:
+        raise DerError("multi-byte tags are not used in PKCS#12")
+    first = data[pos + 1]
+    pos += 2
+    if first < 0x80:
+        length = first
+    elif first == 0x80:
+        if not tag & 0x20:
+            raise DerError("indefinite length on a primitive element")
+        if depth > _MAX_DEPTH:
+            raise DerError("nesting too deep")
+        start = pos
+        while True:
+            if pos + 2 > end_of_data:
+                raise DerTruncatedError("indefinite-length element runs past the end")
+            if data[pos] == 0 and data[pos + 1] == 0:
+                return tag, start, pos, pos + 2
+            pos = _read(data, pos, depth + 1)[3]
+    else:
+        n = first & 0x7F
+        if n > 4:
+            raise DerError("element length too large")
+        if pos + n > end_of_data:
+            raise DerTruncatedError("element length runs past the end")
+        length = int.from_bytes(data[pos : pos + n], "big")
+        pos += n
+    if pos + length > end_of_data:
+        raise DerTruncatedError("element runs past the end")
+    return tag, pos, pos + length, pos + length
+
+
+def first(data: bytes) -> tuple[Element, bytes]:
+    """The first element of ``data`` and what follows it."""
+    tag, start, end, nxt = _read(data, 0)
+    return (tag, data[start:end]), data[nxt:]
+
+
+def one(data: bytes, tag: int) -> bytes:
+    """The value of ``data``, which must be one element with ``tag`` (trailing bytes ignored)."""
+    (got, value), _ = first(data)
+    if got != tag:
+        raise DerError(f"expected tag {tag:#04x}, found {got:#04x}")
+    return value
+
+
+def children(value: bytes) -> list[Element]:
+    """The elements inside a constructed value, in order."""
+    out: list[Element] = []
+    pos, end = 0, len(value)
+    while pos < end:
+        tag, start, stop, pos = _read(value, pos)
+        out.append((tag, value[start:stop]))
+    return out
+
+
+def sequence(data: bytes) -> list[Element]:
+    return children(one(data, SEQUENCE))
+
+
+def octets(element: Element) -> bytes:
+    """An OCTET STRING's content, joining the pieces of a constructed (BER) one."""
+    tag, value = element
+    if tag in (OCTET_STRING, CONTEXT_0_PRIMITIVE):
+        return value
+    if tag in (OCTET_STRING_CONSTRUCTED, CONTEXT_0):
+        return b"".join(octets(child) for child in children(value))
+    raise DerError(f"expected an OCTET STRING, found tag {tag:#04x}")
+
+
+def expect(element: Element, tag: int) -> bytes:
+    if element[0] != tag:
+        raise DerError(f"expected tag {tag:#04x}, found {element[0]:#04x}")
+    return element[1]
+
+
+def integer(element: Element) -> int:
+    value = expect(element, INTEGER)
+    if not value:
+        raise DerError("empty INTEGER")
+    return int.from_bytes(value, "big", signed=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _oid_text(value: bytes) -> str:
+    if not value or value[-1] & 0x80:
+        raise DerError("bad OBJECT IDENTIFIER")
+    arcs: list[int] = []
+    n = 0
+    for byte in value:
+        n = (n << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            arcs.append(n)
+            n = 0
+    head = arcs[0]
+    first_arcs = [min(head // 40, 2), head - 40 * min(head // 40, 2)]
+    return ".".join(str(a) for a in first_arcs + arcs[1:])
+
+
+def oid(element: Element) -> str:
+    return _oid_text(expect(element, OID))
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def tlv(tag: int, content: bytes) -> bytes:
+    n = len(content)
+    if n < 0x80:
+        return bytes((tag, n)) + content
+    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes((tag, 0x80 | len(size))) + size + content
+
+
+def seq(*parts: bytes) -> bytes:
+    return tlv(SEQUENCE, b"".join(parts))
+
+
+def set_of(parts: Iterable[bytes]) -> bytes:
+    """A DER SET OF: elements sorted by their encodings."""
+    return tlv(SET, b"".join(sorted(parts)))
+
+
+def enc_int(n: int) -> bytes:
+    return tlv(INTEGER, n.to_bytes(n.bit_length() // 8 + 1, "big", signed=True))
+
+
+def enc_octets(data: bytes) -> bytes:
+    return tlv(OCTET_STRING, data)
+
+
+def enc_null() -> bytes:
+    return b"\x05\x00"
+
+
+def enc_bmp(text: str) -> bytes:
+    return tlv(BMP_STRING, text.encode("utf-16-be", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=64)
+def enc_oid(dotted: str) -> bytes:
+    arcs = [int(a) for a in dotted.split(".")]
+    body = bytearray()
+    for arc in [40 * arcs[0] + arcs[1], *arcs[2:]]:
+        chunk = [arc & 0x7F]
+        arc >>= 7
+        while arc:
+            chunk.append(0x80 | (arc & 0x7F))
+            arc >>= 7
+        body.extend(reversed(chunk))
+    return tlv(OID, bytes(body))
+
+
+def explicit(number: int, content: bytes) -> bytes:
+    return tlv(0xA0 | number, content)

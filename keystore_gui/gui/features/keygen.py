@@ -1,0 +1,315 @@
+"""Key generation actions: Generate Key Pair (Ctrl+G), Sign CSR, and for a key entry Generate
+CSR, Import CA Reply and Renew. Keys and signatures are made off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography import x509
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from ...core import certbuild as cb
+from ...core.errors import KeystoreError
+from ...core.io import read_bytes
+from ...core.model import Certificate, Entry, EntryKind
+from .. import msgbox, operations
+from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+    from ..tab import KeystoreTab
+
+CERTIFICATE_FILTERS = "Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"
+CSR_FILTERS = "Certificate requests (*.csr *.pem *.req *.der);;All files (*)"
+
+
+def install(window: MainWindow) -> None:
+    add = window.add_action
+    generate = add(
+        "tools",
+        "generate_key_pair",
+        "&Generate key pair…",
+        lambda: generate_key_pair(window),
+        "Ctrl+G",
+        tip="A new key pair with a self-signed or CA-signed certificate",
+    )
+    sign = add(
+        "tools",
+        "sign_csr",
+        "Sign a certificate &request…",
+        lambda: sign_csr(window),
+        "Ctrl+Shift+G",
+        tip="Sign a PKCS#10 request with a CA entry of an open keystore",
+    )
+    window.menu("entry").addSeparator()
+    csr = add(
+        "entry", "generate_csr", "Generate &CSR…", lambda: generate_csr(window), "Ctrl+Shift+R"
+    )
+    reply = add(
+        "entry",
+        "import_ca_reply",
+        "Import CA re&ply…",
+        lambda: import_ca_reply(window),
+        "Ctrl+Shift+I",
+    )
+    renew_action = add("entry", "renew", "Re&new certificate…", lambda: renew(window), "Ctrl+Alt+R")
+    for action in (csr, reply, renew_action):
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def update() -> None:
+        key_entry = _selected_key_entry(window) is not None
+        for action in (csr, reply, renew_action):
+            action.setEnabled(key_entry)
+        generate.setEnabled(True)
+        sign.setEnabled(bool(window.tabs()))
+
+    window.state_changed.connect(update)
+    update()
+
+
+def _selected_key_entry(window: MainWindow) -> Entry | None:
+    tab = window.current_tab()
+    entries = tab.selected_entries() if tab else []
+    if len(entries) == 1 and entries[0].kind is EntryKind.PRIVATE_KEY and entries[0].chain:
+        return entries[0]
+    return None
+
+
+def available_issuers(window: MainWindow) -> list[IssuerChoice]:
+    """The CA private-key entries of every open keystore whose key the store password opens."""
+    choices = []
+    for tab in window.tabs():
+        for entry in tab.store.entries:
+            if entry.kind is not EntryKind.PRIVATE_KEY or not entry.chain:
+                continue
+            if not cb.is_ca_certificate(entry.chain[0]):
+                continue
+            if entry.is_locked:
+                try:
+                    tab.store.unlock(entry)
+                except KeystoreError:
+                    continue
+            try:
+                issuer = cb.Issuer.from_entry(entry)
+            except KeystoreError:
+                continue
+            choices.append(IssuerChoice(f"{entry.alias} ({tab.display_name})", issuer))
+    return choices
+
+
+class ReplaceChain(QUndoCommand):
+    """An entry's certificate chain replaced (CA reply, renewal); undo puts the old one back."""
+
+    def __init__(self, tab: KeystoreTab, entry: Entry, chain: list[Certificate], text: str) -> None:
+        super().__init__(text)
+        self._tab = tab
+        self._entry = entry
+        self._old = list(entry.chain)
+        self._new = list(chain)
+
+    def _set(self, chain: list[Certificate]) -> None:
+        self._entry.chain = list(chain)
+        self._tab.refresh_entry(self._entry)
+
+    def redo(self) -> None:
+        self._set(self._new)
+
+    def undo(self) -> None:
+        self._set(self._old)
+
+
+# --- generate --------------------------------------------------------------------------------
+
+
+def generate_key_pair(window: MainWindow) -> GenerateKeyPairDialog:
+    """Open the dialog for the current keystore (a new one if none is open)."""
+    tab = window.current_tab()
+    if tab is None:
+        window.new_keystore()
+        tab = window.current_tab()
+        assert tab is not None
+    store = tab.store
+    dialog = GenerateKeyPairDialog(
+        parent=window,
+        issuers=available_issuers(window),
+        existing_aliases=store.aliases(),
+        has_entry_passwords=store.store_type.has_entry_passwords,
+        case_insensitive_aliases=store.store_type.case_insensitive_aliases,
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    target = tab
+    dialog.accepted.connect(lambda: _generate(window, target, dialog.result_value()))
+    dialog.open()
+    return dialog
+
+
+def _generate(window: MainWindow, tab: KeystoreTab, result: GenerateKeyPairResult) -> None:
+    assert result.key_spec is not None
+
+    def done(entry: Entry) -> None:
+        if tab.store.find(entry.alias) is not None:
+            msgbox.error(window, "Generate key pair", f"alias '{entry.alias}' is already in use")
+            return
+        if entry.key_password is not None and entry.key_password == tab.store.password:
+            entry.key_password = None
+        tab.add_entries([entry], f"Generate key pair '{entry.alias}'")
+
+    operations.run_in_background(
+        tab, result.generate, on_success=done, label=f"Generating a {result.key_spec.label} key…"
+    )
+
+
+# --- CSR -------------------------------------------------------------------------------------
+
+
+def generate_csr(window: MainWindow) -> None:
+    tab = window.current_tab()
+    entry = _selected_key_entry(window)
+    if tab is None or entry is None:
+        return
+
+    def ask_file() -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            window, f"Save a request for '{entry.alias}'", f"{entry.alias}.csr", CSR_FILTERS
+        )
+        if not name:
+            return
+
+        def work() -> None:
+            cb.write_output_file(name, cb.csr_for_entry(entry))
+
+        operations.run_in_background(
+            tab,
+            work,
+            on_success=lambda _r: window.statusBar().showMessage(f"Saved request {name}", 5000),
+            label="Writing the request…",
+        )
+
+    tab.unlock_entry(entry, ask_file)
+
+
+def sign_csr(window: MainWindow) -> None:
+    name, _ = QFileDialog.getOpenFileName(window, "Sign a certificate request", "", CSR_FILTERS)
+    if not name:
+        return
+    try:
+        csr = cb.load_csr(read_bytes(name))
+    except KeystoreError as exc:
+        msgbox.error(window, "Sign certificate request", f"{Path(name).name}: {exc}")
+        return
+    issuers = available_issuers(window)
+    if not issuers:
+        msgbox.error(
+            window,
+            "Sign certificate request",
+            "no CA key entry is open: open a keystore holding a CA's private key first",
+        )
+        return
+    selected = _selected_key_entry(window)
+    default = next(
+        (c.label for c in issuers if selected and c.issuer.alias == selected.alias), None
+    )
+    dialog = GenerateKeyPairDialog(parent=window, issuers=issuers, csr=csr, default_issuer=default)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: _sign(window, csr, dialog.result_value()))
+    dialog.open()
+
+
+def _sign(
+    window: MainWindow, csr: x509.CertificateSigningRequest, result: GenerateKeyPairResult
+) -> None:
+    def done(chain: list[Certificate]) -> None:
+        cn = cb.common_name(csr.subject) or "certificate"
+        name, _ = QFileDialog.getSaveFileName(
+            window, "Save the signed certificate and its chain", f"{cn}.pem", CERTIFICATE_FILTERS
+        )
+        if not name:
+            return
+        try:
+            cb.write_output_file(name, cb.encode_chain(chain, name))
+        except KeystoreError as exc:
+            msgbox.error(window, "Sign certificate request", str(exc))
+            return
+        window.statusBar().showMessage(f"Saved {name}", 5000)
+
+    operations.run_in_background(
+        window, lambda: result.sign(csr), on_success=done, label="Signing the request…"
+    )
+
+
+# --- CA reply and renewal --------------------------------------------------------------------
+
+
+def import_ca_reply(window: MainWindow) -> None:
+    tab = window.current_tab()
+    entry = _selected_key_entry(window)
+    if tab is None or entry is None:
+        return
+    name, _ = QFileDialog.getOpenFileName(
+        window, f"Import a CA reply for '{entry.alias}'", "", CERTIFICATE_FILTERS
+    )
+    if not name:
+        return
+    anchors = [cert for other in window.tabs() for _e, cert in other.store.certificates()]
+    try:
+        reply = cb.read_certificates(read_bytes(name))
+        chain = cb.import_ca_reply(entry, reply, anchors)
+    except KeystoreError as exc:
+        msgbox.error(window, "Import CA reply", str(exc))
+        return
+    tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Import CA reply into '{entry.alias}'"))
+
+
+def find_issuer(window: MainWindow, entry: Entry) -> cb.Issuer | None:
+    """The open CA entry that signed ``entry``'s certificate (``None`` when self-signed)."""
+    cert = entry.certificate
+    assert cert is not None
+    if cb.is_self_signed(cert):
+        return None
+    for choice in available_issuers(window):
+        if cb.signed_by(cert, choice.issuer.certificate):
+            return choice.issuer
+    raise cb.CertificateInputError(
+        f"the CA that issued '{entry.alias}' ({cert.issuer}) is not open: open the keystore "
+        "holding its private key to renew"
+    )
+
+
+def renew(window: MainWindow) -> None:
+    tab = window.current_tab()
+    entry = _selected_key_entry(window)
+    if tab is None or entry is None or entry.certificate is None:
+        return
+    try:
+        issuer = find_issuer(window, entry)
+    except KeystoreError as exc:
+        msgbox.error(window, "Renew certificate", str(exc))
+        return
+    old = entry.certificate
+    days_before = max(1, (old.not_after - old.not_before).days)
+    days, ok = QInputDialog.getInt(
+        window,
+        "Renew certificate",
+        f"New validity of '{entry.alias}' in days, from now:",
+        days_before,
+        1,
+        36500,
+    )
+    if not ok:
+        return
+
+    def work() -> list[Certificate]:
+        return cb.renew(entry, cb.Validity.from_period(days), issuer)
+
+    def done(chain: list[Certificate]) -> None:
+        tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Renew '{entry.alias}'"))
+
+    tab.unlock_entry(
+        entry,
+        lambda: operations.run_in_background(
+            tab, work, on_success=done, label=f"Renewing {entry.alias}…"
+        ),
+    )

@@ -1,0 +1,154 @@
+"""``keystore-cli convert``: every entry or none, keys with their own password, atomic DEST."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from keystore_gui.cli import main
+from keystore_gui.commands import convert
+from keystore_gui.core.errors import CannotHoldError, KeystoreError, WrongPasswordError
+from keystore_gui.core.model import (
+    Certificate,
+    Entry,
+    EntryKind,
+    KeyMaterial,
+    Keystore,
+    SecretKey,
+    StoreType,
+)
+from tests.certfactory import EC_KEY, der, pem
+
+
+@dataclass
+class FakeSealed:
+    """A key sealed under ``password``, as a JKS codec would hand it over."""
+
+    password: str
+    key: KeyMaterial
+    store_type: StoreType = StoreType.JKS
+
+    @property
+    def raw(self) -> object:
+        return b""
+
+    def unlock(self, password: str) -> KeyMaterial:
+        if password != self.password:
+            raise WrongPasswordError()
+        return self.key
+
+
+def _store(two_certs, key_password: str) -> Keystore:
+    root, leaf = two_certs
+    chain = [Certificate(der(leaf)), Certificate(der(root))]
+    return Keystore(
+        StoreType.JKS,
+        [
+            Entry("web", EntryKind.PRIVATE_KEY, chain, sealed=FakeSealed(key_password, EC_KEY)),
+            Entry("root", EntryKind.TRUSTED_CERT, [chain[1]]),
+        ],
+        password="store-pw",
+    )
+
+
+def test_keys_open_with_the_store_password(two_certs) -> None:
+    store = _store(two_certs, "store-pw")
+    convert.unlock_for(store, StoreType.PKCS12, None)
+    assert store.entries[0].key is EC_KEY and store.entries[0].key_password is None
+
+
+def test_keys_with_their_own_password_use_key_password_env(two_certs) -> None:
+    store = _store(two_certs, "key-pw")
+    convert.unlock_for(store, StoreType.PKCS12, "key-pw")
+    assert store.entries[0].key is EC_KEY and store.entries[0].key_password == "key-pw"
+
+
+def test_a_key_nobody_can_open_is_named(two_certs) -> None:
+    store = _store(two_certs, "key-pw")
+    with pytest.raises(KeystoreError, match="entry 'web' has its own key password") as caught:
+        convert.unlock_for(store, StoreType.PKCS12, "wrong")
+    assert "--key-password-env" in str(caught.value)
+
+
+def test_sealed_keys_staying_in_their_format_are_not_decrypted(two_certs) -> None:
+    store = _store(two_certs, "key-pw")
+    convert.unlock_for(store, StoreType.JKS, None)
+    assert store.entries[0].is_locked
+
+
+def test_jks_cannot_hold_secret_keys_names_them() -> None:
+    store = Keystore(
+        StoreType.JCEKS,
+        [
+            Entry("db", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(16))),
+            Entry("mac", EntryKind.SECRET_KEY, secret_algorithm="HmacSHA256"),
+        ],
+    )
+    with pytest.raises(CannotHoldError) as caught:
+        convert.check_capacity(store, StoreType.JKS)
+    assert str(caught.value) == (
+        "JKS cannot hold entry 'db': JKS cannot store secret keys (use JCEKS or PKCS12); "
+        "entry 'mac': JKS cannot store secret keys (use JCEKS or PKCS12)"
+    )
+    convert.check_capacity(store, StoreType.JCEKS)
+    convert.check_capacity(store, StoreType.PKCS12)
+
+
+@pytest.fixture
+def chain_pem(tmp_path, two_certs) -> Path:
+    root, leaf = two_certs
+    path = tmp_path / "chain.pem"
+    path.write_bytes(pem(leaf) + pem(root))
+    return path
+
+
+def test_existing_dest_needs_overwrite(tmp_path, chain_pem, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("NEW_PW", "changeit")
+    dest = tmp_path / "old.jks"
+    dest.write_bytes(b"precious")
+    assert (
+        main(["convert", str(chain_pem), str(dest), "--to", "jks", "--dest-password-env", "NEW_PW"])
+        == 1
+    )
+    assert (
+        capsys.readouterr().err
+        == f"keystore-cli: {dest} already exists; give --overwrite to replace it\n"
+    )
+    assert dest.read_bytes() == b"precious"
+
+
+def test_src_as_dest_says_so(chain_pem, capsys) -> None:
+    before = chain_pem.read_bytes()
+    assert main(["convert", str(chain_pem), str(chain_pem), "--to", "pkcs12"]) == 1
+    err = capsys.readouterr().err
+    assert "(it is SRC itself)" in err and err.count("\n") == 1
+    assert chain_pem.read_bytes() == before
+
+
+def test_missing_dest_password_off_a_terminal(tmp_path, chain_pem, capsys) -> None:
+    dest = tmp_path / "new.p12"
+    assert main(["convert", str(chain_pem), str(dest), "--to", "pkcs12"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"keystore-cli: {dest} needs a password: give --dest-password-env VAR or "
+        "--dest-password-file PATH\n"
+    )
+    assert not dest.exists()
+
+
+def test_unknown_target_type_is_a_usage_error(tmp_path, chain_pem, capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["convert", str(chain_pem), str(tmp_path / "x"), "--to", "bks"])
+    assert caught.value.code == 2
+    assert "unknown store type 'bks'" in capsys.readouterr().err
+
+
+def test_parser_has_no_password_arguments() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    convert.register(sub)
+    options = {a for action in sub.choices["convert"]._actions for a in action.option_strings}
+    assert not any(o in options for o in ("--password", "--storepass", "--dest-password"))

@@ -1,0 +1,374 @@
+"""PKCS#12 against the real keytool (JDK 17) and OpenSSL 3, in both directions."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jks
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
+from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
+from tests.tools import keytool, keytool_list, openssl
+
+PASSWORD = "s3cret-Pass"
+UTF8_PASSWORD = "pässwörd-€-日本"
+
+pytestmark = [pytest.mark.keytool, pytest.mark.openssl]
+
+
+# --- material ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Chain:
+    keys: list[ec.EllipticCurvePrivateKey]
+    certs: list[x509.Certificate]  # leaf first
+
+
+def _cert(
+    subject: str, key: ec.EllipticCurvePrivateKey, issuer: str, signer: ec.EllipticCurvePrivateKey
+) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    ca = subject != "leaf"
+    return (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .sign(signer, hashes.SHA256())
+    )
+
+
+def make_chain() -> Chain:
+    """leaf <- intermediate <- root, EC P-256."""
+    root_k, inter_k, leaf_k = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    root = _cert("root", root_k, "root", root_k)
+    inter = _cert("intermediate", inter_k, "root", root_k)
+    leaf = _cert("leaf", leaf_k, "intermediate", inter_k)
+    return Chain([leaf_k, inter_k, root_k], [leaf, inter, root])
+
+
+def write_pem(path: Path, *items: x509.Certificate | ec.EllipticCurvePrivateKey) -> Path:
+    out = b""
+    for item in items:
+        if isinstance(item, x509.Certificate):
+            out += item.public_bytes(serialization.Encoding.PEM)
+        else:
+            out += item.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+    path.write_bytes(out)
+    return path
+
+
+def sha256(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def listing(store: Keystore) -> dict[str, tuple[str, list[str]]]:
+    return {e.alias.lower(): (e.kind.value, [c.sha256 for c in e.chain]) for e in store}
+
+
+def keytool_listing(path: Path, password: str) -> dict[str, tuple[str, list[str]]]:
+    return {
+        e.alias.lower(): (e.kind, [c.sha256 for c in e.chain])
+        for e in keytool_list(path, password, "PKCS12")
+    }
+
+
+def openssl_dump(path: Path, password: str, *extra: str) -> tuple[list[str], int, list[str]]:
+    """Certificates (sha256), number of private keys and friendly names openssl finds."""
+    out = openssl("pkcs12", "-in", str(path), "-nodes", *extra, passin=password).stdout
+    certs = [
+        hashlib.sha256(base64.b64decode(m.group(1))).hexdigest()
+        for m in re.finditer(
+            r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", out, re.S
+        )
+    ]
+    keys = out.count("-----BEGIN PRIVATE KEY-----")
+    names = re.findall(r"friendlyName: (.*)", out)
+    return certs, keys, names
+
+
+# --- stores made by keytool ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chain() -> Chain:
+    return make_chain()
+
+
+@pytest.fixture(scope="module")
+def keytool_store(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> Path:
+    """RSA, EC, Ed25519, DSA keys, a chain of 3, a trusted cert and an AES key, by keytool."""
+    folder = tmp_path_factory.mktemp("p12-keytool")
+    path = folder / "keytool.p12"
+    common = ["-keystore", str(path), "-storetype", "PKCS12"]
+    for alias, alg, size in (
+        ("rsa", "RSA", "2048"),
+        ("ec", "EC", "256"),
+        ("ed", "Ed25519", None),
+        ("dsa", "DSA", "2048"),
+    ):
+        sizing = ["-keysize", size] if size else []
+        keytool(
+            "-genkeypair", *common, "-alias", alias, "-keyalg", alg, *sizing,
+            "-dname", f"CN={alias}", storepass=PASSWORD,
+        )  # fmt: skip
+    keytool(
+        "-genseckey", *common, "-alias", "aes", "-keyalg", "AES", "-keysize", "256",
+        storepass=PASSWORD,
+    )  # fmt: skip
+    root = write_pem(folder / "root.pem", chain.certs[2])
+    keytool(
+        "-importcert", "-noprompt", *common, "-alias", "root-ca", "-file", str(root),
+        storepass=PASSWORD,
+    )  # fmt: skip
+    # the chain of 3 goes in through OpenSSL: keytool then writes it in its own format
+    leaf = write_pem(folder / "leaf.pem", chain.keys[0], *chain.certs)
+    src = folder / "chain.p12"
+    openssl(
+        "pkcs12", "-export", "-in", str(leaf), "-name", "chained", "-out", str(src),
+        passout=PASSWORD,
+    )  # fmt: skip
+    keytool(
+        "-importkeystore", "-srckeystore", str(src), "-srcstoretype", "PKCS12",
+        "-destkeystore", str(path), "-deststoretype", "PKCS12", "-srcalias", "chained",
+        srcpass=PASSWORD, destpass=PASSWORD,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def keytool_entries(keytool_store: Path) -> dict[str, tuple[str, list[str]]]:
+    return keytool_listing(keytool_store, PASSWORD)
+
+
+def test_keytool_store_lists_as_keytool_does(
+    keytool_store: Path, keytool_entries: dict[str, tuple[str, list[str]]], chain: Chain
+) -> None:
+    store = read_keystore(keytool_store, PASSWORD)
+    assert store.store_type is StoreType.PKCS12
+    assert listing(store) == keytool_entries
+    assert set(keytool_entries) == {"rsa", "ec", "ed", "dsa", "aes", "root-ca", "chained"}
+    assert store.get("chained").chain[0].sha256 == sha256(chain.certs[0])
+    assert [c.sha256 for c in store.get("chained").chain] == [sha256(c) for c in chain.certs]
+
+
+def test_keytool_store_keys_and_secret(keytool_store: Path) -> None:
+    store = read_keystore(keytool_store, PASSWORD)
+    for alias in ("rsa", "ec", "ed", "chained"):
+        entry = store.get(alias)
+        spki = serialization.PublicFormat.SubjectPublicKeyInfo
+        der = serialization.Encoding.DER
+        assert entry.private_key.public_key().public_bytes(der, spki) == (
+            entry.chain[0].public_key().public_bytes(der, spki)
+        )
+        assert entry.timestamp is not None  # from the JDK's "Time …" localKeyId
+    assert store.get("rsa").algorithm_description == "RSA 2048"
+    assert store.get("ed").algorithm_description == "Ed25519"
+    secret = store.get("aes")
+    assert isinstance(secret.key, SecretKey)
+    assert (secret.key.algorithm, secret.key.size) == ("AES", 256)
+
+
+@pytest.fixture(scope="module")
+def rewritten(keytool_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The keytool store read by us and written by us, under another password."""
+    store = read_keystore(keytool_store, PASSWORD)
+    path = tmp_path_factory.mktemp("p12-ours") / "ours.p12"
+    save_keystore(store, path, StoreType.PKCS12, "other-" + PASSWORD)
+    return path
+
+
+def test_keytool_reads_what_we_write(
+    rewritten: Path, keytool_entries: dict[str, tuple[str, list[str]]]
+) -> None:
+    assert keytool_listing(rewritten, "other-" + PASSWORD) == keytool_entries
+
+
+@pytest.mark.parametrize("alias", ["rsa", "dsa", "chained"])
+def test_keytool_uses_our_keys(rewritten: Path, alias: str) -> None:
+    out = keytool(
+        "-certreq", "-alias", alias, "-keystore", str(rewritten), "-storetype", "PKCS12",
+        storepass="other-" + PASSWORD,
+    ).stdout  # fmt: skip
+    assert "BEGIN NEW CERTIFICATE REQUEST" in out
+
+
+def test_keytool_decrypts_our_secret_key(rewritten: Path, keytool_store: Path) -> None:
+    jceks = rewritten.with_name("secret.jceks")
+    keytool(
+        "-importkeystore", "-srckeystore", str(rewritten), "-srcstoretype", "PKCS12",
+        "-destkeystore", str(jceks), "-deststoretype", "JCEKS", "-srcalias", "aes",
+        srcpass="other-" + PASSWORD, destpass=PASSWORD,
+    )  # fmt: skip
+    copied = jks.KeyStore.load(str(jceks), PASSWORD, try_decrypt_keys=False).secret_keys["aes"]
+    copied.decrypt("other-" + PASSWORD)  # keytool keeps the source key password
+    original = read_keystore(keytool_store, PASSWORD).get("aes").key
+    assert isinstance(original, SecretKey)
+    assert (copied.algorithm, copied.key) == ("AES", original.key)
+
+
+def test_openssl_reads_what_we_write(rewritten: Path, keytool_store: Path) -> None:
+    store = read_keystore(keytool_store, PASSWORD)
+    certs, keys, names = openssl_dump(rewritten, "other-" + PASSWORD)
+    assert keys == 5  # rsa, ec, ed, dsa, chained (the AES key is a secret bag)
+    assert set(certs) == {c.sha256 for _, c in store.certificates()}
+    assert {"rsa", "ec", "ed", "dsa", "chained", "root-ca", "aes"} <= set(names)
+
+
+# --- stores made by OpenSSL ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def openssl_files(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("p12-openssl")
+    pem = write_pem(folder / "all.pem", chain.keys[0], *chain.certs)
+    certs = write_pem(folder / "certs.pem", *chain.certs)
+    made: dict[str, Path] = {}
+    for name, password, extra in (
+        ("modern", PASSWORD, []),
+        ("legacy", PASSWORD, ["-legacy"]),
+        ("utf8", UTF8_PASSWORD, []),
+        ("empty", "", []),
+        ("empty-legacy", "", ["-legacy"]),
+        ("nomac", PASSWORD, ["-nomac"]),
+    ):
+        made[name] = folder / f"{name}.p12"
+        openssl(
+            "pkcs12", "-export", "-in", str(pem), "-name", "Server Key", "-out", str(made[name]),
+            *extra, passout=password,
+        )  # fmt: skip
+    made["nokeys"] = folder / "nokeys.p12"
+    openssl(
+        "pkcs12", "-export", "-nokeys", "-in", str(certs), "-out", str(made["nokeys"]),
+        passout=PASSWORD,
+    )  # fmt: skip
+    return made
+
+
+@pytest.mark.parametrize(
+    ("name", "password"),
+    [
+        ("modern", PASSWORD),
+        ("legacy", PASSWORD),
+        ("utf8", UTF8_PASSWORD),
+        ("empty", ""),
+        ("empty-legacy", ""),
+        ("nomac", PASSWORD),
+    ],
+)
+def test_openssl_key_stores(
+    openssl_files: dict[str, Path], chain: Chain, name: str, password: str
+) -> None:
+    store = read_keystore(openssl_files[name], password)
+    (entry,) = store.entries
+    assert (entry.alias, entry.kind) == ("Server Key", EntryKind.PRIVATE_KEY)
+    assert [c.sha256 for c in entry.chain] == [sha256(c) for c in chain.certs]
+    assert entry.private_key.private_numbers() == chain.keys[0].private_numbers()  # type: ignore[union-attr]
+    extra = ["-legacy"] if "legacy" in name else []
+    certs, keys, _ = openssl_dump(openssl_files[name], password, *extra)
+    assert (sorted(certs), keys) == (sorted(c.sha256 for c in entry.chain), 1)
+
+
+def test_openssl_modern_and_legacy_list_as_keytool_does(openssl_files: dict[str, Path]) -> None:
+    for name in ("modern", "legacy"):
+        ours = listing(read_keystore(openssl_files[name], PASSWORD))
+        assert ours == keytool_listing(openssl_files[name], PASSWORD)
+
+
+def test_certificates_without_trust_attribute_are_shown(
+    openssl_files: dict[str, Path], chain: Chain
+) -> None:
+    store = read_keystore(openssl_files["nokeys"], PASSWORD)
+    assert [e.kind for e in store] == [EntryKind.TRUSTED_CERT] * 3
+    assert [e.chain[0].sha256 for e in store] == [sha256(c) for c in chain.certs]
+    assert len({e.alias for e in store}) == 3
+    certs, keys, _ = openssl_dump(openssl_files["nokeys"], PASSWORD)
+    assert (certs, keys) == ([sha256(c) for c in chain.certs], 0)
+    assert keytool_listing(openssl_files["nokeys"], PASSWORD) == {}  # keytool hides them all
+
+
+@pytest.mark.parametrize(("name", "password"), [("modern", "wrong"), ("nomac", "wrong")])
+def test_wrong_password(openssl_files: dict[str, Path], name: str, password: str) -> None:
+    with pytest.raises(WrongPasswordError) as info:
+        read_keystore(openssl_files[name], password)
+    assert str(info.value) == str(WrongPasswordError())
+
+
+def test_empty_password_also_opens_with_none(openssl_files: dict[str, Path]) -> None:
+    assert len(read_keystore(openssl_files["empty"], None)) == 1
+
+
+@pytest.mark.parametrize("password", [UTF8_PASSWORD, ""])
+def test_openssl_reads_our_unusual_passwords(
+    openssl_files: dict[str, Path], tmp_path: Path, password: str
+) -> None:
+    store = read_keystore(openssl_files["modern"], PASSWORD)
+    target = tmp_path / "out.p12"
+    save_keystore(store, target, password=password)
+    certs, keys, names = openssl_dump(target, password)
+    assert (len(certs), keys, names[0]) == (3, 1, "Server Key")
+    assert listing(read_keystore(target, password)) == listing(store)
+
+
+# --- writer specifics ------------------------------------------------------------------------
+
+
+def test_sealed_entry_is_refused() -> None:
+    class Sealed:
+        store_type = StoreType.JKS
+        raw: object = b""
+
+        def unlock(self, password: str) -> SecretKey:
+            raise WrongPasswordError()
+
+    store = Keystore(StoreType.JKS)
+    store.add(Entry("locked", EntryKind.SECRET_KEY, sealed=Sealed()))
+    with pytest.raises(KeyLockedError):
+        dump_keystore(store, StoreType.PKCS12, PASSWORD)
+
+
+def test_many_keys_round_trip_and_list_fast(tmp_path: Path) -> None:
+    """300 RSA keys (one key material, to keep the test short) and 300 certificates."""
+    key = rsa.generate_private_key(65537, 2048)
+    now = dt.datetime.now(dt.UTC)
+    store = Keystore(StoreType.PKCS12)
+    for i in range(300):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"host{i}")])
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(i + 1)
+            .not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256())
+        )
+        store.add(Entry(f"key{i}", EntryKind.PRIVATE_KEY, [Certificate.from_x509(cert)], key))
+    data = dump_keystore(store, StoreType.PKCS12, PASSWORD)
+    started = time.perf_counter()
+    again = load_keystore(data, PASSWORD)
+    elapsed = time.perf_counter() - started
+    assert listing(again) == listing(store)
+    assert elapsed < 3.0, f"listing 300 keys took {elapsed:.2f} s"
