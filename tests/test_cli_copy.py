@@ -12,7 +12,6 @@ from keystore_gui import cli
 from keystore_gui.core.errors import UnsupportedFormatError
 from keystore_gui.core.formats import codec_for
 from keystore_gui.core.model import StoreType
-from keystore_gui.core.truststore import export_certificates
 from tests.tools import keytool, keytool_list, openssl, requires_keytool
 from tests.truststore_certs import Pki
 
@@ -56,9 +55,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-keystore", str(folder / "client-truststore.jks"), "-storetype", "JKS",
             storepass=WSO2,
         )  # fmt: skip
-    (folder / "cas.pem").write_bytes(
-        export_certificates([pki.cert("inter"), pki.cert("root")], "pem")
-    )
+    (folder / "cas.pem").write_text(pki.cert("inter").pem + pki.cert("root").pem)
     return folder
 
 
