@@ -9,29 +9,15 @@ from pathlib import Path
 import pytest
 
 from keystore_gui import cli
-from keystore_gui.core.errors import UnsupportedFormatError
-from keystore_gui.core.formats import codec_for
-from keystore_gui.core.model import StoreType
 from tests.tools import keytool, keytool_list, openssl, requires_keytool
 from tests.truststore_certs import Pki
 
 WSO2 = "wso2carbon"
 
 
-def _writable(store_type: StoreType) -> bool:
-    try:
-        return codec_for(store_type).dump is not None
-    except UnsupportedFormatError:
-        return False
-
-
 pytestmark = [
     requires_keytool,
     pytest.mark.keytool,
-    pytest.mark.skipif(
-        not (_writable(StoreType.JKS) and _writable(StoreType.PKCS12)),
-        reason="the JKS and PKCS#12 codecs are not in this tree yet",
-    ),
 ]
 
 

@@ -11,12 +11,11 @@ from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
-from keystore_gui.core.errors import UnsupportedFormatError
-from keystore_gui.core.formats import codec_for
 from keystore_gui.core.io import read_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
 from keystore_gui.gui import operations
+from keystore_gui.gui.chain_view import TrustChainDialog
 from keystore_gui.gui.copy_dialog import CopyDialog
 from keystore_gui.gui.features import copy as feature_module
 from keystore_gui.gui.features.copy import MIME_TYPE, CopyFeature, entries_from_mime, mime_for
@@ -30,8 +29,27 @@ def pki() -> Pki:
     return Pki()
 
 
+class Questions:
+    """Stands in for msgbox.question: records each text, answers ``answer``."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answer = False
+
+    def __call__(self, _parent: object, _title: str, text: str, **_kw: object) -> bool:
+        self.asked.append(text)
+        return self.answer
+
+
 @pytest.fixture
-def win(window: MainWindow) -> MainWindow:
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    q = Questions()
+    monkeypatch.setattr(feature_module.msgbox, "question", q)
+    return q
+
+
+@pytest.fixture
+def win(window: MainWindow, questions: Questions) -> MainWindow:
     """The shared window fixture; its features include this one."""
     assert window.findChild(CopyFeature) is not None
     return window
@@ -66,8 +84,9 @@ def test_payload_carries_certificates_only(pki: Pki) -> None:
 
 
 def test_drag_onto_another_tab_then_undo(
-    qtbot: QtBot, win: MainWindow, pki: Pki, qtmodeltester: object
+    qtbot: QtBot, win: MainWindow, pki: Pki, qtmodeltester: object, questions: Questions
 ) -> None:
+    questions.answer = True  # yes, show the trust chain afterwards
     source, target = two_tabs(win, pki)
     before = list(target.store.entries)
     mime = mime_for(source.selected_entries(), source.display_name)
@@ -91,6 +110,10 @@ def test_drag_onto_another_tab_then_undo(
     assert [e.alias for e in added] == ["server", "example-issuing-ca-1", "example-root-ca"]
     assert all(e.kind is EntryKind.TRUSTED_CERT and e.key is None for e in added)
     assert target.undo_stack.count() == 1 and target.is_modified()
+    assert "now trusts 'server'" in questions.asked[-1]
+    chain = win.findChild(TrustChainDialog)
+    assert chain is not None and chain.verdict is not None and chain.verdict.trusted
+    chain.close()
     assert source.undo_stack.count() == 0 and len(source.store.entries) == 1
     qtmodeltester.check(target.model)  # type: ignore[attr-defined]
     target.undo_stack.undo()
@@ -135,25 +158,14 @@ def test_replace_is_undone_in_place(qtbot: QtBot, win: MainWindow, pki: Pki) -> 
     assert target.store.entries[0] is old
 
 
-def _writable(store_type: StoreType) -> bool:
-    try:
-        return codec_for(store_type).dump is not None
-    except UnsupportedFormatError:
-        return False
-
-
-@pytest.mark.skipif(not _writable(StoreType.PKCS12), reason="no PKCS#12 writer in this tree yet")
 def test_copy_into_new_pkcs12_file(
     qtbot: QtBot,
     win: MainWindow,
     pki: Pki,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    questions: Questions,
 ) -> None:
-    asked: list[str] = []
-    monkeypatch.setattr(
-        feature_module.msgbox, "question", lambda _p, _t, text, **_k: asked.append(text) or False
-    )
+    asked = questions.asked
     two_tabs(win, pki)
     win.actions_by_name["copy_to_truststore"].trigger()
     dialog = the_dialog(qtbot, win)

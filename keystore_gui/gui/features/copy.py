@@ -9,7 +9,7 @@ chains' DER, and the same certificates as PEM text for other programs. Keys neve
 from __future__ import annotations
 
 import base64
-import importlib.util
+import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ...core.io import save_keystore
-from ...core.model import Certificate, Entry, EntryKind
+from ...core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ...core.truststore import (
     Action,
     CopyPlan,
@@ -319,7 +319,7 @@ class CopyFeature(QObject):
             self.window.statusBar().showMessage(
                 f"{text} into {target.display_name}; Undo reverts the whole copy", 8000
             )
-            self._offer_chain_view(target, entries)
+            self._after_copy(target.display_name, target.store, entries, None)
             return
         assert request.path is not None
         path = Path(request.path)
@@ -338,33 +338,52 @@ class CopyFeature(QObject):
 
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
-            if msgbox.question(
-                self.window,
-                "Certificates copied",
-                f"{verb} {path.name}: {count} certificate(s) added. Open it?",
-                yes_text="Open",
-            ):
-                self.window.open_paths([path])
+            self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            self._after_copy(
+                path.name,
+                store,
+                entries,
+                path,
+                f"{verb} {path.name}: {count} certificate(s) added.",
+            )
 
         operations.run_in_background(
             self.window, work, on_success=done, label=f"Saving {path.name}…"
         )
 
-    def _offer_chain_view(self, target: KeystoreTab, entries: Sequence[Entry]) -> None:
-        """Offer the trust chain view, when this build has one, to confirm the new trust."""
-        if importlib.util.find_spec("keystore_gui.gui.chain_view") is None:
-            return
-        action = self.window.actions_by_name.get("chain_view")
-        if action is None or not action.isEnabled():
-            return
-        names = ", ".join(f"'{e.alias}'" for e in entries[:3])
-        if msgbox.question(
-            self.window,
-            "Certificates copied",
-            f"Check in the trust chain view that {target.display_name} now trusts {names}?",
-            yes_text="Show Trust Chain",
+    def _after_copy(
+        self,
+        title: str,
+        target: Keystore,
+        entries: Sequence[Entry],
+        path: Path | None,
+        done_text: str = "",
+    ) -> None:
+        """Offer the trust chain view (when this build has one) to confirm that ``target`` now
+        trusts the first source entry; without it, offer to open a file target."""
+        try:
+            chain_view = importlib.import_module("keystore_gui.gui.chain_view")
+        except ImportError:
+            chain_view = None
+        entry = entries[0] if entries else None
+        lead = f"{done_text} " if done_text else ""
+        if chain_view is not None and entry is not None:
+            if msgbox.question(
+                self.window,
+                "Certificates copied",
+                f"{lead}Check in the trust chain view that {title} now trusts '{entry.alias}'?",
+                yes_text="Show Trust Chain",
+            ):
+                source = Keystore(StoreType.JKS, list(entries))
+                dialog = chain_view.TrustChainDialog(
+                    entry=entry, store=source, open_stores=[(title, target)], parent=self.window
+                )
+                dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                dialog.show()
+        elif path is not None and msgbox.question(
+            self.window, "Certificates copied", f"{lead}Open it?", yes_text="Open"
         ):
-            action.trigger()
+            self.window.open_paths([path])
 
     def import_certificates(self, clipboard: bool = False) -> ImportDialog | None:
         tab = self.window.current_tab()
