@@ -97,17 +97,26 @@ class Step:
 
     @property
     def description(self) -> str:
-        """One line for the preview and the CLI: ``added as 'x'``, ``already present as 'y'``…"""
+        """One line for the preview: ``add as 'x'``, ``already present as 'y' (skipped)``…"""
+        return self._say(done=False)
+
+    @property
+    def outcome(self) -> str:
+        """The same, once the plan was applied: ``added as 'x'``…"""
+        return self._say(done=True)
+
+    def _say(self, done: bool) -> str:
         if self.action is Action.ADD:
-            return f"add as '{self.alias}'"
+            return f"{'added' if done else 'add'} as '{self.alias}'"
         if self.action is Action.PRESENT:
             return f"already present as '{self.alias}' (skipped)"
         if self.action is Action.DUPLICATE:
             return f"listed twice: copied once, as '{self.alias}'"
         if self.action is Action.RENAME:
-            return f"alias '{self.note}' is taken: add as '{self.alias}'"
+            verb = "was taken: added" if done else "is taken: add"
+            return f"alias '{self.note}' {verb} as '{self.alias}'"
         if self.action is Action.REPLACE:
-            return f"replace the certificate under '{self.alias}'"
+            return f"{'replaced' if done else 'replace'} the certificate under '{self.alias}'"
         return self.note
 
 
