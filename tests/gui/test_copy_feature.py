@@ -208,3 +208,29 @@ def test_export_selection(qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Pat
         "example-root-ca.pem",
         "server.pem",
     ]
+
+
+def test_selection_of_several_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    source, target = two_tabs(win, pki)
+    other = win.add_store_tab(
+        Keystore(StoreType.PKCS12, [pki.trusted("partner", "root")], "changeit"), None
+    )
+    other.select_entry(other.store.entries[0])
+    win.tab_widget.setCurrentWidget(source)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    assert (
+        dialog.tab_combo.currentText() == target.display_name
+        or dialog.tab_combo.currentIndex() == 1
+    )
+    assert (
+        not dialog.more_box.isHidden()
+        and "1 entry selected in other tabs" in dialog.more_box.text()
+    )
+    assert dialog.table.rowCount() == 1
+    dialog.more_box.setChecked(True)
+    assert [dialog.table.item(r, 1).text() for r in range(2)] == ["server", "partner"]
+    dialog.tab_combo.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert [e.alias for e in target.store.entries] == ["other", "server", "partner"]
+    assert target.undo_stack.count() == 1

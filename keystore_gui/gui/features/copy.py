@@ -236,8 +236,11 @@ class CopyFeature(QObject):
         if tab is None:
             return
         entries = [e for e in tab.selected_entries() if e.chain]
+        others = [
+            e for t in self.window.tabs() if t is not tab for e in t.selected_entries() if e.chain
+        ]
         if entries:
-            self.open_copy_dialog(entries, source=tab, target=None)
+            self.open_copy_dialog(entries, source=tab, target=None, more_entries=others)
 
     def copy_to_clipboard(self) -> None:
         tab = self.window.current_tab()
@@ -274,6 +277,7 @@ class CopyFeature(QObject):
         *,
         source: KeystoreTab | None,
         target: KeystoreTab | None,
+        more_entries: Sequence[Entry] = (),
     ) -> CopyDialog:
         tabs = self.window.tabs()
         if target is not None:
@@ -284,6 +288,7 @@ class CopyFeature(QObject):
         dialog = CopyDialog(
             self.window,
             entries=entries,
+            more_entries=more_entries,
             pool=self.pool(),
             targets=[CopyTarget(t.display_name, t.store) for t in tabs],
             initial_target=initial,
