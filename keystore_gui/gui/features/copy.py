@@ -102,6 +102,12 @@ def entries_from_mime(mime: QMimeData | None) -> tuple[list[Entry], str] | None:
     return (entries, source) if entries else None
 
 
+def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
+    """Each tab's file name; names that several tabs share (``Untitled``) get the tab number."""
+    names = [t.display_name for t in tabs]
+    return [n if names.count(n) == 1 else f"{n} (tab {i})" for i, n in enumerate(names, 1)]
+
+
 # --- the undoable copy -----------------------------------------------------------------------
 
 
@@ -290,7 +296,9 @@ class CopyFeature(QObject):
             entries=entries,
             more_entries=more_entries,
             pool=self.pool(),
-            targets=[CopyTarget(t.display_name, t.store) for t in tabs],
+            targets=[
+                CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
+            ],
             initial_target=initial,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
