@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .errors import AliasError, KeystoreError, NotAKeystoreError
+from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
@@ -445,8 +445,9 @@ def read_certificate_file(data: bytes, name: str | None = None) -> Keystore:
     """A PEM bundle, DER certificate or PKCS#7 file (DER or PEM), read by its codec."""
     kind = detect(data, name)
     if not kind.is_certificate_file:
-        raise NotAKeystoreError(
-            f"this is a {kind} keystore, not a certificate file: open it and copy from it"
+        raise KeystoreError(
+            f"this is a {kind} keystore, not a certificate file: copy its certificates with "
+            "copy-certs, or open it and use Copy Certificates to Truststore"
         )
     return load_keystore(data, None, kind, name)
 
