@@ -190,3 +190,23 @@ def test_export_certs(work: Path, capsys: pytest.CaptureFixture[str], fmt: str, 
         out_file.write_text(text)
     printed = keytool("-printcert", "-file", str(out_file)).stdout
     assert leaf.upper() in printed.replace(":", "")
+
+
+def test_into_a_keystore_with_a_key_the_key_stays_usable(
+    work: Path, capsys: pytest.CaptureFixture[str], leaf: str
+) -> None:
+    """A PKCS#12 made by keytool with a key pair of its own: the copy adds a trusted entry and
+    the key is still there and usable (keytool -certreq signs with it)."""
+    store = work / "client.p12"
+    keytool(
+        "-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=client", "-keystore", str(store), "-storetype", "PKCS12",
+        storepass=WSO2,
+    )  # fmt: skip
+    status, _, err = copy(work, capsys, "client.p12")
+    assert (status, err) == (0, "")
+    entries = {e.alias: e for e in keytool_list(store, WSO2, "PKCS12")}
+    assert entries["client"].kind == "private-key"
+    assert (entries[WSO2].kind, entries[WSO2].chain[0].sha256) == ("trusted-cert", leaf)
+    csr = keytool("-certreq", "-alias", "client", "-keystore", str(store), storepass=WSO2)
+    assert "BEGIN NEW CERTIFICATE REQUEST" in csr.stdout
