@@ -996,23 +996,20 @@ def sign_csr(
 
 def read_certificates(data: bytes) -> list[Certificate]:
     """Every certificate in a PEM, DER or PKCS#7 (PEM or DER) file, in file order."""
+    from .formats import codec_for, detect
+
     try:
-        if b"-----BEGIN PKCS7-----" in data:
-            return [Certificate.from_x509(c) for c in pkcs7.load_pem_pkcs7_certificates(data)]
-        if b"-----BEGIN" in data:
-            return [Certificate.from_x509(c) for c in x509.load_pem_x509_certificates(data)]
-    except ValueError:
-        raise CertificateInputError("the file has no readable certificate") from None
-    try:
-        return [Certificate.from_x509(x509.load_der_x509_certificate(data))]
-    except ValueError:
-        pass
-    try:
-        return [Certificate.from_x509(c) for c in pkcs7.load_der_pkcs7_certificates(data)]
-    except ValueError:
+        kind = detect(data)
+    except KeystoreError:
         raise CertificateInputError(
             "not a certificate file (PEM, DER or PKCS#7 expected)"
         ) from None
+    if not kind.is_certificate_file:
+        raise CertificateInputError(
+            f"this is a {kind} keystore, not a certificate file (PEM, DER or PKCS#7 expected)"
+        )
+    store = codec_for(kind).load(data, None)
+    return [cert for entry in store.entries for cert in entry.chain]
 
 
 def public_key_der(key: CertificatePublicKeyTypes) -> bytes:

@@ -1,0 +1,172 @@
+"""``keystore-cli genkey`` and ``csr``: refusals change nothing; what they write keytool and
+openssl accept."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from keystore_gui import cli
+from keystore_gui.core.io import read_keystore
+from tests.tools import keytool, keytool_list, openssl, requires_keytool, requires_openssl
+
+PASSWORD = "changeit"
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KS_PASS", PASSWORD)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = cli.main([*argv, "--password-env", "KS_PASS"])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def genkey(capsys: pytest.CaptureFixture[str], store: Path, alias: str, *extra: str) -> str:
+    status, out, err = run(capsys, "genkey", str(store), "--alias", alias, *extra)
+    assert status == 0, err
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--key-type", "rsa:17"], "RSA key size '17' is not offered (choose 2048, 3072, 4096)"),
+        (["--dname", "CN=x, C=Lanka"], "C must be a two-letter country code"),
+        (["--template", "web"], "unknown template 'web'"),
+        (["--san", "dns:bad name"], "'bad name' is not a DNS name"),
+        (["--san", "host.example.com"], "is not a subject alternative name"),
+        (["--days", "0"], "--days must be at least 1"),
+        (["--sig-alg", "MD5withRSA"], "unknown signature algorithm 'MD5withRSA'"),
+        (["--issuer", "nobody"], "no entry with alias 'nobody'"),
+    ],
+)
+def test_bad_values_create_nothing(
+    args: list[str], reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "new.p12"
+    argv = ["genkey", str(store), "--alias", "a", "--key-type", "ec:p-256", "--dname", "CN=a"]
+    status, _, err = run(capsys, *argv, *args)
+    assert status != 0
+    assert reason in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def pki_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JKS made by the CLI: root CA, intermediate CA signed by it, server signed by that."""
+    store = tmp_path_factory.mktemp("pki") / "pki.jks"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KS_PASS", PASSWORD)
+        for argv in (
+            ["--alias", "root", "--dname", "CN=Root CA, O=Example, C=LK", "--template", "ca"],
+            ["--alias", "intermediate", "--dname", "CN=Intermediate CA, O=Example", "--template", "ca", "--issuer", "root"],
+            ["--alias", "server", "--dname", "CN=www.example.com, O=Example", "--template", "tls-server", "--san", "ip:10.0.0.1", "--days", "90", "--issuer", "intermediate"],
+        ):  # fmt: skip
+            status = cli.main(
+                ["genkey", str(store), "--key-type", "ec:p-256", *argv, "--password-env", "KS_PASS"]
+            )
+            assert status == 0
+    return store
+
+
+def test_existing_alias_is_refused_and_store_unchanged(
+    pki_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = hashlib.sha256(pki_store.read_bytes()).digest()
+    status, _, err = run(
+        capsys, "genkey", str(pki_store), "--alias", "SERVER", "--key-type", "ec", "--dname", "CN=x"
+    )
+    assert status != 0 and "alias 'SERVER' is already in use" in err
+    status, _, err = run(
+        capsys, "genkey", str(pki_store), "--alias", "x", "--dname", "CN=x", "--issuer", "server"
+    )
+    assert status != 0 and "its certificate is not a CA" in err
+    assert hashlib.sha256(pki_store.read_bytes()).digest() == before
+
+
+@requires_openssl
+def test_cli_chain_verifies_with_openssl(pki_store: Path, tmp_path: Path) -> None:
+    store = read_keystore(pki_store, PASSWORD)
+    server = store.get("server")
+    assert len(server.chain) == 3
+    for name, cert in zip(("server", "intermediate", "root"), server.chain, strict=True):
+        (tmp_path / f"{name}.pem").write_text(cert.pem)
+    out = openssl(
+        "verify",
+        "-CAfile", str(tmp_path / "root.pem"),
+        "-untrusted", str(tmp_path / "intermediate.pem"),
+        "-purpose", "sslserver",
+        str(tmp_path / "server.pem"),
+    )  # fmt: skip
+    assert "OK" in out.stdout
+    text = openssl("x509", "-in", str(tmp_path / "server.pem"), "-noout", "-text").stdout
+    assert "DNS:www.example.com, IP Address:10.0.0.1" in text
+
+
+@requires_keytool
+def test_keytool_reads_the_cli_store(pki_store: Path, tmp_path: Path) -> None:
+    entries = {e.alias: e for e in keytool_list(pki_store, PASSWORD)}
+    assert set(entries) == {"root", "intermediate", "server"}
+    assert [c.owner for c in entries["server"].chain] == [
+        "CN=www.example.com, O=Example",
+        "CN=Intermediate CA, O=Example",
+        "CN=Root CA, O=Example, C=LK",
+    ]
+    csr = tmp_path / "server.csr"
+    keytool(
+        "-certreq", "-alias", "server", "-keystore", str(pki_store), "-file", str(csr),
+        storepass=PASSWORD,
+    )  # fmt: skip
+    assert "BEGIN NEW CERTIFICATE REQUEST" in csr.read_text()
+
+
+@requires_openssl
+def test_csr_command(pki_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "server.csr"
+    status, _, err = run(capsys, "csr", str(pki_store), "--alias", "server", "--out", str(out_file))
+    assert status == 0, err
+    result = openssl("req", "-in", str(out_file), "-verify", "-noout", "-text")
+    assert "verify OK" in result.stdout + result.stderr
+    assert "DNS:www.example.com, IP Address:10.0.0.1" in result.stdout
+    status, _, err = run(
+        capsys, "csr", str(pki_store), "--alias", "nobody", "--out", str(tmp_path / "x")
+    )
+    assert status != 0 and "no entry with alias 'nobody'" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_new_store_type_from_extension_or_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p12 = tmp_path / "id.p12"
+    genkey(
+        capsys, p12, "me", "--key-type", "ed25519", "--dname", "CN=me", "--template", "tls-client"
+    )
+    assert read_keystore(p12, PASSWORD).store_type == "PKCS12"
+    odd = tmp_path / "id.store"
+    status, _, err = run(
+        capsys, "genkey", str(odd), "--alias", "me", "--key-type", "ec", "--dname", "CN=me"
+    )
+    assert status != 0 and "give --type" in err and not odd.exists()
+    genkey(capsys, odd, "me", "--key-type", "ec", "--dname", "CN=me", "--type", "jks")
+    assert read_keystore(odd, PASSWORD).store_type == "JKS"
+    status, _, err = run(
+        capsys,
+        "genkey",
+        str(odd),
+        "--alias",
+        "b",
+        "--key-type",
+        "ec",
+        "--dname",
+        "CN=b",
+        "--type",
+        "pkcs12",
+    )
+    assert status != 0 and "is a JKS store, not PKCS12" in err
