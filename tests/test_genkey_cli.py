@@ -170,3 +170,59 @@ def test_new_store_type_from_extension_or_type(
         "pkcs12",
     )
     assert status != 0 and "is a JKS store, not PKCS12" in err
+
+
+@requires_keytool
+def test_entry_password_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KEY_PASS", "entrysecret")
+    store = tmp_path / "own.jks"
+    genkey(
+        capsys, store, "k", "--key-type", "ec", "--dname", "CN=k", "--key-password-env", "KEY_PASS"
+    )
+    csr = tmp_path / "k.csr"
+    keytool(
+        "-certreq", "-alias", "k", "-keystore", str(store), "-file", str(csr),
+        storepass=PASSWORD, keypass="entrysecret",
+    )  # fmt: skip
+    assert csr.exists()
+    status, _, err = run(capsys, "csr", str(store), "--alias", "k")
+    assert status != 0 and "has its own key password" in err
+    status = cli.main(
+        [
+            "csr",
+            str(store),
+            "--alias",
+            "k",
+            "--password-env",
+            "KS_PASS",
+            "--key-password-env",
+            "KEY_PASS",
+        ]
+    )
+    assert status == 0 and "BEGIN CERTIFICATE REQUEST" in capsys.readouterr().out
+    p12 = tmp_path / "own.p12"
+    status, _, err = run(
+        capsys, "genkey", str(p12), "--alias", "k", "--key-type", "ec", "--dname", "CN=k",
+        "--key-password-env", "KEY_PASS",
+    )  # fmt: skip
+    assert status != 0 and "PKCS12 entries have no password of their own" in err
+    assert not p12.exists()
+
+
+def test_jceks_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "k.jceks"
+    genkey(
+        capsys,
+        store,
+        "k",
+        "--key-type",
+        "ec:p-384",
+        "--dname",
+        "CN=k",
+        "--template",
+        "code-signing",
+    )
+    entry = read_keystore(store, PASSWORD).get("k")
+    assert entry.chain[0].key_description == "EC secp384r1"
