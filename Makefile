@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench fuzz package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/list_speed.py
+
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz --inputs 100000
+
+# The self-contained app in dist/keystore-gui, then its smoke check (slow: not part of `test`).
+PACKAGE_STAMP := $(VENV)/.package-installed
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	PYTHON=$(PY) packaging/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -12,17 +12,16 @@ import getpass
 import importlib
 import json
 import os
+import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__
+from . import __version__, commands
 from .core.errors import KeystoreError, WrongPasswordError
 from .core.formats import detect
 from .core.io import load_keystore, read_bytes
 from .core.model import Keystore, StoreType
-
-COMMANDS = ("list", "show", "convert", "genkey", "csr")
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -119,6 +118,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
+def command_modules() -> list[str]:
+    """Every module of :mod:`keystore_gui.commands`: adding a command is adding a module."""
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="keystore-cli",
@@ -127,9 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        module = importlib.import_module(f"keystore_gui.commands.{name.replace('-', '_')}")
-        module.register(sub)
+    for name in command_modules():
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
 
 

@@ -105,7 +105,10 @@ def entry_signature(entry: Entry) -> tuple[object, ...]:
 
 def verify_written(expected: Keystore, data: bytes, store_type: StoreType, password: str) -> None:
     """Read ``data`` back and compare it entry by entry with ``expected``."""
-    written = load_keystore(data, password, store_type)
+    try:
+        written = load_keystore(data, password, store_type)
+    except KeystoreError as exc:
+        raise CorruptFileError(f"the written file does not read back ({exc})") from None
     if store_type.is_certificate_file:
         # DER and PKCS#7 have no place for aliases: the certificates, in order, are what counts.
         if [c.der for _, c in written.certificates()] != [

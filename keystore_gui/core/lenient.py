@@ -127,7 +127,7 @@ def _normalised(der: bytes) -> bytes | None:
         fields[at] = fixed
         data = sequence([sequence(fields), fixed, signature])
         x509.load_der_x509_certificate(data)
-    except (TruncatedFileError, ValueError, IndexError):
+    except (TruncatedFileError, ValueError, IndexError, x509.InvalidVersion):
         return None
     return data
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
@@ -24,7 +25,14 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from cryptography.x509 import Certificate as X509Certificate
 from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
 
-from .errors import AliasError, KeyLockedError, WrongPasswordError
+from .errors import (
+    AliasError,
+    CorruptFileError,
+    KeyLockedError,
+    KeystoreError,
+    UnsupportedFormatError,
+    WrongPasswordError,
+)
 
 
 class StoreType(StrEnum):
@@ -114,7 +122,11 @@ class Certificate:
         """The ``cryptography`` object, or ``None`` if cryptography refuses this DER."""
         if self._x509 is None and self._fallback is None:
             try:
-                self._x509 = load_der_x509_certificate(self.der)
+                parsed = load_der_x509_certificate(self.der)
+                # cryptography decodes names and times on first access: do it now, so that a
+                # damaged field takes the lenient path here instead of failing a later read.
+                _ = (parsed.subject, parsed.issuer, parsed.not_valid_after_utc)
+                self._x509 = parsed
             except (ValueError, InvalidVersion):
                 from .lenient import parse_lenient
 
@@ -174,11 +186,22 @@ class Certificate:
         return self._view().not_valid_after_utc
 
     def public_key(self) -> CertificatePublicKeyTypes:
-        return self._view().public_key()
+        """The subject's public key; a :class:`KeystoreError` if it cannot be decoded."""
+        try:
+            return self._view().public_key()
+        except UnsupportedAlgorithm as exc:
+            raise UnsupportedFormatError(
+                f"unsupported public key in '{self.subject}': {exc}"
+            ) from None
+        except ValueError as exc:
+            raise CorruptFileError(f"invalid public key in '{self.subject}': {exc}") from None
 
     @property
     def key_description(self) -> str:
-        return describe_public_key(self.public_key())
+        try:
+            return describe_public_key(self.public_key())
+        except KeystoreError:
+            return "unknown key"
 
     @property
     def is_self_issued(self) -> bool:
@@ -288,7 +311,14 @@ class Entry:
             return self.key
         if self.sealed is None:
             raise KeyLockedError(self.alias)
-        self.key = self.sealed.unlock(password)
+        try:
+            self.key = self.sealed.unlock(password)
+        except KeystoreError:
+            raise
+        except Exception as exc:  # a damaged key must end in the core's errors, whatever the codec
+            raise CorruptFileError(
+                f"entry '{self.alias}': the key cannot be read ({type(exc).__name__})"
+            ) from None
         return self.key
 
     @property

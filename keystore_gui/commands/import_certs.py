@@ -1,0 +1,70 @@
+"""``keystore-cli import-certs STORE FILE...``: add certificates from files as trusted entries."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..cli import CliError, add_password_options, store_type_arg
+from ..core.errors import KeystoreError
+from ..core.io import read_bytes, save_keystore
+from ..core.truststore import (
+    Candidate,
+    Conflict,
+    apply_plan,
+    candidates_for_certificates,
+    plan_copy,
+    read_certificates,
+)
+from .copy_certs import open_or_create_target, report
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import-certs",
+        help="add the certificates of PEM, DER or PKCS#7 files to a truststore",
+        description="Add every certificate of the FILEs (PEM bundles, DER, PKCS#7) to STORE as "
+        "trusted entries, aliased by their CN. A certificate already in STORE is skipped. STORE "
+        "is created when missing. Nothing is written on any error.",
+    )
+    p.add_argument("store", metavar="STORE", help="truststore to add to (created if missing)")
+    p.add_argument("files", metavar="FILE", nargs="+", help="certificate file")
+    p.add_argument("--alias", metavar="A", help="alias, when the files hold one certificate")
+    p.add_argument(
+        "--store-type",
+        type=store_type_arg,
+        metavar="jks|pkcs12",
+        help="type of a new STORE (default: from its extension)",
+    )
+    p.add_argument(
+        "--on-conflict",
+        choices=[c.value for c in Conflict],
+        default=Conflict.RENAME.value,
+        help="when an alias is taken by another certificate: rename (default), replace or fail",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_password_options(p, "", "truststore")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    candidates: list[Candidate] = []
+    for name in args.files:
+        try:
+            certs = read_certificates(read_bytes(name), name)
+        except KeystoreError as exc:
+            raise KeystoreError(f"{name}: {exc}") from None
+        candidates += candidates_for_certificates(certs, name)
+    if args.alias is not None:
+        if len(candidates) != 1:
+            raise CliError(
+                f"--alias needs exactly one certificate; the files hold {len(candidates)}"
+            )
+        candidates[0].alias = args.alias
+    target, created = open_or_create_target(args, args.store, args.store_type, "")
+    plan = plan_copy(candidates, target, Conflict(args.on_conflict))
+    plan.check()
+    if plan.writes:
+        apply_plan(plan, target)
+        save_keystore(target, args.store)
+    report(plan, args.json, args.store, created)
+    return 0

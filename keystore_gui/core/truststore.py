@@ -1,0 +1,648 @@
+"""Copy public certificates into a truststore, import them from files, export them.
+
+The workflow: a server's identity keystore holds its private key and certificate; the parties that
+talk to it need that *public* certificate (or its CA) in their truststore. This module computes a
+:class:`CopyPlan` first — for each certificate, whether it will be added, is already present
+(same SHA-256, under some alias: skipped, never duplicated), or meets a taken alias (renamed or
+replaced, the caller chooses) — and then applies it. Applying only ever creates trusted-certificate
+entries built from certificate DER bytes: no private key or secret key can reach the target.
+
+Only trusted-certificate entries of the target count as "already present": Java's trust managers
+take their anchors from trusted-certificate entries alone, so a certificate that only appears in a
+private-key entry's chain is not trusted yet.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .errors import AliasError, KeystoreError, NotAKeystoreError
+from .model import Certificate, Entry, EntryKind, Keystore, StoreType
+
+
+class What(StrEnum):
+    """Which certificates of an entry to copy."""
+
+    CERT = "cert"
+    """The entry's own certificate (the first of its chain)."""
+    CA = "ca"
+    """The certificates that issued it (the rest of its chain, or found among the sources)."""
+    CHAIN = "chain"
+    """Both: the whole chain."""
+
+
+class Conflict(StrEnum):
+    """What to do when the wanted alias is taken by a different certificate or entry."""
+
+    RENAME = "rename"
+    REPLACE = "replace"
+    FAIL = "fail"
+
+
+class Action(StrEnum):
+    ADD = "add"
+    PRESENT = "present"
+    """Already in the target as a trusted certificate: skipped."""
+    DUPLICATE = "duplicate"
+    """Listed twice in this copy (say, a CA shared by two entries): copied once."""
+    RENAME = "rename"
+    REPLACE = "replace"
+    BLOCKED = "blocked"
+    """Cannot be done as asked (alias taken with ``fail``, an invalid alias…); see the note."""
+
+    @property
+    def writes(self) -> bool:
+        return self in (Action.ADD, Action.RENAME, Action.REPLACE)
+
+
+class Role(StrEnum):
+    OWN = "own"
+    ISSUER = "issuer"
+
+
+@dataclass(eq=False)
+class Candidate:
+    """One certificate offered for copying, with the alias wanted for it (editable)."""
+
+    cert: Certificate
+    alias: str
+    origin: str
+    """Where it comes from, for display: ``wso2carbon`` or ``issuer of wso2carbon``."""
+    role: Role = Role.OWN
+    on_conflict: Conflict | None = None
+    """This certificate's own choice; ``None`` follows the plan's default."""
+
+
+@dataclass(frozen=True)
+class Step:
+    candidate: Candidate
+    action: Action
+    alias: str
+    """The alias the certificate will have (add, rename, replace) or already has (present)."""
+    note: str = ""
+    """For rename/replace: the alias that was taken; for blocked: why."""
+    alias_taken: bool = False
+    """The wanted alias is held by another entry of the target (so rename/replace applies)."""
+
+    @property
+    def description(self) -> str:
+        """One line for the preview and the CLI: ``added as 'x'``, ``already present as 'y'``…"""
+        if self.action is Action.ADD:
+            return f"add as '{self.alias}'"
+        if self.action is Action.PRESENT:
+            return f"already present as '{self.alias}' (skipped)"
+        if self.action is Action.DUPLICATE:
+            return f"listed twice: copied once, as '{self.alias}'"
+        if self.action is Action.RENAME:
+            return f"alias '{self.note}' is taken: add as '{self.alias}'"
+        if self.action is Action.REPLACE:
+            return f"replace the certificate under '{self.alias}'"
+        return self.note
+
+
+@dataclass
+class CopyPlan:
+    steps: list[Step]
+
+    @property
+    def problems(self) -> list[str]:
+        return [
+            f"{s.candidate.cert.common_name()}: {s.note}"
+            for s in self.steps
+            if s.action is Action.BLOCKED
+        ]
+
+    @property
+    def writes(self) -> list[Step]:
+        return [s for s in self.steps if s.action.writes]
+
+    def check(self) -> None:
+        """Raise :class:`KeystoreError` if any step is blocked; nothing is written then."""
+        problems = self.problems
+        if problems:
+            raise KeystoreError("; ".join(problems))
+
+
+@dataclass
+class AppliedCopy:
+    """What :func:`apply_plan` changed, so that it can be undone exactly."""
+
+    added: list[Entry] = field(default_factory=list)
+    replaced: list[tuple[int, Entry]] = field(default_factory=list)
+    """(index, entry) of each entry a new certificate replaced, in the order they were removed."""
+
+
+# --- aliases ---------------------------------------------------------------------------------
+
+
+def sanitise_alias(text: str) -> str:
+    """An alias from a name: lowercase, runs of other characters turned into one ``-``.
+
+    Letters outside the Basic Multilingual Plane are dropped: Java writes aliases in "modified
+    UTF-8", which pyjks cannot read or write for them.
+    """
+    text = unicodedata.normalize("NFC", text).lower()
+    out = []
+    for ch in text:
+        if ord(ch) > 0xFFFF:
+            out.append("-")
+        elif ch.isalnum() or ch in "._@":
+            out.append(ch)
+        else:
+            out.append("-")
+    alias = re.sub(r"-{2,}", "-", "".join(out)).strip("-.")
+    return alias or "certificate"
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why ``alias`` cannot be used, or ``None``."""
+    if not alias.strip():
+        return "an alias cannot be empty"
+    if alias != alias.strip():
+        return f"alias '{alias}' starts or ends with a space"
+    if any(ord(ch) > 0xFFFF for ch in alias):
+        return f"alias '{alias}' has a character Java keystores cannot store"
+    if any(unicodedata.category(ch) == "Cc" for ch in alias):
+        return "an alias cannot contain control characters"
+    return None
+
+
+def _fold(alias: str, store_type: StoreType) -> str:
+    return alias.lower() if store_type.case_insensitive_aliases else alias
+
+
+def target_alias(alias: str, store_type: StoreType) -> str:
+    """The alias as the target stores it: JKS, JCEKS and PKCS#12 keep aliases lowercase (keytool
+    cannot find a mixed-case alias in a JKS)."""
+    return alias.lower() if store_type.case_insensitive_aliases else alias
+
+
+# --- choosing certificates -------------------------------------------------------------------
+
+
+def _signed_by(cert: Certificate, issuer: Certificate) -> bool:
+    """``issuer`` issued ``cert``: names match and the signature verifies (SHA-1 included)."""
+    if cert.issuer_name != issuer.subject_name:
+        return False
+    child, parent = cert.x509, issuer.x509
+    if child is None or parent is None:
+        return True  # a certificate cryptography cannot parse: the name match is all we have
+    try:
+        child.verify_directly_issued_by(parent)
+        return True
+    except ValueError:
+        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+        key = parent.public_key()
+        algorithm = child.signature_hash_algorithm
+        if algorithm is None:
+            return False
+        try:
+            if isinstance(key, rsa.RSAPublicKey):
+                key.verify(
+                    child.signature, child.tbs_certificate_bytes, padding.PKCS1v15(), algorithm
+                )
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(algorithm))
+            else:
+                return False
+        except Exception:
+            return False
+        return True
+    except Exception:
+        return False
+
+
+def _issuer_chain(start: Certificate, pool: Sequence[Certificate]) -> list[Certificate]:
+    """The issuers of ``start`` found in ``pool``, nearest first, up to a self-issued root."""
+    chain: list[Certificate] = []
+    current = start
+    seen = {start.sha256}
+    while not current.is_self_issued:
+        parent = next(
+            (c for c in pool if c.sha256 not in seen and _signed_by(current, c)),
+            None,
+        )
+        if parent is None:
+            break
+        chain.append(parent)
+        seen.add(parent.sha256)
+        current = parent
+    return chain
+
+
+def candidates_for(
+    entries: Iterable[Entry],
+    what: What = What.CERT,
+    pool: Iterable[Certificate] = (),
+) -> list[Candidate]:
+    """The certificates to copy from ``entries``.
+
+    An entry's own certificate keeps the entry's alias; an issuer gets its CN, sanitised. Issuers
+    come from the entry's chain, completed from ``pool`` (the other certificates of the source
+    stores) by signature. A self-signed certificate is its own CA. Raises :class:`KeystoreError`
+    for a secret key (it has no certificate) or, for ``ca``, an entry whose issuer is nowhere.
+    """
+    pool_list = list(pool)
+    out: list[Candidate] = []
+    for entry in entries:
+        if entry.kind is EntryKind.SECRET_KEY or not entry.chain:
+            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+        own = entry.chain[0]
+        issuers = list(entry.chain[1:])
+        last = issuers[-1] if issuers else own
+        issuers += _issuer_chain(last, [*pool_list, *entry.chain])
+        if what in (What.CERT, What.CHAIN):
+            out.append(Candidate(own, entry.alias, entry.alias, Role.OWN))
+        if what in (What.CA, What.CHAIN):
+            if what is What.CA and not issuers:
+                if own.is_self_issued:
+                    out.append(Candidate(own, entry.alias, entry.alias, Role.OWN))
+                    continue
+                raise KeystoreError(
+                    f"entry '{entry.alias}': its issuer ({own.issuer}) is not in the source"
+                )
+            out.extend(
+                Candidate(
+                    cert,
+                    sanitise_alias(cert.common_name()),
+                    f"issuer of {entry.alias}",
+                    Role.ISSUER,
+                )
+                for cert in issuers
+            )
+    return out
+
+
+def candidates_for_certificates(certs: Iterable[Certificate], origin: str) -> list[Candidate]:
+    """Candidates for certificates read from a file or the clipboard: aliases from their CN."""
+    return [
+        Candidate(cert, sanitise_alias(cert.common_name()), origin, Role.ISSUER) for cert in certs
+    ]
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def plan_copy(
+    candidates: Sequence[Candidate],
+    target: Keystore,
+    on_conflict: Conflict = Conflict.RENAME,
+) -> CopyPlan:
+    """Decide, per certificate, what copying ``candidates`` into ``target`` does.
+
+    Pure: ``target`` is not changed. Aliases given to earlier certificates of the same copy count
+    as taken. Call again after editing a candidate's alias or choice.
+    """
+    kind = target.store_type
+    trusted: dict[str, str] = {}
+    for entry in target.entries:
+        if entry.kind is EntryKind.TRUSTED_CERT and entry.chain:
+            trusted.setdefault(entry.chain[0].sha256, entry.alias)
+    taken: dict[str, Entry] = {_fold(e.alias, kind): e for e in target.entries}
+    claimed: set[str] = set()
+    planned: dict[str, str] = {}
+    replaced: set[str] = set()
+
+    def free(alias: str) -> bool:
+        folded = _fold(alias, kind)
+        return folded not in claimed and (folded not in taken or folded in replaced)
+
+    def unique(wanted: str) -> str:
+        candidate, n = wanted, 1
+        while _fold(candidate, kind) in claimed or _fold(candidate, kind) in taken:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        return candidate
+
+    steps: list[Step] = []
+    for cand in candidates:
+        sha = cand.cert.sha256
+        if sha in trusted:
+            steps.append(Step(cand, Action.PRESENT, trusted[sha]))
+            continue
+        if sha in planned:
+            steps.append(Step(cand, Action.DUPLICATE, planned[sha]))
+            continue
+        alias = target_alias(cand.alias, kind)
+        problem = alias_problem(alias)
+        if problem is not None:
+            steps.append(Step(cand, Action.BLOCKED, alias, problem))
+            continue
+        folded = _fold(alias, kind)
+        if free(alias):
+            step = Step(cand, Action.ADD, alias)
+        else:
+            choice = cand.on_conflict or on_conflict
+            holder = taken.get(folded)
+            if folded in claimed:
+                # taken by another certificate of this very copy: only a new alias makes sense
+                if choice is Conflict.FAIL:
+                    step = Step(cand, Action.BLOCKED, alias, f"alias '{alias}' is used twice")
+                else:
+                    step = Step(cand, Action.RENAME, unique(alias), alias)
+            elif choice is Conflict.RENAME:
+                step = Step(cand, Action.RENAME, unique(alias), alias, True)
+            elif choice is Conflict.REPLACE and holder is not None:
+                if holder.kind is not EntryKind.TRUSTED_CERT:
+                    step = Step(
+                        cand,
+                        Action.BLOCKED,
+                        alias,
+                        f"alias '{holder.alias}' holds a {holder.kind} entry; "
+                        "only a trusted certificate can be replaced",
+                        True,
+                    )
+                else:
+                    replaced.add(folded)
+                    step = Step(cand, Action.REPLACE, holder.alias, holder.alias, True)
+            else:
+                step = Step(
+                    cand,
+                    Action.BLOCKED,
+                    alias,
+                    f"alias '{alias}' is taken by another entry in the target",
+                    True,
+                )
+        if step.action.writes:
+            claimed.add(_fold(step.alias, kind))
+            planned[sha] = step.alias
+        steps.append(step)
+    return CopyPlan(steps)
+
+
+def trusted_entry(alias: str, cert: Certificate, when: dt.datetime | None = None) -> Entry:
+    """A new trusted-certificate entry holding a copy of ``cert`` and nothing else."""
+    return Entry(
+        alias=alias,
+        kind=EntryKind.TRUSTED_CERT,
+        chain=[Certificate(cert.der)],
+        timestamp=when or dt.datetime.now(dt.UTC),
+    )
+
+
+def new_entries(plan: CopyPlan) -> list[Entry]:
+    """The trusted entries ``plan`` adds (for a caller that adds them itself, e.g. undoably)."""
+    plan.check()
+    when = dt.datetime.now(dt.UTC)
+    return [trusted_entry(step.alias, step.candidate.cert, when) for step in plan.writes]
+
+
+def apply_plan(plan: CopyPlan, target: Keystore) -> AppliedCopy:
+    """Carry out ``plan`` on ``target``. Raises before changing anything if a step is blocked."""
+    entries = new_entries(plan)
+    applied = AppliedCopy()
+    for step in plan.writes:
+        if step.action is Action.REPLACE:
+            old = target.get(step.alias)
+            if old.kind is not EntryKind.TRUSTED_CERT:
+                raise AliasError(f"alias '{old.alias}' does not hold a trusted certificate")
+    for step, entry in zip(plan.writes, entries, strict=True):
+        if step.action is Action.REPLACE:
+            old = target.get(step.alias)
+            index = target.entries.index(old)
+            target.entries.remove(old)
+            applied.replaced.append((index, old))
+            target.add(entry, index)
+        else:
+            target.add(entry)
+        applied.added.append(entry)
+    return applied
+
+
+def undo_copy(target: Keystore, applied: AppliedCopy) -> None:
+    """Reverse :func:`apply_plan` exactly."""
+    for entry in applied.added:
+        if entry in target.entries:
+            target.entries.remove(entry)
+    for index, old in reversed(applied.replaced):
+        target.entries.insert(min(index, len(target.entries)), old)
+
+
+def new_truststore(store_type: StoreType, password: str) -> Keystore:
+    if store_type not in (StoreType.JKS, StoreType.PKCS12):
+        raise KeystoreError(f"a new truststore is JKS or PKCS12, not {store_type}")
+    return Keystore(store_type, [], password)
+
+
+# --- certificate files -----------------------------------------------------------------------
+
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN ((?:TRUSTED |X509 )?CERTIFICATE|PKCS7)-----(.*?)-----END \1-----", re.S
+)
+
+
+def _der_element(data: bytes, any_tag: bool = False) -> bytes:
+    """The first complete DER element of ``data`` (OpenSSL's TRUSTED CERTIFICATE appends data)."""
+    if len(data) < 2 or (data[0] != 0x30 and not any_tag):
+        raise NotAKeystoreError("not a DER certificate")
+    first = data[1]
+    if first < 0x80:
+        length, header = first, 2
+    else:
+        n = first & 0x7F
+        if n == 0 or n > 4 or len(data) < 2 + n:
+            raise NotAKeystoreError("not a DER certificate")
+        length, header = int.from_bytes(data[2 : 2 + n], "big"), 2 + n
+    if len(data) < header + length:
+        raise NotAKeystoreError("the certificate is truncated")
+    return data[: header + length]
+
+
+def _der_children(data: bytes) -> list[tuple[int, bytes, bytes]]:
+    """The DER elements concatenated in ``data``: (tag, content, whole element)."""
+    out = []
+    pos = 0
+    while pos < len(data):
+        element = _der_element(data[pos:], any_tag=True)
+        header = 2 if element[1] < 0x80 else 2 + (element[1] & 0x7F)
+        out.append((element[0], element[header:], element))
+        pos += len(element)
+    return out
+
+
+def _pkcs7_certificates(der: bytes) -> list[Certificate]:
+    """The certificates of a PKCS#7 SignedData, as their original bytes."""
+    try:
+        (tag, content_info, _), *rest = _der_children(der)
+        oid, explicit = _der_children(content_info)[:2]
+        if tag != 0x30 or rest or oid[2] != _OID_SIGNED_DATA or explicit[0] != 0xA0:
+            raise NotAKeystoreError("not a PKCS#7 certificate file")
+        ((_, signed_data, _),) = _der_children(explicit[1])
+        fields = _der_children(signed_data)
+    except (NotAKeystoreError, ValueError, IndexError):
+        raise NotAKeystoreError("not a PKCS#7 certificate file") from None
+    certs = [f for f in fields if f[0] == 0xA0]
+    if not certs:
+        return []
+    return [_checked(Certificate(whole)) for _, _, whole in _der_children(certs[0][1])]
+
+
+def _checked(cert: Certificate) -> Certificate:
+    try:
+        cert.subject  # noqa: B018 - parses, strictly or leniently
+    except KeystoreError:
+        raise
+    except Exception as exc:
+        raise NotAKeystoreError(f"not an X.509 certificate ({exc})") from None
+    return cert
+
+
+def read_certificates(data: bytes, name: str | None = None) -> list[Certificate]:
+    """Every certificate of a PEM bundle, a DER certificate or a PKCS#7 file (DER or PEM).
+
+    Other PEM blocks (keys, requests) are ignored. Raises :class:`KeystoreError` when there is
+    no certificate at all.
+    """
+    if not data:
+        raise NotAKeystoreError("the file is empty")
+    blocks = _PEM_BLOCK.findall(data)
+    certs: list[Certificate] = []
+    if blocks:
+        for label, body in blocks:
+            try:
+                der = base64.b64decode(re.sub(rb"\s+", b"", body), validate=True)
+            except ValueError:
+                raise NotAKeystoreError("a PEM block is not valid base64") from None
+            if label == b"PKCS7":
+                certs.extend(_pkcs7_certificates(der))
+            else:
+                certs.append(_checked(Certificate(_der_element(der))))
+    elif data[:1] == b"\x30":
+        from .sniff import sniff
+
+        kind = sniff(data, name)
+        if kind is StoreType.PKCS7:
+            certs = _pkcs7_certificates(data)
+        elif kind is StoreType.DER:
+            certs = [_checked(Certificate(_der_element(data)))]
+        else:
+            raise NotAKeystoreError("no certificate in it (a keystore? open it instead)")
+    if not certs:
+        raise NotAKeystoreError("no certificate found")
+    return certs
+
+
+def export_certificates(certs: Sequence[Certificate], fmt: str) -> bytes:
+    """``pem`` (a bundle), ``der`` (exactly one certificate) or ``pkcs7`` (DER "certs-only").
+
+    The original DER bytes of each certificate are written, never a re-encoding.
+    """
+    if not certs:
+        raise KeystoreError("no certificate to export")
+    if fmt == "pem":
+        return "".join(c.pem for c in certs).encode("ascii")
+    if fmt == "der":
+        if len(certs) != 1:
+            raise KeystoreError(
+                f"a DER file holds one certificate, not {len(certs)}: choose PEM or PKCS#7"
+            )
+        return certs[0].der
+    if fmt == "pkcs7":
+        return _pkcs7_certs_only([c.der for c in certs])
+    raise KeystoreError(f"unknown certificate format '{fmt}' (choose pem, der or pkcs7)")
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(raw)]) + raw
+    return bytes([tag]) + length + body
+
+
+_OID_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")
+_OID_DATA = bytes.fromhex("06092a864886f70d010701")
+
+
+def _pkcs7_certs_only(ders: Sequence[bytes]) -> bytes:
+    """A degenerate PKCS#7 SignedData carrying ``ders`` verbatim (RFC 2315 / RFC 5652)."""
+    signed_data = _der(
+        0x30,
+        _der(0x02, b"\x01")  # version 1
+        + _der(0x31, b"")  # digestAlgorithms
+        + _der(0x30, _OID_DATA)  # contentInfo without content
+        + _der(0xA0, b"".join(ders))  # certificates [0] IMPLICIT
+        + _der(0x31, b""),  # signerInfos
+    )
+    return _der(0x30, _OID_SIGNED_DATA + _der(0xA0, signed_data))
+
+
+def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[Certificate]:
+    """The certificates of ``entries`` for export: each entry's own, or its chain; no repeats."""
+    seen: set[str] = set()
+    out: list[Certificate] = []
+    for entry in entries:
+        if not entry.chain:
+            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+        for cert in entry.chain if chain else entry.chain[:1]:
+            if cert.sha256 not in seen:
+                seen.add(cert.sha256)
+                out.append(cert)
+    return out
+
+
+def write_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, renamed."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # public certificates
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def export_selection(
+    entries: Sequence[Entry], fmt: str, path: str | os.PathLike[str], chain: bool = False
+) -> list[Path]:
+    """Write the certificates of ``entries`` to ``path`` and return the files written.
+
+    ``fmt`` is ``pem``, ``der``, ``pkcs7``, or ``pem-each``: one ``ALIAS.pem`` per certificate
+    in the folder ``path`` (an issuer from a chain is named by its CN).
+    """
+    certs = certificates_of(entries, chain)
+    if fmt != "pem-each":
+        write_file(path, export_certificates(certs, fmt))
+        return [Path(path)]
+    folder = Path(path)
+    if not folder.is_dir():
+        raise KeystoreError(f"no such folder: {folder}")
+    own = {e.chain[0].sha256: e.alias for e in entries if e.chain}
+    used: set[str] = set()
+    plans: list[tuple[Path, Certificate]] = []
+    for cert in certs:
+        base = sanitise_alias(own.get(cert.sha256) or cert.common_name())
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        plans.append((folder / f"{name}.pem", cert))
+    for file, cert in plans:
+        write_file(file, cert.pem.encode("ascii"))
+    return [file for file, _ in plans]

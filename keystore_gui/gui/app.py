@@ -1,0 +1,207 @@
+"""``keystore-gui [FILE...]``: the application around the main window.
+
+- :class:`KeystoreApplication` names the app (settings location, ``.desktop`` file, icon) and turns
+  macOS ``QFileOpenEvent`` (a double-clicked document) into ``window.open_paths``.
+- A second ``keystore-gui FILE`` hands FILE to the running window (:mod:`.single_instance`) unless
+  ``--new-instance`` is given or the setting is off.
+- The colour scheme follows the desktop (:mod:`.theme`).
+- ``--version`` prints and exits without touching a display. ``--smoke-test`` (hidden, for the
+  packaging check) opens the files, lets the event loop settle and exits 0, or 1 on any failure;
+  keystore passwords come from the ``KEYSTORE_GUI_SMOKE_PASSWORD`` environment variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from .. import __version__
+from .theme import ColorSchemeFollower
+
+APP_NAME = "keystore-gui"
+DISPLAY_NAME = "Keystore GUI"
+ORGANIZATION = "keystore-gui"
+DESKTOP_FILE_NAME = "keystore-gui"  # packaging/linux/keystore-gui.desktop
+SMOKE_PASSWORD_ENV = "KEYSTORE_GUI_SMOKE_PASSWORD"
+INSTANCE_NAME_ENV = "KEYSTORE_GUI_INSTANCE"  # overrides the per-user socket name (tests)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+
+
+class PathOpener(Protocol):
+    def open_paths(self, paths: list[str]) -> None: ...
+
+
+class KeystoreApplication(QApplication):
+    """The QApplication with the app's identity and document-open handling."""
+
+    def __init__(self, argv: Sequence[str]) -> None:
+        super().__init__(list(argv))
+        self.setApplicationName(APP_NAME)
+        self.setApplicationDisplayName(DISPLAY_NAME)
+        self.setOrganizationName(ORGANIZATION)
+        self.setApplicationVersion(__version__)
+        QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+        from .icons import app_icon
+
+        self.setWindowIcon(app_icon())
+        self._window: PathOpener | None = None
+        self._pending: list[str] = []
+        self.color_scheme_follower: ColorSchemeFollower | None = None
+
+    def set_window(self, window: PathOpener) -> None:
+        """The window that opens files; files asked for before it existed open now."""
+        self._window = window
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.open_paths(pending)
+
+    def open_paths(self, paths: list[str]) -> None:
+        """Open ``paths`` in the window and bring it to the front (a hand-off or a FileOpen)."""
+        if self._window is None:
+            self._pending.extend(paths)
+            return
+        if isinstance(self._window, QWidget):
+            _raise_window(self._window)
+        if paths:
+            self._window.open_paths(list(paths))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file() or event.url().toLocalFile()
+            if path:
+                self.open_paths([path])
+            return True
+        return super().event(event)
+
+
+def _raise_window(window: QWidget) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keystore-gui",
+        description="Open JKS, JCEKS and PKCS#12 keystores and certificate files in a window.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="keystores to open in tabs")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--new-instance",
+        action="store_true",
+        help="start a new window even if the app is already running",
+    )
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def create_window() -> QWidget:
+    from .main_window import MainWindow
+    from .settings import Settings
+
+    return MainWindow(Settings().qsettings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    parser.parse_known_args(args_in)  # --help and --version end here, before any display
+    # Qt takes its own options (-platform, -style...) out; the rest must be ours.
+    app = KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *args_in])
+    args = parser.parse_args(app.arguments()[1:])
+    if args.smoke_test:
+        return run_smoke_test(app, args.files)
+
+    from .settings import Settings
+    from .single_instance import InstanceServer, send_to_running_instance, server_name
+
+    settings = Settings()
+    if settings.single_instance and not args.new_instance:
+        name = os.environ.get(INSTANCE_NAME_ENV) or server_name()
+        if send_to_running_instance(args.files, name):
+            return EXIT_OK
+        server = InstanceServer(name, app)
+        server.listen()
+        server.paths_received.connect(app.open_paths)
+    app.color_scheme_follower = ColorSchemeFollower(app, settings.color_scheme)
+
+    window = create_window()
+    window.show()
+    app.set_window(window)  # type: ignore[arg-type]
+    if args.files:
+        files = list(args.files)
+        QTimer.singleShot(0, lambda: app.open_paths(files))
+    return app.exec()
+
+
+# --- the packaging smoke test ----------------------------------------------------------------
+
+
+def run_smoke_test(app: KeystoreApplication, paths: Sequence[str]) -> int:
+    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries."""
+    from ..core.errors import KeystoreError
+    from ..core.io import read_keystore
+
+    failures: list[str] = []
+    previous_hook = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        failures.append(f"{kind.__name__}: {value}")
+        app.exit(EXIT_FAILURE)
+
+    sys.excepthook = hook
+    try:
+        window = create_window()
+        window.show()
+        opened = 0
+        for path in paths:
+            try:
+                store = read_keystore(path, os.environ.get(SMOKE_PASSWORD_ENV))
+            except KeystoreError as exc:
+                failures.append(f"{path}: {exc}")
+                continue
+            window.add_store_tab(store, path)  # type: ignore[attr-defined]
+            opened += 1
+
+        def check() -> None:
+            tabs = window.tabs()  # type: ignore[attr-defined]
+            if len(tabs) != opened:
+                failures.append(f"{opened} file(s) opened but {len(tabs)} tab(s) shown")
+            for tab in tabs:
+                if tab.store.entries and tab.model.rowCount() == 0:
+                    failures.append(f"{tab.path}: the tab shows no entries")
+            app.exit(EXIT_FAILURE if failures else EXIT_OK)
+
+        _after_settling(check)
+        status = app.exec()
+        window.close()
+    finally:
+        sys.excepthook = previous_hook
+    for failure in failures:
+        print(f"keystore-gui: smoke test: {failure}", file=sys.stderr)
+    if status == EXIT_OK and not failures:
+        print(f"keystore-gui {__version__}: smoke test passed ({len(paths)} file(s) opened)")
+        return EXIT_OK
+    return EXIT_FAILURE
+
+
+def _after_settling(fn: Callable[[], None]) -> None:
+    """Call ``fn`` once pending events (painting, queued signals) have been handled."""
+    QTimer.singleShot(200, fn)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

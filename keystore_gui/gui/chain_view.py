@@ -1,0 +1,570 @@
+"""The Trust chain view of one entry, and the "Issued by" tree of a whole keystore.
+
+Both are thin: the core (:mod:`keystore_gui.core.chain`) builds and judges the path; these
+dialogs choose the trust sources, draw the result, and append fetched certificates to an entry's
+chain as one undoable change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.chain import (
+    EXPIRY_WARNING_DAYS,
+    IssuerNode,
+    Link,
+    Purpose,
+    Severity,
+    TrustSource,
+    Verdict,
+    complete_chain,
+    display_name,
+    issued_by,
+    source_from_store,
+    verify_entry,
+)
+from ..core.errors import KeystoreError
+from ..core.formats import detect
+from ..core.io import load_keystore, read_bytes
+from ..core.model import Certificate, Entry, EntryKind, Keystore
+from ..core.trustsources import (
+    intermediates_label,
+    java_cacerts,
+    java_cacerts_path,
+    system_bundle_path,
+    system_cas,
+    truststore_label,
+)
+
+COLORS = {
+    Severity.OK: QColor("#2e7d32"),
+    Severity.WARNING: QColor("#e6a100"),
+    Severity.ERROR: QColor("#c62828"),
+}
+BACKGROUNDS = {
+    Severity.OK: "#e8f5e9",
+    Severity.WARNING: "#fff8e1",
+    Severity.ERROR: "#ffebee",
+}
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+PURPOSES = {
+    Purpose.ANY: "Any purpose",
+    Purpose.TLS_SERVER: "TLS server",
+    Purpose.TLS_CLIENT: "TLS client",
+}
+
+
+def mark_icon(severity: Severity, size: int = 14) -> QIcon:
+    """A filled circle: green, amber or red."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QBrush(COLORS[severity]))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def ask_password(parent: QWidget, path: str) -> str | None:
+    password, ok = QInputDialog.getText(
+        parent, "Password", f"Password for {Path(path).name}:", QLineEdit.EchoMode.Password
+    )
+    return password if ok else None
+
+
+def read_store(parent: QWidget, path: str) -> Keystore | None:
+    """Read ``path``, asking for a password if its format has one; ``None`` if cancelled."""
+    data = read_bytes(path)
+    kind = detect(data, path)
+    password: str | None = None
+    if kind.has_password:
+        password = ask_password(parent, path)
+        if password is None:
+            return None
+    return load_keystore(data, password, kind, path)
+
+
+class AppendChainCommand(QUndoCommand):
+    """Append verified issuer certificates to a key entry's chain."""
+
+    def __init__(
+        self, entry: Entry, certs: Sequence[Certificate], changed: Callable[[Entry], None]
+    ) -> None:
+        count = len(certs)
+        super().__init__(
+            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{entry.alias}'"
+        )
+        self.entry = entry
+        self.certs = list(certs)
+        self.changed = changed
+
+    def redo(self) -> None:
+        self.entry.chain.extend(self.certs)
+        self.changed(self.entry)
+
+    def undo(self) -> None:
+        del self.entry.chain[-len(self.certs) :]
+        self.changed(self.entry)
+
+
+@dataclass
+class _SourceChoice:
+    """One line of the sources list: how to get its certificates when it is ticked."""
+
+    title: str
+    load: Callable[[], TrustSource]
+    loaded: TrustSource | None = None
+
+
+class TrustChainDialog(QDialog):
+    """Does the entry's certificate chain to something trusted, and if not, why not."""
+
+    def __init__(
+        self,
+        *,
+        entry: Entry,
+        store: Keystore,
+        open_stores: Sequence[tuple[str, Keystore]] = (),
+        undo_stack: QUndoStack | None = None,
+        on_entry_changed: Callable[[Entry], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.store = store
+        self.undo_stack = undo_stack
+        self.on_entry_changed = on_entry_changed
+        self.verdict: Verdict | None = None
+        self._choices: list[_SourceChoice] = []
+        self.setWindowTitle(f"Trust Chain of '{entry.alias}'")
+        self.resize(1000, 540)
+
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        font = QFont(self.verdict_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.verdict_label.setFont(font)
+        self.web_pki_label = QLabel()
+        self.web_pki_label.setWordWrap(True)
+        banner = QFrame()
+        banner.setObjectName("verdictBanner")
+        banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner_layout = QVBoxLayout(banner)
+        banner_layout.addWidget(self.verdict_label)
+        banner_layout.addWidget(self.web_pki_label)
+        self.banner = banner
+
+        self.sources = QListWidget()
+        self.sources.setToolTip("Tick the places whose certificates are trusted")
+        add_trust = QPushButton("Add Truststore…")
+        add_trust.clicked.connect(self.add_truststore)
+        add_inter = QPushButton("Add Intermediates…")
+        add_inter.setToolTip("Certificates that may complete a path without being trusted")
+        add_inter.clicked.connect(self.add_intermediates)
+        self.purpose = QComboBox()
+        for purpose, title in PURPOSES.items():
+            self.purpose.addItem(title, purpose.value)
+        self.at_edit = QDateTimeEdit(QDateTime.currentDateTimeUtc())
+        self.at_edit.setTimeZone(QTimeZone.utc())
+        self.at_edit.setDisplayFormat("yyyy-MM-dd HH:mm 'UTC'")
+        self.at_edit.setCalendarPopup(True)
+        self.source_error = QLabel()
+        self.source_error.setWordWrap(True)
+        self.source_error.setStyleSheet(f"color: {COLORS[Severity.ERROR].name()}")
+        self.source_error.hide()
+
+        sources_box = QGroupBox("Trust sources")
+        sources_layout = QVBoxLayout(sources_box)
+        sources_layout.addWidget(self.sources, 1)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(add_trust)
+        buttons_row.addWidget(add_inter)
+        sources_layout.addLayout(buttons_row)
+        sources_layout.addWidget(self.source_error)
+        form = QFormLayout()
+        form.addRow("Purpose:", self.purpose)
+        form.addRow("Check at:", self.at_edit)
+        sources_layout.addLayout(form)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Certificate", "Status", "Source"])
+        self.tree.setIconSize(QSize(14, 14))
+        self.tree.setUniformRowHeights(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
+        self.tree.setStyleSheet("QTreeView::branch { image: none; }")
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnWidth(0, 230)
+        self.tree.currentItemChanged.connect(self._show_details)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setMinimumHeight(60)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        path_box = QGroupBox("Path: root at the top, this entry at the bottom")
+        path_layout = QVBoxLayout(path_box)
+        path_layout.addWidget(self.tree, 1)
+        path_layout.addWidget(self.details)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(sources_box)
+        splitter.addWidget(path_box)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 740])
+        splitter.setChildrenCollapsible(False)
+
+        self.fetch_button = QPushButton("Fetch Missing Certificates…")
+        self.fetch_button.setToolTip(
+            "Read certificate files or stores; certificates that signed the top of this "
+            "chain are appended to the entry's chain"
+        )
+        self.fetch_button.clicked.connect(self.fetch_missing)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.fetch_button)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(banner)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+
+        for label, other in open_stores:
+            self._add_choice(
+                f"Open tab: {label}",
+                lambda s=other, name=label: source_from_store(
+                    s, truststore_label(name), trusted=True
+                ),
+                checked=other is not store,
+            )
+        cacerts = java_cacerts_path()
+        if cacerts is not None:
+            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts))
+            item.setToolTip(str(cacerts))
+        bundle = system_bundle_path()
+        if bundle is not None:
+            item = self._add_choice("System CAs", lambda: system_cas(bundle))
+            item.setToolTip(str(bundle))
+
+        self.sources.itemChanged.connect(self._source_toggled)
+        self.purpose.currentIndexChanged.connect(self.refresh)
+        self.at_edit.dateTimeChanged.connect(self.refresh)
+        self.refresh()
+
+    # --- sources -------------------------------------------------------------------------------
+    def _add_choice(
+        self, title: str, load: Callable[[], TrustSource], *, checked: bool = False
+    ) -> QListWidgetItem:
+        choice = _SourceChoice(title, load)
+        self._choices.append(choice)
+        item = QListWidgetItem(title)
+        item.setToolTip(title)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        item.setData(Qt.ItemDataRole.UserRole, len(self._choices) - 1)
+        self.sources.addItem(item)
+        return item
+
+    def _source_toggled(self, item: QListWidgetItem) -> None:
+        self.refresh()
+
+    def _add_file(self, trusted: bool) -> None:
+        title = "Add Truststore" if trusted else "Add Intermediates"
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            title,
+            "",
+            "Keystores and certificates (*.jks *.jceks *.p12 *.pfx *.ks *.keystore *.truststore "
+            "*.pem *.crt *.cer *.der *.p7b *.p7c cacerts);;All files (*)",
+        )
+        if not path:
+            return
+        try:
+            store = read_store(self, path)
+        except KeystoreError as exc:
+            self._show_source_error(f"{Path(path).name}: {exc}")
+            return
+        if store is None:
+            return
+        label = truststore_label(path) if trusted else intermediates_label(path)
+        source = source_from_store(store, label, trusted=trusted)
+        kind = "Truststore" if trusted else "Intermediates"
+        item = self._add_choice(f"{kind}: {os.path.basename(path)}", lambda: source)
+        item.setToolTip(path)
+        self.sources.blockSignals(True)
+        item.setCheckState(Qt.CheckState.Checked)
+        self.sources.blockSignals(False)
+        self.refresh()
+
+    def add_truststore(self) -> None:
+        self._add_file(trusted=True)
+
+    def add_intermediates(self) -> None:
+        self._add_file(trusted=False)
+
+    def _show_source_error(self, text: str) -> None:
+        self.source_error.setText(text)
+        self.source_error.setVisible(bool(text))
+
+    def chosen_sources(self) -> list[TrustSource]:
+        """The ticked sources, loading each the first time; a source that fails is unticked."""
+        chosen: list[TrustSource] = []
+        errors: list[str] = []
+        for row in range(self.sources.count()):
+            item = self.sources.item(row)
+            if item.checkState() != Qt.CheckState.Checked:
+                continue
+            choice = self._choices[int(item.data(Qt.ItemDataRole.UserRole))]
+            if choice.loaded is None:
+                try:
+                    choice.loaded = choice.load()
+                except KeystoreError as exc:
+                    errors.append(f"{choice.title}: {exc}")
+                    self.sources.blockSignals(True)
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                    self.sources.blockSignals(False)
+                    continue
+            chosen.append(choice.loaded)
+        self._show_source_error("\n".join(errors))
+        return chosen
+
+    # --- verdict -------------------------------------------------------------------------------
+    def check_time(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.at_edit.dateTime().toSecsSinceEpoch(), dt.UTC)
+
+    def refresh(self) -> None:
+        purpose = Purpose(self.purpose.currentData())
+        self.verdict = verify_entry(
+            self.entry,
+            self.chosen_sources(),
+            store=self.store,
+            at=self.check_time(),
+            purpose=purpose,
+        )
+        self._draw(self.verdict)
+
+    def _draw(self, verdict: Verdict) -> None:
+        worst = max((link.severity for link in verdict.path), default=Severity.OK)
+        level = worst if verdict.trusted else Severity.ERROR
+        self.verdict_label.setText(verdict.summary)
+        self.banner.setStyleSheet(
+            f"#verdictBanner {{ background: {BACKGROUNDS[level]}; "
+            f"border: 1px solid {COLORS[level].name()}; border-radius: 4px; }}"
+        )
+        self.verdict_label.setStyleSheet(f"color: {COLORS[level].darker(130).name()}")
+        web = verdict.web_pki
+        self.web_pki_label.setText(f"Web PKI: {web.message}" if web is not None else "")
+        self.web_pki_label.setVisible(web is not None)
+
+        self.tree.clear()
+        parent: QTreeWidget | QTreeWidgetItem = self.tree
+        last: QTreeWidgetItem | None = None
+        for link in reversed(verdict.path):
+            item = QTreeWidgetItem(parent)
+            item.setText(0, link.certificate.common_name())
+            item.setToolTip(0, display_name(link.certificate))
+            item.setIcon(0, mark_icon(link.severity))
+            item.setText(1, link.reason)
+            item.setToolTip(1, link.reason)
+            item.setText(2, link.source)
+            item.setData(0, SEVERITY_ROLE, int(link.severity))
+            item.setData(0, Qt.ItemDataRole.UserRole, verdict.path.index(link))
+            if link.severity is Severity.ERROR:
+                item.setForeground(1, QBrush(COLORS[Severity.ERROR].darker(120)))
+            item.setExpanded(True)
+            parent = item
+            last = item
+        self.tree.expandAll()
+        if last is not None:
+            self.tree.setCurrentItem(last)
+        top = verdict.path[-1] if verdict.path else None
+        can_fetch = top is not None and not top.anchor
+        self.fetch_button.setEnabled(can_fetch)
+
+    def _show_details(self, current: QTreeWidgetItem | None, _previous: object = None) -> None:
+        if current is None or self.verdict is None:
+            self.details.clear()
+            return
+        link: Link = self.verdict.path[int(current.data(0, Qt.ItemDataRole.UserRole))]
+        cert = link.certificate
+        lines = [
+            f"<b>{_html(display_name(cert))}</b>",
+            f"Issuer: {_html(cert.issuer)}",
+            f"From {_html(link.source)}" + (" — trust anchor" if link.anchor else ""),
+        ]
+        lines += [
+            f"<span style='color:{COLORS[p.severity].darker(120).name()}'>• {_html(p.text)}</span>"
+            for p in link.problems
+        ]
+        lines.append(f"SHA-256: {cert.sha256}")
+        self.details.setText("<br>".join(lines))
+
+    # --- fetching missing certificates ---------------------------------------------------------
+    def fetch_missing(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Fetch Missing Certificates",
+            "",
+            "Certificates and stores (*.pem *.crt *.cer *.der *.p7b *.p7c *.jks *.p12 *.pfx);;"
+            "All files (*)",
+        )
+        if not paths:
+            return
+        offered: list[Certificate] = []
+        for path in paths:
+            try:
+                store = read_store(self, path)
+            except KeystoreError as exc:
+                self._show_source_error(f"{Path(path).name}: {exc}")
+                return
+            if store is None:
+                return
+            offered += [cert for _, cert in store.certificates()]
+        if self.verdict is None or not self.verdict.path:
+            return
+        chain = [link.certificate for link in self.verdict.path]
+        found = complete_chain(chain, offered)
+        if not found:
+            top = self.verdict.path[-1].certificate
+            self._show_source_error(
+                f"No certificate in those files signed '{top.common_name()}' "
+                f"(its issuer is '{top.issuer}')."
+            )
+            return
+        self._show_source_error("")
+        if self.entry.kind is EntryKind.PRIVATE_KEY and self._chain_is_path():
+            self._append(found)
+        else:
+            source = TrustSource("fetched certificates", (), tuple(found))
+            item = self._add_choice("Fetched certificates (not trusted)", lambda: source)
+            self.sources.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.sources.blockSignals(False)
+        self.refresh()
+
+    def _chain_is_path(self) -> bool:
+        """True when the entry's chain is the start of the drawn path, so appending extends it."""
+        assert self.verdict is not None
+        path = [link.certificate for link in self.verdict.path]
+        return path[: len(self.entry.chain)] == self.entry.chain
+
+    def _append(self, certs: Sequence[Certificate]) -> None:
+        command = AppendChainCommand(self.entry, certs, self._entry_changed)
+        if self.undo_stack is not None:
+            self.undo_stack.push(command)
+        else:
+            command.redo()
+
+    def _entry_changed(self, entry: Entry) -> None:
+        if self.on_entry_changed is not None:
+            self.on_entry_changed(entry)
+        if self.isVisible():
+            self.refresh()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class IssuedByDialog(QDialog):
+    """Every certificate of a keystore nested under the certificate that signed it."""
+
+    def __init__(self, *, store: Keystore, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Issued By — {title}")
+        self.resize(760, 480)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Certificate", "Entries", "Expires", "Note"])
+        self.tree.setColumnWidth(0, 280)
+        self.tree.setColumnWidth(1, 180)
+        self.tree.setColumnWidth(2, 100)
+        self.tree.setIconSize(QSize(14, 14))
+        grouped = issued_by(store)
+        now = dt.datetime.now(dt.UTC)
+        for node in grouped.roots:
+            self._add(self.tree, node, "self-signed root", now)
+        for node in grouped.orphans:
+            self._add(
+                self.tree, node, f"issuer '{node.certificate.issuer}' is not in this store", now
+            )
+        self.tree.expandAll()
+        legend = QLabel(
+            "Links are found by signature: a certificate sits under the certificate whose key "
+            "signed it. Top-level entries are self-signed roots, or certificates whose issuer "
+            "is missing from this keystore."
+        )
+        legend.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(legend)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+
+    def _add(
+        self,
+        parent: QTreeWidget | QTreeWidgetItem,
+        node: IssuerNode,
+        note: str,
+        now: dt.datetime,
+    ) -> None:
+        cert = node.certificate
+        item = QTreeWidgetItem(parent)
+        item.setText(0, cert.common_name())
+        item.setToolTip(0, cert.subject)
+        item.setText(1, node.label)
+        item.setText(2, cert.not_after.date().isoformat())
+        item.setText(3, note)
+        if cert.not_after < now:
+            severity = Severity.ERROR
+        elif (note and not node.self_signed) or cert.not_after < now + dt.timedelta(
+            days=EXPIRY_WARNING_DAYS
+        ):
+            severity = Severity.WARNING
+        else:
+            severity = Severity.OK
+        item.setIcon(0, mark_icon(severity))
+        for child in node.children:
+            self._add(item, child, "", now)

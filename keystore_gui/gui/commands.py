@@ -1,0 +1,110 @@
+"""Undoable edits: each command records only what it changes, never a copy of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from ..core.model import Entry, Keystore, SealedKey
+from .model import EntryModel
+
+
+class AddEntries(QUndoCommand):
+    def __init__(self, model: EntryModel, entries: Sequence[Entry], text: str) -> None:
+        super().__init__(text)
+        self._model = model
+        self._entries = list(entries)
+        self._placed: list[tuple[int, Entry]] | None = None
+
+    def redo(self) -> None:
+        if self._placed is None:
+            self._model.append_entries(self._entries)
+        else:
+            self._model.insert_entries(self._placed)
+
+    def undo(self) -> None:
+        self._placed = self._model.remove_entries(self._entries)
+
+
+class RemoveEntries(QUndoCommand):
+    def __init__(self, model: EntryModel, entries: Sequence[Entry], text: str) -> None:
+        super().__init__(text)
+        self._model = model
+        self._entries = list(entries)
+        self._placed: list[tuple[int, Entry]] = []
+
+    def redo(self) -> None:
+        self._placed = self._model.remove_entries(self._entries)
+
+    def undo(self) -> None:
+        self._model.insert_entries(self._placed)
+
+
+class RenameEntry(QUndoCommand):
+    def __init__(self, model: EntryModel, entry: Entry, new_alias: str) -> None:
+        super().__init__(f"Rename '{entry.alias}' to '{new_alias}'")
+        self._model = model
+        self._entry = entry
+        self._old = entry.alias
+        self._new = new_alias
+
+    def _set(self, alias: str) -> None:
+        self._model.store.rename(self._entry.alias, alias)
+        self._model.entry_changed(self._entry)
+
+    def redo(self) -> None:
+        self._set(self._new)
+
+    def undo(self) -> None:
+        self._set(self._old)
+
+
+class SetEntryPassword(QUndoCommand):
+    """Give an (unlocked) entry a key password of its own, or ``None`` for the store's."""
+
+    def __init__(self, model: EntryModel, entry: Entry, password: str | None) -> None:
+        super().__init__(f"Set the key password of '{entry.alias}'")
+        self._model = model
+        self._entry = entry
+        self._old: tuple[str | None, SealedKey | None] = (entry.key_password, entry.sealed)
+        self._new = password
+
+    def redo(self) -> None:
+        # The sealed form is under the old password; dropping it makes the save re-encrypt.
+        self._entry.key_password = self._new
+        self._entry.sealed = None
+        self._model.entry_changed(self._entry)
+
+    def undo(self) -> None:
+        self._entry.key_password, self._entry.sealed = self._old
+        self._model.entry_changed(self._entry)
+
+
+class SetStorePassword(QUndoCommand):
+    """Change the store password.
+
+    Keys still sealed under the old store password keep it as their own key password (as
+    ``keytool -storepasswd`` does), since they cannot be re-encrypted without being unlocked.
+    """
+
+    def __init__(self, store: Keystore, password: str) -> None:
+        super().__init__("Set the store password")
+        self._store = store
+        self._old = store.password
+        self._new = password
+        self._kept: list[Entry] = []
+
+    def redo(self) -> None:
+        self._kept = []
+        if self._store.store_type.has_entry_passwords and self._old is not None:
+            for entry in self._store.entries:
+                if entry.is_locked and entry.key_password is None:
+                    entry.key_password = self._old
+                    self._kept.append(entry)
+        self._store.password = self._new
+
+    def undo(self) -> None:
+        for entry in self._kept:
+            entry.key_password = None
+        self._store.password = self._old

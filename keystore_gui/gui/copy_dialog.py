@@ -1,0 +1,499 @@
+"""The "Copy Certificates to Truststore" dialog: what, where, aliases, and a per-certificate preview.
+
+The dialog only decides; the caller applies the returned :class:`CopyRequest` (undoably in an open
+tab, or by saving a file). Nothing here touches a file except reading an existing truststore the
+user picks, with the password typed in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import KeystoreError
+from ..core.io import read_keystore
+from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.truststore import (
+    Action,
+    Candidate,
+    Conflict,
+    CopyPlan,
+    What,
+    candidates_for,
+    new_truststore,
+    plan_copy,
+)
+
+
+def short_fingerprint(sha256: str) -> str:
+    """The first eight bytes of a SHA-256 fingerprint, ``AB:CD:…``, for narrow columns."""
+    return ":".join(sha256[i : i + 2] for i in range(0, 12, 2)).upper() + "…"
+
+
+STORE_FILTER = "Truststores (*.jks *.p12 *.pfx *.ks *.truststore);;All files (*)"
+
+
+class TargetKind(StrEnum):
+    TAB = "tab"
+    FILE = "file"
+    NEW = "new"
+
+
+@dataclass
+class CopyTarget:
+    """A store the user can copy into: an open tab's, offered by name."""
+
+    name: str
+    store: Keystore
+
+
+@dataclass
+class CopyRequest:
+    """What the user chose. ``store`` is the target store: an open tab's, the file read with its
+    password, or a new empty one; ``path`` is the file to save for FILE and NEW."""
+
+    kind: TargetKind
+    store: Keystore
+    plan: CopyPlan
+    what: What
+    tab_index: int | None = None
+    path: str | None = None
+
+
+_ACTION_TEXT = {
+    Action.ADD: "add",
+    Action.PRESENT: "already present",
+    Action.DUPLICATE: "listed twice",
+    Action.RENAME: "alias taken: rename",
+    Action.REPLACE: "alias taken: replace",
+    Action.BLOCKED: "cannot copy",
+}
+
+
+class _PasswordPair(QWidget):
+    """Password + repeat, for a new store."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="Password")
+        self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="Repeat")
+        for edit in (self.first, self.second):
+            edit.textChanged.connect(self.changed)
+            layout.addWidget(edit)
+
+
+class CopyDialog(QDialog):
+    """Ask what to copy, where, under which aliases; preview the plan; return a CopyRequest."""
+
+    COLUMNS = (
+        "Certificate",
+        "From",
+        "SHA-256",
+        "Alias in target",
+        "What happens",
+        "If alias taken",
+    )
+    ALIAS_COLUMN, OUTCOME_COLUMN, CONFLICT_COLUMN = 3, 4, 5
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        entries: Sequence[Entry],
+        pool: Sequence[Certificate] = (),
+        targets: Sequence[CopyTarget] = (),
+        initial_target: int | None = None,
+        what: What = What.CERT,
+        read_store: Callable[[str, str], Keystore] = read_keystore,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Copy Certificates to Truststore")
+        self._entries = list(entries)
+        self._pool = list(pool)
+        self._targets = list(targets)
+        self._read_store = read_store
+        self._file_store: Keystore | None = None
+        self._candidates: list[Candidate] = []
+        self._plan: CopyPlan | None = None
+        self._result: CopyRequest | None = None
+        self._filling = False
+        self._candidate_error: str | None = None
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_what(what))
+        layout.addWidget(self._build_where())
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.OUTCOME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._alias_edited)
+        layout.addWidget(self.table, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.copy_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.copy_button.setText("Copy")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        if self._targets:
+            self.tab_radio.setChecked(True)
+            if initial_target is not None:
+                self.tab_combo.setCurrentIndex(initial_target)
+        else:
+            self.tab_radio.setEnabled(False)
+            self.new_radio.setChecked(True)
+        self._rebuild_candidates()
+        self.resize(1040, 520)
+        geometry = QSettings().value("copy_dialog/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_what(self, what: What) -> QGroupBox:
+        box = QGroupBox("Copy")
+        row = QHBoxLayout(box)
+        self.what_group = QButtonGroup(self)
+        self.what_radios: dict[What, QRadioButton] = {}
+        for value, label in (
+            (What.CERT, "The entry's own certificate"),
+            (What.CA, "Its issuing CA(s)"),
+            (What.CHAIN, "The whole chain"),
+        ):
+            radio = QRadioButton(label)
+            radio.setChecked(value is what)
+            self.what_group.addButton(radio)
+            self.what_radios[value] = radio
+            row.addWidget(radio)
+            radio.toggled.connect(self._what_toggled)
+        row.addStretch(1)
+        return box
+
+    def _build_where(self) -> QGroupBox:
+        box = QGroupBox("Into")
+        grid = QGridLayout(box)
+        self.where_group = QButtonGroup(self)
+
+        self.tab_radio = QRadioButton("Open keystore:")
+        self.tab_combo = QComboBox()
+        self.tab_combo.addItems([t.name for t in self._targets])
+        self.tab_combo.currentIndexChanged.connect(self._target_changed)
+        grid.addWidget(self.tab_radio, 0, 0)
+        grid.addWidget(self.tab_combo, 0, 1, 1, 3)
+
+        self.file_radio = QRadioButton("Truststore file:")
+        self.file_path = QLineEdit(placeholderText="client-truststore.jks")
+        self.file_path.textChanged.connect(self._file_edited)
+        self.file_browse = QPushButton("Browse…")
+        self.file_browse.clicked.connect(self._browse_existing)
+        self.file_password = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="Store password"
+        )
+        self.file_password.returnPressed.connect(self._open_file)
+        self.file_open = QPushButton("Open")
+        self.file_open.clicked.connect(self._open_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_path, 2)
+        file_row.addWidget(self.file_browse)
+        file_row.addWidget(self.file_password, 1)
+        file_row.addWidget(self.file_open)
+        grid.addWidget(self.file_radio, 1, 0)
+        grid.addLayout(file_row, 1, 1, 1, 3)
+
+        self.new_radio = QRadioButton("New truststore:")
+        self.new_path = QLineEdit(placeholderText="truststore.jks")
+        self.new_path.textChanged.connect(self._new_edited)
+        self.new_browse = QPushButton("Browse…")
+        self.new_browse.clicked.connect(self._browse_new)
+        self.new_type = QComboBox()
+        self.new_type.addItem("JKS", StoreType.JKS)
+        self.new_type.addItem("PKCS#12", StoreType.PKCS12)
+        self.new_type.currentIndexChanged.connect(self._target_changed)
+        self.new_password = _PasswordPair()
+        self.new_password.changed.connect(self._target_changed)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.new_path, 2)
+        new_row.addWidget(self.new_browse)
+        new_row.addWidget(self.new_type)
+        new_row.addWidget(self.new_password, 2)
+        grid.addWidget(self.new_radio, 2, 0)
+        grid.addLayout(new_row, 2, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+
+        for radio in (self.tab_radio, self.file_radio, self.new_radio):
+            self.where_group.addButton(radio)
+            radio.toggled.connect(self._target_changed)
+        return box
+
+    # --- state -------------------------------------------------------------------------------
+    @property
+    def what(self) -> What:
+        return next(w for w, r in self.what_radios.items() if r.isChecked())
+
+    @property
+    def target_kind(self) -> TargetKind:
+        if self.tab_radio.isChecked():
+            return TargetKind.TAB
+        if self.file_radio.isChecked():
+            return TargetKind.FILE
+        return TargetKind.NEW
+
+    @property
+    def new_store_type(self) -> StoreType:
+        return StoreType(self.new_type.currentData())
+
+    def _new_store_problem(self) -> str | None:
+        path = self.new_path.text().strip()
+        first, second = self.new_password.first.text(), self.new_password.second.text()
+        if not path:
+            return "Choose a file name for the new truststore."
+        if os.path.exists(path):
+            return f"{path} exists: choose “Truststore file” to add to it."
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            return f"No such folder: {os.path.dirname(path)}"
+        if not first:
+            return "Type a password for the new truststore."
+        if first != second:
+            return "The two passwords differ."
+        if self.new_store_type is StoreType.PKCS12 and not first.isascii():
+            return "Java cannot open a PKCS#12 file with a non-ASCII password."
+        return None
+
+    def target_store(self) -> tuple[Keystore | None, str | None]:
+        """The chosen target store, or ``None`` and why not."""
+        kind = self.target_kind
+        if kind is TargetKind.TAB:
+            index = self.tab_combo.currentIndex()
+            if index < 0:
+                return None, "Choose an open keystore."
+            return self._targets[index].store, None
+        if kind is TargetKind.FILE:
+            if self._file_store is None:
+                return None, "Type the truststore's password and press Open."
+            return self._file_store, None
+        problem = self._new_store_problem()
+        if problem is not None:
+            return None, problem
+        return new_truststore(self.new_store_type, self.new_password.first.text()), None
+
+    # --- reactions ---------------------------------------------------------------------------
+    def _what_toggled(self, checked: bool) -> None:
+        if checked:
+            self._rebuild_candidates()
+
+    def _target_changed(self) -> None:
+        self._replan()
+
+    def _file_edited(self) -> None:
+        self._file_store = None
+        if self.file_path.text():
+            self.file_radio.setChecked(True)
+        self._replan()
+
+    def _new_edited(self) -> None:
+        if self.new_path.text():
+            self.new_radio.setChecked(True)
+            guess = self.new_path.text().lower()
+            if guess.endswith((".p12", ".pfx")):
+                self.new_type.setCurrentIndex(1)
+            elif guess.endswith(".jks"):
+                self.new_type.setCurrentIndex(0)
+        self._replan()
+
+    def _browse_existing(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Truststore to copy into", "", STORE_FILTER)
+        if path:
+            self.file_path.setText(path)
+            self.file_password.setFocus()
+
+    def _browse_new(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New truststore", "", STORE_FILTER)
+        if path:
+            self.new_path.setText(path)
+            self.new_password.first.setFocus()
+
+    def _open_file(self) -> None:
+        path = self.file_path.text().strip()
+        self.file_radio.setChecked(True)
+        if not path:
+            self.summary.setText("Choose the truststore file first.")
+            return
+        try:
+            store = self._read_store(path, self.file_password.text())
+        except KeystoreError as exc:
+            self._file_store = None
+            self._replan()
+            self.summary.setText(f"Cannot open {os.path.basename(path)}: {exc}")
+            return
+        if store.store_type.is_certificate_file:
+            self.summary.setText(f"{os.path.basename(path)} is a certificate file, not a store.")
+            return
+        self._file_store = store
+        self._replan()
+
+    def _rebuild_candidates(self) -> None:
+        try:
+            self._candidates = candidates_for(self._entries, self.what, self._pool)
+            self._candidate_error = None
+        except KeystoreError as exc:
+            self._candidates = []
+            self._candidate_error = str(exc)
+        self._replan()
+
+    def _alias_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != self.ALIAS_COLUMN:
+            return
+        self._candidates[item.row()].alias = item.text().strip()
+        self._replan()
+
+    def _conflict_chosen(self, row: int, combo: QComboBox) -> None:
+        self._candidates[row].on_conflict = Conflict(combo.currentData())
+        self._replan()
+
+    # --- the preview -------------------------------------------------------------------------
+    def _replan(self) -> None:
+        store, problem = self.target_store()
+        self._plan = plan_copy(self._candidates, store) if store is not None else None
+        self._fill_table()
+        error = self._candidate_error
+        if error:
+            self.summary.setText(error)
+        elif self._plan is None:
+            self.summary.setText(problem or "")
+        else:
+            self.summary.setText(self._summary(self._plan))
+        self.copy_button.setEnabled(
+            not error
+            and self._plan is not None
+            and not self._plan.problems
+            and bool(self._plan.writes)
+        )
+
+    @staticmethod
+    def _summary(plan: CopyPlan) -> str:
+        counts = {a: sum(s.action is a for s in plan.steps) for a in Action}
+        parts = []
+        writes = counts[Action.ADD] + counts[Action.RENAME] + counts[Action.REPLACE]
+        parts.append(f"{writes} certificate(s) to copy")
+        if counts[Action.PRESENT]:
+            parts.append(f"{counts[Action.PRESENT]} already present (skipped)")
+        if counts[Action.REPLACE]:
+            parts.append(f"{counts[Action.REPLACE]} replacing another certificate")
+        if plan.problems:
+            parts.append("; ".join(plan.problems))
+        elif not writes:
+            parts.append("nothing to do")
+        return " · ".join(parts) + ". Only public certificates are copied, never keys."
+
+    def _fill_table(self) -> None:
+        self._filling = True
+        try:
+            self.table.setRowCount(len(self._candidates))
+            steps = self._plan.steps if self._plan is not None else None
+            for row, cand in enumerate(self._candidates):
+                step = steps[row] if steps is not None else None
+                cert_item = QTableWidgetItem(cand.cert.common_name())
+                cert_item.setToolTip(
+                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}"
+                )
+                cert_item.setFlags(cert_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                origin = QTableWidgetItem(cand.origin)
+                origin.setFlags(origin.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                fingerprint = QTableWidgetItem(short_fingerprint(cand.cert.sha256))
+                fingerprint.setToolTip(cand.cert.sha256)
+                fingerprint.setFlags(fingerprint.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                alias = QTableWidgetItem(cand.alias)
+                alias.setToolTip("Double-click to change the alias")
+                outcome = QTableWidgetItem(step.description if step else "")
+                outcome.setFlags(outcome.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if step is not None:
+                    outcome.setToolTip(_ACTION_TEXT[step.action])
+                    if step.action is Action.BLOCKED:
+                        outcome.setForeground(Qt.GlobalColor.red)
+                    elif not step.action.writes:
+                        outcome.setForeground(Qt.GlobalColor.gray)
+                for col, item in enumerate((cert_item, origin, fingerprint, alias, outcome)):
+                    self.table.setItem(row, col, item)
+                self._set_conflict_cell(row, cand, step is not None and step.alias_taken)
+        finally:
+            self._filling = False
+
+    def _set_conflict_cell(self, row: int, cand: Candidate, taken: bool) -> None:
+        current = self.table.cellWidget(row, self.CONFLICT_COLUMN)
+        if not taken:
+            if current is not None:
+                self.table.removeCellWidget(row, self.CONFLICT_COLUMN)
+            return
+        combo = current if isinstance(current, QComboBox) else None
+        if combo is None:
+            combo = QComboBox()
+            combo.addItem("Rename", Conflict.RENAME)
+            combo.addItem("Replace", Conflict.REPLACE)
+            combo.currentIndexChanged.connect(
+                lambda _i, r=row, c=combo: self._conflict_chosen(r, c)
+            )
+            self.table.setCellWidget(row, self.CONFLICT_COLUMN, combo)
+        combo.blockSignals(True)
+        combo.setCurrentIndex(1 if cand.on_conflict is Conflict.REPLACE else 0)
+        combo.blockSignals(False)
+
+    # --- result ------------------------------------------------------------------------------
+    def accept(self) -> None:
+        store, _ = self.target_store()
+        if store is None or self._plan is None or self._plan.problems or not self._plan.writes:
+            return
+        kind = self.target_kind
+        path = None
+        if kind is TargetKind.FILE:
+            path = self.file_path.text().strip()
+        elif kind is TargetKind.NEW:
+            path = self.new_path.text().strip()
+        self._result = CopyRequest(
+            kind=kind,
+            store=store,
+            plan=self._plan,
+            what=self.what,
+            tab_index=self.tab_combo.currentIndex() if kind is TargetKind.TAB else None,
+            path=path,
+        )
+        QSettings().setValue("copy_dialog/geometry", self.saveGeometry())
+        super().accept()
+
+    def result_request(self) -> CopyRequest | None:
+        """The user's choice after ``exec()`` returned Accepted, else ``None``."""
+        return self._result

@@ -1,0 +1,478 @@
+"""Copy public certificates between keystores: the dialog, drag and drop, Copy/Paste, import, export.
+
+Every way in ends in the same preview (:class:`CopyDialog`) and the same undoable command
+(:class:`CopyCertificates`) in the target tab, or a save of the target file. What travels between
+tabs — by drag or through the clipboard — is certificates only: a JSON list of entries with their
+chains' DER, and the same certificates as PEM text for other programs. Keys never leave.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import weakref
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt
+from PySide6.QtGui import (
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QUndoCommand,
+)
+from PySide6.QtWidgets import QApplication, QDialog
+
+from ...core.io import save_keystore
+from ...core.model import Certificate, Entry, EntryKind
+from ...core.truststore import (
+    Action,
+    CopyPlan,
+    apply_plan,
+    export_selection,
+    new_entries,
+)
+from .. import msgbox, operations
+from ..copy_dialog import CopyDialog, CopyRequest, CopyTarget, TargetKind
+from ..import_dialog import ExportDialog, ImportDialog
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+    from ..model import EntryModel
+    from ..tab import KeystoreTab
+
+MIME_TYPE = "application/x-keystore-gui-certificates"
+
+
+# --- what travels ----------------------------------------------------------------------------
+
+
+def mime_for(entries: Sequence[Entry], source: str) -> QMimeData:
+    """Certificates of ``entries`` (never their keys) as our MIME type, plus PEM text."""
+    payload = {
+        "source": source,
+        "entries": [
+            {
+                "alias": e.alias,
+                "kind": e.kind.value,
+                "chain": [base64.b64encode(c.der).decode("ascii") for c in e.chain],
+            }
+            for e in entries
+            if e.chain
+        ],
+    }
+    mime = QMimeData()
+    mime.setData(MIME_TYPE, json.dumps(payload).encode("utf-8"))
+    mime.setText("".join(e.chain[0].pem for e in entries if e.chain))
+    return mime
+
+
+def entries_from_mime(mime: QMimeData | None) -> tuple[list[Entry], str] | None:
+    """The certificate-only entries a :func:`mime_for` payload carries, and their source."""
+    if mime is None or not mime.hasFormat(MIME_TYPE):
+        return None
+    try:
+        payload = json.loads(bytes(mime.data(MIME_TYPE).data()).decode("utf-8"))
+        entries = [
+            Entry(
+                alias=str(item["alias"]),
+                kind=EntryKind(item["kind"]),
+                chain=[Certificate(base64.b64decode(der)) for der in item["chain"]],
+            )
+            for item in payload["entries"]
+        ]
+        source = str(payload.get("source", ""))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (entries, source) if entries else None
+
+
+# --- the undoable copy -----------------------------------------------------------------------
+
+
+class CopyCertificates(QUndoCommand):
+    """Apply a copy plan to a tab's store: additions and replacements as one undo step."""
+
+    def __init__(self, model: EntryModel, plan: CopyPlan, text: str) -> None:
+        super().__init__(text)
+        self._model = model
+        self._steps = plan.writes
+        self.entries = new_entries(plan)
+        self._removed: list[tuple[int, Entry]] = []
+        self._placed: list[tuple[int, Entry]] | None = None
+
+    def redo(self) -> None:
+        store = self._model.store
+        old = [store.get(s.alias) for s in self._steps if s.action is Action.REPLACE]
+        self._removed = self._model.remove_entries(old)
+        if self._placed is not None:
+            self._model.insert_entries(self._placed)
+            return
+        by_alias = {row_entry.alias.lower(): row for row, row_entry in self._removed}
+        in_place = [
+            (by_alias[s.alias.lower()], e)
+            for s, e in zip(self._steps, self.entries, strict=True)
+            if s.action is Action.REPLACE
+        ]
+        self._model.insert_entries(in_place)
+        self._model.append_entries(
+            [
+                e
+                for s, e in zip(self._steps, self.entries, strict=True)
+                if s.action is not Action.REPLACE
+            ]
+        )
+
+    def undo(self) -> None:
+        self._placed = self._model.remove_entries(self.entries)
+        self._model.insert_entries(self._removed)
+
+
+# --- the feature -----------------------------------------------------------------------------
+
+
+class CopyFeature(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        add = window.add_action
+        edit = window.menu("edit")
+        edit.addSeparator()
+        self.copy_action = add(
+            "edit",
+            "copy_certificates",
+            "&Copy",
+            self.copy_to_clipboard,
+            QKeySequence.StandardKey.Copy,
+            tip="Copy the selected entries' certificates (never their keys)",
+        )
+        self.paste_action = add(
+            "edit",
+            "paste_certificates",
+            "&Paste",
+            self.paste,
+            QKeySequence.StandardKey.Paste,
+            tip="Paste copied certificates into this keystore, with a preview",
+        )
+        window.menu("entry").addSeparator()
+        self.to_truststore = add(
+            "entry",
+            "copy_to_truststore",
+            "Copy Certificates to &Truststore…",
+            self.copy_selection,
+            "Ctrl+Shift+T",
+            tip="Copy the public certificates of the selection into a truststore",
+        )
+        self.export_action = add(
+            "entry",
+            "export_certificates",
+            "Export Certificates (PEM, DER, PKCS#7)…",
+            self.export_selection,
+        )
+        self.import_action = add(
+            "tools",
+            "import_certificates",
+            "&Import Certificates…",
+            self.import_certificates,
+            "Ctrl+I",
+            tip="Add certificates from PEM, DER or PKCS#7 files or the clipboard",
+        )
+        for action in (self.copy_action, self.paste_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._drag_start: QPoint | None = None
+        self._drag_tab: KeystoreTab | None = None
+        self._hooked: weakref.WeakSet[KeystoreTab] = weakref.WeakSet()
+        window.state_changed.connect(self.update)
+        bar = window.tab_widget.tabBar()
+        bar.setAcceptDrops(True)
+        bar.installEventFilter(self)
+        self.update()
+
+    # --- state -------------------------------------------------------------------------------
+    def update(self) -> None:
+        tab = self.window.current_tab()
+        entries = [e for e in tab.selected_entries() if e.chain] if tab else []
+        self.copy_action.setEnabled(bool(entries))
+        self.to_truststore.setEnabled(bool(entries))
+        self.export_action.setEnabled(bool(entries))
+        self.paste_action.setEnabled(tab is not None)
+        self.import_action.setEnabled(tab is not None)
+        for each in self.window.tabs():
+            self._hook_tab(each)
+
+    def _hook_tab(self, tab: KeystoreTab) -> None:
+        if tab in self._hooked:
+            return
+        self._hooked.add(tab)
+        tab.tree.viewport().setAcceptDrops(True)
+        tab.tree.viewport().installEventFilter(self)
+
+    def _tab_of(self, widget: QObject) -> KeystoreTab | None:
+        return next((t for t in self.window.tabs() if t.tree.viewport() is widget), None)
+
+    def pool(self) -> list[Certificate]:
+        """Every certificate of every open keystore: where a CA is looked for."""
+        return [cert for tab in self.window.tabs() for _, cert in tab.store.certificates()]
+
+    # --- actions -----------------------------------------------------------------------------
+    def copy_selection(self) -> None:
+        tab = self.window.current_tab()
+        if tab is None:
+            return
+        entries = [e for e in tab.selected_entries() if e.chain]
+        if entries:
+            self.open_copy_dialog(entries, source=tab, target=None)
+
+    def copy_to_clipboard(self) -> None:
+        tab = self.window.current_tab()
+        entries = [e for e in tab.selected_entries() if e.chain] if tab else []
+        if tab is None or not entries:
+            return
+        QGuiApplication.clipboard().setMimeData(mime_for(entries, tab.display_name))
+        self.window.statusBar().showMessage(
+            f"Copied {len(entries)} certificate(s) — public certificates only, no keys", 5000
+        )
+
+    def paste(self) -> None:
+        tab = self.window.current_tab()
+        if tab is None:
+            return
+        mime = QGuiApplication.clipboard().mimeData()
+        carried = entries_from_mime(mime)
+        if carried is not None:
+            self.open_copy_dialog(carried[0], source=None, target=tab)
+        elif mime is not None and mime.hasText():
+            self.import_certificates(clipboard=True)
+
+    def drop(self, target: KeystoreTab, mime: QMimeData) -> bool:
+        """Entries dropped on ``target``: the same preview as the copy dialog."""
+        carried = entries_from_mime(mime)
+        if carried is None:
+            return False
+        self.open_copy_dialog(carried[0], source=None, target=target)
+        return True
+
+    def open_copy_dialog(
+        self,
+        entries: Sequence[Entry],
+        *,
+        source: KeystoreTab | None,
+        target: KeystoreTab | None,
+    ) -> CopyDialog:
+        tabs = self.window.tabs()
+        if target is not None:
+            initial = tabs.index(target)
+        else:
+            others = [i for i, t in enumerate(tabs) if t is not source]
+            initial = others[0] if others else None
+        dialog = CopyDialog(
+            self.window,
+            entries=entries,
+            pool=self.pool(),
+            targets=[CopyTarget(t.display_name, t.store) for t in tabs],
+            initial_target=initial,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(code: int) -> None:
+            request = dialog.result_request()
+            if code == QDialog.DialogCode.Accepted and request is not None:
+                self.apply(request, tabs, entries)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def apply(
+        self, request: CopyRequest, tabs: Sequence[KeystoreTab], entries: Sequence[Entry]
+    ) -> None:
+        plan = request.plan
+        count = len(plan.writes)
+        text = f"Copy {count} certificate(s)"
+        if request.kind is TargetKind.TAB:
+            assert request.tab_index is not None
+            target = tabs[request.tab_index]
+            if target not in self.window.tabs():
+                msgbox.error(self.window, "Copy certificates", "the target keystore was closed")
+                return
+            command = CopyCertificates(target.model, plan, text)
+            target.undo_stack.push(command)
+            self.window.tab_widget.setCurrentWidget(target)
+            if command.entries:
+                target.select_entry(command.entries[0])
+            self.window.statusBar().showMessage(
+                f"{text} into {target.display_name}; Undo reverts the whole copy", 8000
+            )
+            self._offer_chain_view(target, entries)
+            return
+        assert request.path is not None
+        path = Path(request.path)
+        if self.window.tab_for_path(path) is not None:
+            msgbox.error(
+                self.window,
+                "Copy certificates",
+                f"{path.name} is open in a tab: choose it under “Open keystore” instead",
+            )
+            return
+        store = request.store
+
+        def work() -> None:
+            apply_plan(plan, store)
+            save_keystore(store, path)
+
+        def done(_: object) -> None:
+            verb = "Created" if request.kind is TargetKind.NEW else "Updated"
+            if msgbox.question(
+                self.window,
+                "Certificates copied",
+                f"{verb} {path.name}: {count} certificate(s) added. Open it?",
+                yes_text="Open",
+            ):
+                self.window.open_paths([path])
+
+        operations.run_in_background(
+            self.window, work, on_success=done, label=f"Saving {path.name}…"
+        )
+
+    def _offer_chain_view(self, target: KeystoreTab, entries: Sequence[Entry]) -> None:
+        """Offer the trust chain view, when this build has one, to confirm the new trust."""
+        if importlib.util.find_spec("keystore_gui.gui.chain_view") is None:
+            return
+        action = self.window.actions_by_name.get("chain_view")
+        if action is None or not action.isEnabled():
+            return
+        names = ", ".join(f"'{e.alias}'" for e in entries[:3])
+        if msgbox.question(
+            self.window,
+            "Certificates copied",
+            f"Check in the trust chain view that {target.display_name} now trusts {names}?",
+            yes_text="Show Trust Chain",
+        ):
+            action.trigger()
+
+    def import_certificates(self, clipboard: bool = False) -> ImportDialog | None:
+        tab = self.window.current_tab()
+        if tab is None:
+            return None
+        dialog = ImportDialog(self.window, target=tab.store, target_name=tab.display_name)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if clipboard:
+            dialog.paste_clipboard()
+
+        def finished(code: int) -> None:
+            request = dialog.result_request()
+            if code == QDialog.DialogCode.Accepted and request is not None:
+                count = len(request.plan.writes)
+                command = CopyCertificates(
+                    tab.model, request.plan, f"Import {count} certificate(s)"
+                )
+                tab.undo_stack.push(command)
+                if command.entries:
+                    tab.select_entry(command.entries[0])
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def export_selection(self) -> ExportDialog | None:
+        tab = self.window.current_tab()
+        entries = [e for e in tab.selected_entries() if e.chain] if tab else []
+        if not entries:
+            return None
+        dialog = ExportDialog(self.window, entries=entries)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(code: int) -> None:
+            request = dialog.result_request()
+            if code != QDialog.DialogCode.Accepted or request is None:
+                return
+
+            def done(files: object) -> None:
+                assert isinstance(files, list)
+                where = files[0] if len(files) == 1 else os.path.dirname(files[0])
+                self.window.statusBar().showMessage(f"Wrote {len(files)} file(s) to {where}", 8000)
+
+            operations.run_in_background(
+                self.window,
+                lambda: export_selection(entries, request.fmt, request.path, request.chain),
+                on_success=done,
+                label="Exporting certificates…",
+            )
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    # --- drag and drop -----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.window.tab_widget.tabBar():
+            return self._tab_bar_event(event)
+        tab = self._tab_of(watched)
+        if tab is None:
+            return False
+        if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            pos = event.position().toPoint()
+            on_row = tab.tree.indexAt(pos).isValid()
+            if event.button() == Qt.MouseButton.LeftButton and on_row:
+                self._drag_start, self._drag_tab = pos, tab
+            else:
+                self._drag_start = None
+        elif kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+            if self._should_start_drag(tab, event):
+                self._start_drag(tab)
+                return True
+        elif isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent)):
+            # dropping on the tree the drag started from would copy a store into itself
+            if not event.mimeData().hasFormat(MIME_TYPE) or event.source() is watched:
+                return False
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            if kind == QEvent.Type.Drop:
+                self.drop(tab, event.mimeData())
+            return True
+        return False
+
+    def _tab_bar_event(self, event: QEvent) -> bool:
+        if not isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent)):
+            return False
+        if not event.mimeData().hasFormat(MIME_TYPE):
+            return False
+        bar = self.window.tab_widget.tabBar()
+        index = bar.tabAt(event.position().toPoint())
+        if index < 0:
+            event.ignore()
+            return True
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        if event.type() == QEvent.Type.Drop:
+            self.drop(self.window.tab_at(index), event.mimeData())
+        return True
+
+    def _should_start_drag(self, tab: KeystoreTab, event: QMouseEvent) -> bool:
+        if self._drag_start is None or self._drag_tab is not tab:
+            return False
+        if not event.buttons() & Qt.MouseButton.LeftButton:
+            return False
+        distance = (event.position().toPoint() - self._drag_start).manhattanLength()
+        return distance >= QApplication.startDragDistance() and bool(tab.selected_entries())
+
+    def _start_drag(self, tab: KeystoreTab) -> None:
+        self._drag_start = None
+        entries = [e for e in tab.selected_entries() if e.chain]
+        if not entries:
+            return
+        drag = QDrag(tab.tree.viewport())
+        drag.setMimeData(mime_for(entries, tab.display_name))
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+def install(window: MainWindow) -> None:
+    CopyFeature(window)  # kept alive by its parent, the window

@@ -1,0 +1,481 @@
+"""The main window: a start page, then one tab per open keystore.
+
+Features hook in without editing this file beyond one line: each module named in ``FEATURES`` has
+``install(window)``, which adds its actions (with shortcuts) to ``window.menu(key)``. The tree's
+context menu is built from the "entry" menu's actions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from ..core.model import Keystore, StoreType
+from . import msgbox, saving
+from .opening import Opener, OpenRequest, java_cacerts_candidates
+from .start_page import StartPage
+from .tab import KeystoreTab
+
+FEATURES: tuple[str, ...] = ("keystore_gui.gui.editing",)
+
+MENU_TITLES = {
+    "file": "&File",
+    "edit": "&Edit",
+    "entry": "E&ntry",
+    "tools": "&Tools",
+    "view": "&View",
+    "help": "&Help",
+}
+
+RECENT_KEY = "recentFiles"
+GEOMETRY_KEY = "mainWindow/geometry"
+STATE_KEY = "mainWindow/state"
+MAX_RECENT = 10
+
+OPEN_FILTERS = ";;".join(
+    [
+        "Keystores and certificates (*.jks *.ks *.keystore *.truststore *.jceks *.p12 *.pfx "
+        "*.bks *.pem *.crt *.cer *.der *.p7b *.p7c cacerts)",
+        "Java keystores, JKS (*.jks *.ks *.keystore *.truststore cacerts)",
+        "Java keystores, JCEKS (*.jceks)",
+        "PKCS#12 (*.p12 *.pfx)",
+        "BouncyCastle keystores (*.bks *.uber)",
+        "Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c)",
+        "All files (*)",
+    ]
+)
+
+
+class BusyIndicator(QWidget):
+    """An indeterminate progress bar and label in the status bar while work runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(120)
+        self.bar.setMaximumHeight(14)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self._labels: list[str] = []
+        self.hide()
+
+    def push(self, label: str) -> None:
+        self._labels.append(label)
+        self._update()
+
+    def pop(self) -> None:
+        if self._labels:
+            self._labels.pop(0)
+        self._update()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._labels)
+
+    def _update(self) -> None:
+        self.label.setText(self._labels[-1] if self._labels else "")
+        self.setVisible(bool(self._labels))
+
+
+class MainWindow(QMainWindow):
+    state_changed = Signal()
+    """The current tab, its selection or its modified state changed: actions update."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.setWindowTitle("Keystore GUI")
+        self.setAcceptDrops(True)
+        self.resize(1280, 760)
+        self._menus: dict[str, QMenu] = {}
+        self.actions_by_name: dict[str, QAction] = {}
+        self._closing_confirmed = False
+
+        self.busy_indicator = BusyIndicator()
+        self.statusBar().addPermanentWidget(self.busy_indicator)
+
+        self.stack = QStackedWidget()
+        self.start_page = StartPage()
+        self.tab_widget = QTabWidget()
+        self.tab_widget.setTabsClosable(True)
+        self.tab_widget.setMovable(True)
+        self.tab_widget.setDocumentMode(True)
+        self.tab_widget.tabCloseRequested.connect(lambda i: self.close_tab(self.tab_at(i)))
+        self.tab_widget.currentChanged.connect(self._current_changed)
+        self.tab_widget.tabBar().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tab_widget.tabBar().customContextMenuRequested.connect(self._tab_menu)
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.tab_widget)
+        self.setCentralWidget(self.stack)
+
+        self.undo_group = QUndoGroup(self)
+        self.opener = Opener(self)
+
+        for key, title in MENU_TITLES.items():
+            self._menus[key] = self.menuBar().addMenu(title)
+        self._build_actions()
+        self.start_page.open_clicked.connect(self.open_dialog)
+        self.start_page.new_clicked.connect(self.new_keystore)
+        self.start_page.cacerts_clicked.connect(self.open_java_cacerts)
+        self.start_page.recent_clicked.connect(lambda p: self.open_paths([p]))
+        self.start_page.set_cacerts(self.java_cacerts())
+        self._refresh_recent()
+
+        for name in FEATURES:
+            importlib.import_module(name).install(self)
+
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._update_actions()
+
+    # --- contract ----------------------------------------------------------------------------
+    def menu(self, key: str) -> QMenu:
+        return self._menus[key]
+
+    def current_tab(self) -> KeystoreTab | None:
+        widget = self.tab_widget.currentWidget()
+        return widget if isinstance(widget, KeystoreTab) else None
+
+    def tabs(self) -> list[KeystoreTab]:
+        return [self.tab_at(i) for i in range(self.tab_widget.count())]
+
+    def tab_at(self, index: int) -> KeystoreTab:
+        widget = self.tab_widget.widget(index)
+        assert isinstance(widget, KeystoreTab)
+        return widget
+
+    def open_paths(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Open each file in a tab (off the GUI thread, asking for passwords as needed)."""
+        self.opener.open([OpenRequest(Path(p)) for p in paths])
+
+    def add_store_tab(
+        self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
+    ) -> KeystoreTab:
+        tab = KeystoreTab(
+            store, Path(path) if path is not None else None, settings=self.settings, notice=notice
+        )
+        tab.entry_menu = self.menu("entry")
+        tab.title_changed.connect(lambda: self._retitle(tab))
+        tab.selection_changed.connect(self._update_actions)
+        tab.modified_changed.connect(self._update_actions)
+        tab.saved.connect(lambda: self._saved(tab))
+        self.undo_group.addStack(tab.undo_stack)
+        index = self.tab_widget.addTab(tab, tab.title())
+        self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
+        self.tab_widget.setCurrentIndex(index)
+        self.stack.setCurrentWidget(self.tab_widget)
+        tab.restore_splitter()
+        if tab.path is not None:
+            self.add_recent(tab.path)
+        self._update_actions()
+        return tab
+
+    def tab_for_path(self, path: Path) -> KeystoreTab | None:
+        wanted = _same_file_key(path)
+        return next((t for t in self.tabs() if t.path and _same_file_key(t.path) == wanted), None)
+
+    # --- actions -----------------------------------------------------------------------------
+    def add_action(
+        self,
+        menu_key: str,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        tip: str | None = None,
+    ) -> QAction:
+        """Make an action with a shortcut and put it in a menu (and keep it by ``name``)."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.menu(menu_key).addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        add = self.add_action
+        SK = QKeySequence.StandardKey
+        add("file", "new", "&New keystore…", self.new_keystore, SK.New)
+        add("file", "open", "&Open…", self.open_dialog, SK.Open)
+        add("file", "open_folder", "Open &folder…", self.open_folder_dialog, "Ctrl+Shift+O")
+        add(
+            "file",
+            "open_cacerts",
+            "Open the &Java CA certificates",
+            self.open_java_cacerts,
+            "Ctrl+Shift+J",
+        )
+        self.recent_menu = self.menu("file").addMenu("&Recent files")
+        self.menu("file").addSeparator()
+        add("file", "save", "&Save", self.save_current, SK.Save)
+        add("file", "save_as", "Save &as…", self.save_current_as, "Ctrl+Shift+S")
+        add("file", "close_tab", "&Close", self.close_current_tab, "Ctrl+W")
+        self.menu("file").addSeparator()
+        quit_action = add("file", "quit", "&Quit", self.close, "Ctrl+Q")
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.menu("edit").addAction(undo)
+        self.menu("edit").addAction(redo)
+        self.actions_by_name["undo"] = undo
+        self.actions_by_name["redo"] = redo
+        self.menu("edit").addSeparator()
+        add("edit", "find", "&Filter…", self.focus_filter, SK.Find)
+
+        hide = add("view", "hide_expired", "Hide &expired entries", lambda: None, "Ctrl+Shift+E")
+        hide.setCheckable(True)
+        hide.toggled.connect(self._hide_expired)
+        details = add("view", "details", "&Details pane", lambda: None, "F4")
+        details.setCheckable(True)
+        details.setChecked(True)
+        details.toggled.connect(self._show_details)
+
+        add("help", "about", "&About Keystore GUI", self.about)
+
+    def _update_actions(self) -> None:
+        tab = self.current_tab()
+        for name in ("save", "save_as", "close_tab", "find", "hide_expired", "details"):
+            self.actions_by_name[name].setEnabled(tab is not None)
+        if tab is not None:
+            self.actions_by_name["hide_expired"].setChecked(tab.hide_expired_box.isChecked())
+            self.actions_by_name["details"].setChecked(not tab.details.isHidden())
+        self.state_changed.emit()
+
+    def _current_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        self.undo_group.setActiveStack(tab.undo_stack if tab else None)
+        self.stack.setCurrentWidget(self.tab_widget if tab else self.start_page)
+        self._update_title()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self.setWindowTitle("Keystore GUI")
+            self.setWindowFilePath("")
+        else:
+            self.setWindowTitle(f"{tab.title()} — Keystore GUI")
+
+    def _retitle(self, tab: KeystoreTab) -> None:
+        index = self.tab_widget.indexOf(tab)
+        if index >= 0:
+            self.tab_widget.setTabText(index, tab.title())
+            self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
+        self._update_title()
+
+    def _saved(self, tab: KeystoreTab) -> None:
+        if tab.path is not None:
+            self.add_recent(tab.path)
+        self.statusBar().showMessage(f"Saved {tab.path}", 5000)
+
+    def _tab_menu(self, pos: object) -> None:
+        bar = self.tab_widget.tabBar()
+        index = bar.tabAt(pos)  # type: ignore[arg-type]
+        if index < 0:
+            return
+        self.tab_widget.setCurrentIndex(index)
+        menu = QMenu(self)
+        for name in ("save", "save_as", "set_store_password", "close_tab"):
+            if name in self.actions_by_name:
+                menu.addAction(self.actions_by_name[name])
+        menu.popup(bar.mapToGlobal(pos))  # type: ignore[arg-type]
+
+    # --- file --------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Open keystore", self._last_folder(), OPEN_FILTERS
+        )
+        if names:
+            self.open_paths(names)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Open every keystore in a folder", self._last_folder()
+        )
+        if folder:
+            self.opener.open_folder(Path(folder))
+
+    def java_cacerts(self) -> Path | None:
+        return next((p for p in java_cacerts_candidates() if p.is_file()), None)
+
+    def open_java_cacerts(self) -> None:
+        path = self.java_cacerts()
+        if path is None:
+            msgbox.error(
+                self,
+                "Java CA certificates",
+                "no Java CA certificates file found: set JAVA_HOME or install a JDK",
+            )
+            return
+        self.opener.open([OpenRequest(path, candidates=("changeit",))])
+
+    def new_keystore(self) -> None:
+        self.add_store_tab(Keystore(StoreType.PKCS12), None)
+
+    def save_current(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            saving.save(tab)
+
+    def save_current_as(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            saving.save_as(tab)
+
+    def focus_filter(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.filter_edit.setFocus()
+            tab.filter_edit.selectAll()
+
+    def _hide_expired(self, on: bool) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.hide_expired_box.setChecked(on)
+
+    def _show_details(self, on: bool) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.details.setVisible(on)
+
+    def about(self) -> None:
+        from .. import __version__
+
+        msgbox.information(
+            self,
+            "About Keystore GUI",
+            f"Keystore GUI {__version__}\nJKS, JCEKS and PKCS#12 keystores, with the same core "
+            "as keystore-cli.",
+        )
+
+    def _last_folder(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    # --- recent files ------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value or []]
+
+    def add_recent(self, path: Path) -> None:
+        name = str(path.resolve())
+        recent = [name] + [p for p in self.recent_files() if p != name]
+        self.settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        recent = self.recent_files()
+        self.recent_menu.clear()
+        for i, name in enumerate(recent):
+            action = self.recent_menu.addAction(f"&{(i + 1) % 10} {name}")
+            action.setShortcut(QKeySequence(f"Alt+Shift+{(i + 1) % 10}"))
+            action.triggered.connect(lambda _c=False, n=name: self.open_paths([n]))
+        self.recent_menu.setEnabled(bool(recent))
+        self.start_page.set_recent(recent)
+
+    # --- closing -----------------------------------------------------------------------------
+    def close_current_tab(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            self.close_tab(tab)
+
+    def close_tab(self, tab: KeystoreTab, then: Callable[[], None] | None = None) -> None:
+        """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
+
+        def remove() -> None:
+            index = self.tab_widget.indexOf(tab)
+            if index >= 0:
+                self.tab_widget.removeTab(index)
+            self.undo_group.removeStack(tab.undo_stack)
+            tab.deleteLater()
+            if then is not None:
+                then()
+
+        if not tab.is_modified():
+            remove()
+            return
+        self.tab_widget.setCurrentWidget(tab)
+        choice = msgbox.ask_save(self, tab.display_name)
+        if choice is msgbox.SaveChoice.DISCARD:
+            remove()
+        elif choice is msgbox.SaveChoice.SAVE:
+            saving.save(tab, on_done=lambda ok: remove() if ok else None)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        modified = [t for t in self.tabs() if t.is_modified()]
+        if modified and not self._closing_confirmed:
+            event.ignore()
+            self._close_next(modified)
+            return
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.sync()
+        event.accept()
+
+    def _close_next(self, remaining: list[KeystoreTab]) -> None:
+        if not remaining:
+            self._closing_confirmed = True
+            self.close()
+            return
+        tab = remaining[0]
+        self.close_tab(tab, then=lambda: self._close_next(remaining[1:]))
+
+    # --- drag and drop -----------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [p for p in paths if not p.is_dir()]
+        for folder in (p for p in paths if p.is_dir()):
+            self.opener.open_folder(folder)
+        if files:
+            self.open_paths(files)
+        event.acceptProposedAction()
+
+
+def _same_file_key(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)

@@ -1,0 +1,60 @@
+"""Every message box the window shows goes through here, so tests can patch one place."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class SaveChoice(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def error(parent: QWidget | None, title: str, text: str, detail: str | None = None) -> None:
+    """Tell the user something failed; ``text`` is the core's one-line message."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    if detail:
+        box.setInformativeText(detail)
+    box.exec()
+
+
+def information(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.exec()
+
+
+def question(parent: QWidget | None, title: str, text: str, *, yes_text: str = "OK") -> bool:
+    """A confirmation; ``True`` if the user chose ``yes_text``, ``False`` for Cancel."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_save(parent: QWidget | None, name: str) -> SaveChoice:
+    """Save / Discard / Cancel for a modified keystore about to be closed."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Unsaved changes",
+        f"{name} has unsaved changes. Save them before closing?",
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Save:
+        return SaveChoice.SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return SaveChoice.DISCARD
+    return SaveChoice.CANCEL

@@ -1,0 +1,398 @@
+"""One open keystore: filter bar, entry tree, details pane, undo stack and saving."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import KeyLockedError, WrongPasswordError
+from ..core.io import save_keystore
+from ..core.model import Certificate, Entry, Keystore, StoreType
+from . import operations
+from .commands import AddEntries
+from .details import DetailsPane
+from .filter import EntryFilter
+from .model import COLUMNS, EntryModel
+from .password_dialog import PasswordDialog
+
+HEADER_KEY = "tree/header"
+SPLITTER_KEY = "tab/splitter"
+
+
+class KeystoreTab(QWidget):
+    """A keystore in the window. ``path`` is ``None`` until a new store is first saved."""
+
+    modified_changed = Signal(bool)
+    title_changed = Signal()
+    selection_changed = Signal()
+    saved = Signal()
+
+    def __init__(
+        self,
+        store: Keystore,
+        path: str | Path | None,
+        *,
+        settings: QSettings | None = None,
+        notice: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.path = Path(path) if path is not None else None
+        self.settings = settings
+        self.model = EntryModel(store, self)
+        self.proxy = EntryFilter(self.model, self)
+        self.undo_stack = QUndoStack(self)
+        self.saving = False
+        self._unsaved_without_undo = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.notice_label = QLabel(notice or "")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(
+            "background: #fefcbf; color: #744210; border: 1px solid #ecc94b; padding: 4px;"
+        )
+        self.notice_label.setVisible(bool(notice))
+        layout.addWidget(self.notice_label)
+
+        bar = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(
+            "Filter by alias, subject, issuer, serial or fingerprint"
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.filter_edit.textChanged.connect(self._update_count)
+        self.hide_expired_box = QCheckBox("Hide &expired")
+        self.hide_expired_box.toggled.connect(self.proxy.set_hide_expired)
+        self.hide_expired_box.toggled.connect(self._update_count)
+        self.count_label = QLabel()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.hide_expired_box)
+        bar.addWidget(self.count_label)
+        layout.addLayout(bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.tree.header()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        for i, column in enumerate(COLUMNS):
+            header.resizeSection(i, column.width)
+            header.setSectionHidden(i, not column.visible)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
+        self._restore_layout()
+        header.sectionMoved.connect(self._save_header)
+        header.sectionResized.connect(self._save_header)
+        header.sortIndicatorChanged.connect(self._save_header)
+        self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.splitter.addWidget(self.tree)
+        self.details = DetailsPane()
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.splitterMoved.connect(self._save_splitter)
+        layout.addWidget(self.splitter, 1)
+
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+        self._update_count()
+        self.entry_menu: QMenu | None = None
+
+    # --- contract ----------------------------------------------------------------------------
+    def selected_entries(self) -> list[Entry]:
+        """Entries of the selected rows (a selected chain certificate selects its entry)."""
+        seen: dict[int, Entry] = {}
+        rows = self.tree.selectionModel().selectedRows(0)
+        rows.sort(key=lambda i: (self._entry_row(i), i.parent().isValid(), i.row()))
+        for index in rows:
+            node = self.model.node(self.proxy.mapToSource(index))
+            if node.entry is not None:
+                seen.setdefault(id(node.entry), node.entry)
+        return list(seen.values())
+
+    def _entry_row(self, index: QModelIndex) -> int:
+        return index.parent().row() if index.parent().isValid() else index.row()
+
+    def current_certificate(self) -> Certificate | None:
+        """The certificate of the current row (a chain member, or the entry's own)."""
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.node(self.proxy.mapToSource(index)).cert
+
+    def add_entries(self, entries: Sequence[Entry], text: str) -> None:
+        """Add entries as one undoable change and select the first."""
+        self.undo_stack.push(AddEntries(self.model, entries, text))
+        if entries:
+            self.select_entry(entries[0])
+
+    def refresh_entry(self, entry: Entry) -> None:
+        """Show what changed in ``entry`` (its key, chain or alias)."""
+        self.model.entry_changed(entry)
+        if self.details_entry() is entry:
+            self._selection_changed()
+
+    def is_modified(self) -> bool:
+        return self._unsaved_without_undo or not self.undo_stack.isClean()
+
+    def mark_modified(self) -> None:
+        """For a change with no undo record (a new store's first contents)."""
+        was = self.is_modified()
+        self._unsaved_without_undo = True
+        if not was:
+            self._clean_changed(False)
+
+    def select_entry(self, entry: Entry) -> None:
+        source = self.model.entry_index(entry)
+        if not source.isValid():
+            return
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            self.filter_edit.clear()
+            self.hide_expired_box.setChecked(False)
+            index = self.proxy.mapFromSource(self.model.entry_index(entry))
+        self.tree.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.tree.scrollTo(index)
+
+    # --- title -------------------------------------------------------------------------------
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else "Untitled"
+
+    def title(self) -> str:
+        return self.display_name + (" *" if self.is_modified() else "")
+
+    def set_notice(self, text: str | None) -> None:
+        self.notice_label.setText(text or "")
+        self.notice_label.setVisible(bool(text))
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.modified_changed.emit(self.is_modified())
+        self.title_changed.emit()
+
+    def _update_count(self) -> None:
+        total = len(self.store.entries)
+        shown = self.proxy.rowCount()
+        noun = "entry" if total == 1 else "entries"
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        self.count_label.setText(text)
+
+    # --- selection and details -------------------------------------------------------------
+    def details_entry(self) -> Entry | None:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.node(self.proxy.mapToSource(index)).entry
+
+    def _selection_changed(self) -> None:
+        index = self.tree.currentIndex()
+        if index.isValid() and self.tree.selectionModel().isSelected(index):
+            node = self.model.node(self.proxy.mapToSource(index))
+            self.details.show_entry(node.entry, node.cert)
+        else:
+            self.details.show_nothing()
+        self.selection_changed.emit()
+
+    # --- menus -------------------------------------------------------------------------------
+    def _tree_menu(self, pos: QPoint) -> None:
+        if self.entry_menu is None:
+            return
+        menu = QMenu(self)
+        menu.addActions(self.entry_menu.actions())
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        header = self.tree.header()
+        for i, column in enumerate(COLUMNS):
+            action = QAction(column.title, menu)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(i != 0)
+            action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
+            menu.addAction(action)
+        menu.popup(header.mapToGlobal(pos))
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        self.tree.header().setSectionHidden(column, not visible)
+        if visible and self.tree.header().sectionSize(column) < 30:
+            self.tree.header().resizeSection(column, COLUMNS[column].width)
+        self._save_header()
+
+    def _save_header(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue(HEADER_KEY, self.tree.header().saveState())
+
+    def _save_splitter(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+
+    def _restore_layout(self) -> None:
+        if self.settings is None:
+            return
+        state = self.settings.value(HEADER_KEY)
+        if state is not None:
+            self.tree.header().restoreState(state)
+
+    def restore_splitter(self) -> None:
+        if self.settings is None:
+            return
+        state = self.settings.value(SPLITTER_KEY)
+        if state is not None:
+            self.splitter.restoreState(state)
+
+    # --- saving ------------------------------------------------------------------------------
+    def save(
+        self,
+        path: Path,
+        store_type: StoreType,
+        password: str | None,
+        *,
+        on_done: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Save off the GUI thread (a snapshot of the entries, so edits can't race the writer)."""
+        if self.saving:
+            return
+        snapshot = Keystore(
+            self.store.store_type,
+            [copy.copy(e) for e in self.store.entries],
+            self.store.password,
+        )
+        self.saving = True
+
+        def work() -> Keystore:
+            save_keystore(snapshot, path, store_type, password)
+            return snapshot
+
+        def succeeded(result: Keystore) -> None:
+            self.saving = False
+            self.store.store_type = result.store_type
+            self.store.password = result.password
+            self.path = path
+            self._unsaved_without_undo = False
+            self.undo_stack.setClean()
+            self.title_changed.emit()
+            self.saved.emit()
+            if on_done is not None:
+                on_done(True)
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            locked = self.store.find(exc.alias) if isinstance(exc, KeyLockedError) else None
+            if locked is not None:
+                # The new format needs a key sealed under its own password: ask, then retry.
+                self.unlock_entry(
+                    locked, lambda: self.save(path, store_type, password, on_done=on_done)
+                )
+                return
+            self.save_failed(exc)
+            if on_done is not None:
+                on_done(False)
+
+        operations.run_in_background(
+            self, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
+        )
+
+    def save_failed(self, exc: BaseException) -> None:
+        from .saving import report_save_failure
+
+        report_save_failure(self, exc)
+
+    # --- keys sealed under their own password ------------------------------------------------
+    def unlock_entry(self, entry: Entry, then: Callable[[], None]) -> None:
+        """Make ``entry``'s key usable, asking for its password if the store's doesn't open it;
+        ``then()`` runs once it is unlocked (not at all if the user cancels)."""
+        if not entry.is_locked:
+            then()
+            return
+        store = self.store
+
+        def with_store_password() -> bool:
+            if store.password is None:
+                return False
+            try:
+                store.unlock(entry)
+            except Exception:
+                return False
+            return True
+
+        def after_first(ok: bool) -> None:
+            if ok:
+                self.refresh_entry(entry)
+                then()
+            else:
+                self._ask_key_password(entry, then, None)
+
+        operations.run_in_background(
+            self, with_store_password, on_success=after_first, label=f"Unlocking {entry.alias}…"
+        )
+
+    def _ask_key_password(self, entry: Entry, then: Callable[[], None], error: str | None) -> None:
+        dialog = PasswordDialog(
+            self,
+            title="Key password",
+            prompt=f"Entry '{entry.alias}' in {self.display_name} has a key password of its own. "
+            "Type it to continue.",
+            error=error,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            assert dialog.result_value is not None
+            password = dialog.result_value.password
+
+            def work() -> None:
+                self.store.unlock(entry, password)
+
+            def failed(exc: BaseException) -> None:
+                if isinstance(exc, WrongPasswordError):
+                    self._ask_key_password(
+                        entry, then, f"Wrong password for entry '{entry.alias}'. Try again."
+                    )
+                else:
+                    operations.report_failure(self, "Unlocking", exc)
+
+            def done(_: object) -> None:
+                self.refresh_entry(entry)
+                then()
+
+            operations.run_in_background(
+                self, work, on_success=done, on_failure=failed, label=f"Unlocking {entry.alias}…"
+            )
+
+        dialog.accepted.connect(accepted)
+        dialog.open()

@@ -1,0 +1,285 @@
+"""Mutation fuzzing of every reader: the only outcomes allowed are a parsed store or a
+:class:`KeystoreError`; no other exception, no hang, no runaway memory.
+
+Seeds are real files made by keytool and openssl. Each input is a seed mutated by truncation,
+bit flips, byte runs, insertions, deletions, or a length field forced to 2^31. For JKS and JCEKS
+the integrity hash is recomputed after the mutation so the parser behind it is reached too.
+
+``python -m tests.fuzz --inputs 100000`` runs the long job (``make fuzz``); the test suite runs a
+short one through :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import platform
+import random
+import resource
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keystore_gui.core.errors import KeystoreError
+from keystore_gui.core.io import load_keystore
+from keystore_gui.core.model import StoreType
+from tests.tools import keytool, openssl
+
+PASSWORD = "fuzzpass"
+PER_INPUT_SECONDS = 5
+JCEKS_UNLOCK_SHARE = 0.1
+"""JDK 17 protects JCEKS keys with 200,000 PBE rounds (~0.1 s each in pure Python): only this
+share of JCEKS inputs decrypts its keys, so the run covers more inputs in the same time."""
+MEMORY_HEADROOM = 1024**3
+"""No input may make the reader allocate more than this beyond what the process already maps."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    name: str
+    data: bytes
+    store_type: StoreType
+
+
+@dataclass
+class Report:
+    inputs: int = 0
+    parsed: int = 0
+    errors: collections.Counter[str] = field(default_factory=collections.Counter)
+    crashes: list[str] = field(default_factory=list)
+    slowest: float = 0.0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{name} {n}" for name, n in self.errors.most_common())
+        return (
+            f"{self.inputs} inputs in {self.seconds:.1f} s: {self.parsed} parsed, "
+            f"{sum(self.errors.values())} refused with the core's errors "
+            f"({len(self.errors)} distinct: {kinds}); crashes: {len(self.crashes)}; "
+            f"slowest input {self.slowest * 1000:.0f} ms"
+        )
+
+
+def make_seeds(folder: Path) -> list[Seed]:
+    """Small real files of every readable format, made by keytool and openssl."""
+    jks, jceks, p12 = folder / "s.jks", folder / "s.jceks", folder / "s.p12"
+    for store, kind in ((jks, "JKS"), (jceks, "JCEKS"), (p12, "PKCS12")):
+        keytool(
+            "-genkeypair",
+            "-keystore",
+            str(store),
+            "-storetype",
+            kind,
+            "-alias",
+            "k",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=fuzz",
+            "-validity",
+            "30",
+            storepass=PASSWORD,
+            keypass=PASSWORD if kind != "PKCS12" else None,
+        )
+    cert = folder / "c.pem"
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        str(jks),
+        "-alias",
+        "k",
+        "-file",
+        str(cert),
+        storepass=PASSWORD,
+    )
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-keystore",
+        str(jks),
+        "-alias",
+        "t",
+        "-file",
+        str(cert),
+        storepass=PASSWORD,
+    )
+    keytool(
+        "-genseckey",
+        "-keystore",
+        str(jceks),
+        "-storetype",
+        "JCEKS",
+        "-alias",
+        "s",
+        "-keyalg",
+        "AES",
+        "-keysize",
+        "128",
+        storepass=PASSWORD,
+        keypass=PASSWORD,
+    )
+    der = folder / "c.der"
+    openssl("x509", "-in", str(cert), "-outform", "DER", "-out", str(der))
+    p7b = folder / "c.p7b"
+    openssl("crl2pkcs7", "-nocrl", "-certfile", str(cert), "-outform", "DER", "-out", str(p7b))
+    key = folder / "k.pem"
+    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(key))
+    legacy = folder / "legacy.p12"
+    openssl(
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        str(key),
+        "-subj",
+        "/CN=legacy",
+        "-days",
+        "30",
+        "-out",
+        str(folder / "l.pem"),
+    )
+    openssl(
+        "pkcs12",
+        "-export",
+        "-legacy",
+        "-inkey",
+        str(key),
+        "-in",
+        str(folder / "l.pem"),
+        "-out",
+        str(legacy),
+        passout=PASSWORD,
+    )
+    return [
+        Seed("jks", jks.read_bytes(), StoreType.JKS),
+        Seed("jceks", jceks.read_bytes(), StoreType.JCEKS),
+        Seed("pkcs12", p12.read_bytes(), StoreType.PKCS12),
+        Seed("pkcs12-legacy", legacy.read_bytes(), StoreType.PKCS12),
+        Seed("pem", cert.read_bytes(), StoreType.PEM),
+        Seed("der", der.read_bytes(), StoreType.DER),
+        Seed("pkcs7", p7b.read_bytes(), StoreType.PKCS7),
+    ]
+
+
+def _fix_java_digest(data: bytes) -> bytes:
+    """Recompute the JKS/JCEKS integrity hash so a mutation is not caught by it alone."""
+    if len(data) < 24 or data[:4] not in (b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce"):
+        return data
+    body = data[:-20]
+    digest = hashlib.sha1(
+        PASSWORD.encode("utf-16-be") + b"Mighty Aphrodite" + body, usedforsecurity=False
+    ).digest()
+    return body + digest
+
+
+def mutate(rng: random.Random, data: bytes) -> bytes:
+    buf = bytearray(data)
+    for _ in range(rng.choice((1, 1, 1, 2, 3, 8))):
+        if not buf:
+            break
+        op = rng.randrange(7)
+        pos = rng.randrange(len(buf))
+        if op == 0:
+            del buf[pos:]
+        elif op == 1:
+            buf[pos] ^= 1 << rng.randrange(8)
+        elif op == 2:
+            buf[pos] = rng.randrange(256)
+        elif op == 3:
+            buf[pos:pos] = rng.randbytes(rng.randrange(1, 16))
+        elif op == 4:
+            del buf[pos : pos + rng.randrange(1, 64)]
+        elif op == 5:
+            buf[pos : pos + 4] = rng.choice((b"\x7f\xff\xff\xff", b"\x80\x00\x00\x00", b"\xff\xff"))
+        else:
+            buf[pos : pos + 2] = rng.choice((b"\x84\x7f", b"\x82\xff", b"\x30\x80"))
+    out = bytes(buf)
+    return _fix_java_digest(out) if rng.random() < 0.7 else out
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: object) -> None:
+    raise _Timeout
+
+
+def inputs(seeds: list[Seed], count: int, seed: int) -> Iterator[tuple[Seed, bytes]]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        s = rng.choice(seeds)
+        yield s, mutate(rng, s.data)
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[0])
+    return pages * resource.getpagesize()
+
+
+def run(seeds: list[Seed], count: int, seed: int = 1) -> Report:
+    report = Report()
+    rng = random.Random(seed + 1)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + MEMORY_HEADROOM, hard))
+    start = time.perf_counter()
+    try:
+        for s, data in inputs(seeds, count, seed):
+            report.inputs += 1
+            t0 = time.perf_counter()
+            signal.alarm(PER_INPUT_SECONDS)
+            try:
+                store = load_keystore(data, PASSWORD)
+                unlock = s.store_type is not StoreType.JCEKS or rng.random() < JCEKS_UNLOCK_SHARE
+                for entry in store.entries:
+                    if entry.is_locked and unlock:
+                        store.unlock(entry, PASSWORD)
+                    for cert in entry.chain:
+                        _ = (cert.subject, cert.issuer, cert.not_after, cert.key_description)
+                report.parsed += 1
+            except KeystoreError as exc:
+                report.errors[type(exc).__name__] += 1
+            except _Timeout:
+                report.crashes.append(f"{s.name}: hang over {PER_INPUT_SECONDS} s: {data.hex()}")
+            except Exception as exc:
+                report.crashes.append(f"{s.name}: {type(exc).__name__}: {exc}: {data.hex()}")
+            finally:
+                signal.alarm(0)
+            report.slowest = max(report.slowest, time.perf_counter() - t0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inputs", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        seeds = make_seeds(Path(tmp))
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
+    print("seeds: " + ", ".join(f"{s.name} ({len(s.data)} B)" for s in seeds))
+    report = run(seeds, args.inputs, args.seed)
+    print(report.summary())
+    for crash in report.crashes[:20]:
+        print("CRASH", crash[:400])
+    return 1 if report.crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""The Trust chain view and the Issued-by tree, driven as a user would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QTreeWidgetItem
+from pytestqt.qtbot import QtBot
+
+from keystore_gui.core.chain import Severity
+from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
+from keystore_gui.core.trustsources import java_cacerts_path
+from keystore_gui.gui import chain_view
+from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
+from keystore_gui.gui.features import trust
+from tests.chain_pki import Issued, Pki
+from tests.tools import requires_openssl
+
+pytestmark = [
+    requires_openssl,
+    pytest.mark.openssl,
+    # The offscreen platform says so whenever a dialog is shown; it is not a fault of ours.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+class Certs:
+    def __init__(self, folder: Path) -> None:
+        pki = Pki(folder)
+        self.pki = pki
+        self.root = pki.root("root", "/CN=Acme Root CA")
+        self.inter = pki.issue("inter", "/CN=Acme Issuing CA", self.root, ca=True)
+        self.leaf = pki.issue("leaf", "/CN=shop.acme.example", self.inter)
+        self.expired = pki.issue(
+            "expired",
+            "/CN=Acme Old Issuing CA",
+            self.root,
+            ca=True,
+            not_before=NOW - dt.timedelta(days=400),
+            not_after=NOW - dt.timedelta(days=3),
+        )
+        self.soon = pki.issue(
+            "soon",
+            "/CN=legacy.acme.example",
+            self.expired,
+            not_before=NOW - dt.timedelta(days=300),
+            not_after=NOW + dt.timedelta(days=20),
+        )
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    return Certs(tmp_path_factory.mktemp("gui-pki"))
+
+
+def key_entry(alias: str, *chain: Issued) -> Entry:
+    return Entry(alias, EntryKind.PRIVATE_KEY, [c.certificate for c in chain])
+
+
+def truststore(*members: Issued) -> Keystore:
+    return Keystore(
+        StoreType.JKS,
+        [Entry(m.name, EntryKind.TRUSTED_CERT, [m.certificate]) for m in members],
+    )
+
+
+def path_items(dialog: TrustChainDialog) -> list[QTreeWidgetItem]:
+    """The drawn path, top-down: each link nested under its issuer."""
+    items: list[QTreeWidgetItem] = []
+    item = dialog.tree.topLevelItem(0)
+    while item is not None:
+        items.append(item)
+        item = item.child(0) if item.childCount() else None
+    return items
+
+
+def marks(dialog: TrustChainDialog) -> list[Severity]:
+    return [Severity(item.data(0, chain_view.SEVERITY_ROLE)) for item in path_items(dialog)]
+
+
+def source_item(dialog: TrustChainDialog, prefix: str):  # type: ignore[no-untyped-def]
+    for row in range(dialog.sources.count()):
+        item = dialog.sources.item(row)
+        if item.text().startswith(prefix):
+            return item
+    raise AssertionError(f"no source {prefix!r}")
+
+
+def make_dialog(qtbot: QtBot, entry: Entry, store: Keystore, trust_store: Keystore, **kw: object):  # type: ignore[no-untyped-def]
+    dialog = TrustChainDialog(
+        entry=entry,
+        store=store,
+        open_stores=[("server.jks", store), ("truststore.jks", trust_store)],
+        **kw,  # type: ignore[arg-type]
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_trusted_path_is_drawn_root_first_with_sources(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+
+    assert dialog.verdict_label.text() == (
+        "Trusted: chains to 'CN=Acme Root CA' (truststore truststore.jks)"
+    )
+    items = path_items(dialog)
+    assert [i.text(0) for i in items] == ["Acme Root CA", "Acme Issuing CA", "shop.acme.example"]
+    assert [i.text(2) for i in items] == [
+        "truststore truststore.jks",
+        "this keystore",
+        "this keystore",
+    ]
+    assert items[0].text(1).startswith("trust anchor; valid until ")
+    assert marks(dialog) == [Severity.OK] * 3
+    # Its own keystore is offered but not ticked: a keystore does not trust itself.
+    assert source_item(dialog, "Open tab: server.jks").checkState() == Qt.CheckState.Unchecked
+    assert dialog.tree.currentItem() is items[-1]
+    assert "SHA-256: " + certs.leaf.certificate.sha256 in dialog.details.text()
+
+
+def test_unticking_the_truststore_names_the_missing_issuer(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    source_item(dialog, "Open tab: truststore.jks").setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.verdict_label.text() == (
+        "Not trusted: 'CN=Acme Issuing CA': issuer 'CN=Acme Root CA' not found in any trust source"
+    )
+    assert marks(dialog) == [Severity.ERROR, Severity.OK]
+    assert dialog.fetch_button.isEnabled()
+
+
+def test_expired_intermediate_and_expiring_leaf(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("legacy", certs.soon, certs.expired)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    assert marks(dialog) == [Severity.OK, Severity.ERROR, Severity.WARNING]
+    expiry = certs.expired.certificate.not_after.date().isoformat()
+    assert path_items(dialog)[1].text(1) == f"expired on {expiry}"
+    assert dialog.verdict_label.text().startswith(
+        f"Not trusted: 'CN=Acme Old Issuing CA': expired on {expiry}"
+    )
+    # A week earlier everything was fine but the leaf's coming expiry.
+    earlier = QDateTime.fromSecsSinceEpoch(int((NOW - dt.timedelta(days=7)).timestamp()))
+    dialog.at_edit.setDateTime(earlier)
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    assert dialog.verdict_label.text().endswith("with warnings")
+
+
+def test_tls_server_purpose_adds_the_web_pki_opinion(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    assert dialog.web_pki_label.isHidden()
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("tls-server"))
+    assert dialog.web_pki_label.isVisible()
+    assert dialog.web_pki_label.text() == "Web PKI: passes web-PKI rules"
+
+
+def test_fetched_issuer_is_appended_as_one_undoable_change(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = key_entry("shop", certs.leaf)
+    store = Keystore(StoreType.JKS, [entry])
+    stack = QUndoStack()
+    changed: list[Entry] = []
+    dialog = make_dialog(
+        qtbot,
+        entry,
+        store,
+        truststore(certs.root),
+        undo_stack=stack,
+        on_entry_changed=changed.append,
+    )
+    assert dialog.verdict is not None and not dialog.verdict.trusted
+    bundle = certs.pki.bundle("offered.pem", certs.expired, certs.inter)
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bundle)], "")
+    )
+    qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
+
+    assert entry.chain == [certs.leaf.certificate, certs.inter.certificate]
+    assert stack.count() == 1 and changed == [entry]
+    assert stack.undoText() == "Append 1 certificate to the chain of 'shop'"
+    assert dialog.verdict.trusted
+    stack.undo()
+    assert entry.chain == [certs.leaf.certificate]
+    assert not dialog.verdict.trusted
+
+
+def test_nothing_fitting_is_said_and_nothing_changes(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = key_entry("shop", certs.leaf)
+    store = Keystore(StoreType.JKS, [entry])
+    stack = QUndoStack()
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root), undo_stack=stack)
+    unrelated = certs.pki.bundle("unrelated.pem", certs.expired)
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(unrelated)], "")
+    )
+    dialog.fetch_missing()
+    assert entry.chain == [certs.leaf.certificate] and stack.count() == 0
+    assert dialog.source_error.isVisible()
+    assert "No certificate in those files signed 'shop.acme.example'" in dialog.source_error.text()
+
+
+def test_issued_by_dialog_nests_certificates_under_their_issuers(
+    qtbot: QtBot, certs: Certs
+) -> None:
+    store = Keystore(
+        StoreType.JKS,
+        [
+            Entry("root", EntryKind.TRUSTED_CERT, [certs.root.certificate]),
+            key_entry("shop", certs.leaf, certs.inter),
+            key_entry("legacy", certs.soon),
+        ],
+    )
+    dialog = IssuedByDialog(store=store, title="server.jks")
+    qtbot.addWidget(dialog)
+    tree = dialog.tree
+    assert tree.topLevelItemCount() == 2
+    root = tree.topLevelItem(0)
+    assert (root.text(0), root.text(1), root.text(3)) == (
+        "Acme Root CA",
+        "root",
+        "self-signed root",
+    )
+    assert root.child(0).text(0) == "Acme Issuing CA"
+    assert root.child(0).child(0).text(0) == "shop.acme.example"
+    orphan = tree.topLevelItem(1)
+    assert orphan.text(1) == "legacy"
+    assert orphan.text(3) == "issuer 'CN=Acme Old Issuing CA' is not in this store"
+
+
+class FakeTab:
+    """What :mod:`keystore_gui.gui.tab` promises, for a window the trust feature plugs into."""
+
+    def __init__(self, store: Keystore, path: str, selected: list[Entry]) -> None:
+        self.store = store
+        self.path = path
+        self.undo_stack = QUndoStack()
+        self._selected = selected
+        self.refreshed: list[Entry] = []
+
+    def selected_entries(self) -> list[Entry]:
+        return self._selected
+
+    def refresh_entry(self, entry: Entry) -> None:
+        self.refreshed.append(entry)
+
+
+class FakeWindow(QMainWindow):
+    def __init__(self, tabs: list[FakeTab]) -> None:
+        super().__init__()
+        self._tabs = tabs
+        self._menus = {key: QMenu(key, self) for key in ("entry", "view")}
+
+    def menu(self, key: str) -> QMenu:
+        return self._menus[key]
+
+    def current_tab(self) -> FakeTab | None:
+        return self._tabs[0] if self._tabs else None
+
+    def tabs(self) -> list[FakeTab]:
+        return self._tabs
+
+
+def test_feature_adds_ctrl_t_to_the_entry_menu(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    server = FakeTab(Keystore(StoreType.JKS, [entry]), "/srv/server.jks", [entry])
+    trusted = FakeTab(truststore(certs.root), "/srv/truststore.jks", [])
+    window = FakeWindow([server, trusted])
+    qtbot.addWidget(window)
+    trust.install(window)  # type: ignore[arg-type]
+
+    action = next(a for a in window.menu("entry").actions() if a.text() == "Trust Chain…")
+    assert action.shortcut().toString() == "Ctrl+T"
+    action.trigger()
+    dialog = window.findChild(TrustChainDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    assert dialog.undo_stack is server.undo_stack
+
+    issued = next(a for a in window.menu("view").actions() if a.text() == "Issued By…")
+    issued.trigger()
+    assert window.findChild(IssuedByDialog) is not None
+
+
+@pytest.mark.skipif(java_cacerts_path() is None, reason="no JDK cacerts on this machine")
+def test_java_cacerts_can_be_ticked(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
+    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Checked
+    assert dialog.source_error.isHidden()
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    source_item(dialog, "Open tab: truststore.jks").setCheckState(Qt.CheckState.Unchecked)
+    assert "not found in any trust source" in dialog.verdict_label.text()
+
+
+def test_a_truststore_file_that_cannot_be_read_is_reported(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore())
+    junk = tmp_path / "junk.jks"
+    junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
+    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
+    count = dialog.sources.count()
+    dialog.add_truststore()
+    assert dialog.sources.count() == count
+    assert dialog.source_error.text().startswith("junk.jks: ")
+
+    good = certs.pki.bundle("root-only.pem", certs.root)
+    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    dialog.add_truststore()
+    assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
+    assert dialog.verdict is not None and dialog.verdict.trusted
+    assert dialog.verdict.path[-1].source == "truststore root-only.pem"

@@ -1,0 +1,141 @@
+"""The entry model and its filter proxy, checked by Qt's model tester and by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from keystore_gui.core.model import Certificate, Entry, EntryKind
+from keystore_gui.gui.filter import EntryFilter
+from keystore_gui.gui.model import (
+    COLUMNS,
+    STATUS_ROLE,
+    EntryModel,
+    Status,
+    certificate_status,
+    column_index,
+)
+
+from .conftest import NOW, make_cert, sample_store
+
+
+def _texts(model, column: str, parent: QModelIndex = QModelIndex()) -> list[str]:  # noqa: B008
+    col = column_index(column)
+    return [model.index(r, col, parent).data() for r in range(model.rowCount(parent))]
+
+
+def test_model_and_proxy_pass_the_model_tester(qtmodeltester) -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    qtmodeltester.check(model, force_py=True)
+    proxy = EntryFilter(model)
+    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_text("example")
+    qtmodeltester.check(proxy, force_py=True)
+
+
+def test_edits_keep_model_consistent(qtmodeltester) -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    qtmodeltester.check(proxy)
+    server = store.entries[0]
+    removed = model.remove_entries([server, store.entries[2]])
+    assert [e.alias for e in store.entries] == ["root-ca", "future-partner"]
+    model.insert_entries(removed)
+    assert [e.alias for e in store.entries] == [
+        "server",
+        "root-ca",
+        "old-partner",
+        "future-partner",
+    ]
+    extra, _ = make_cert("added")
+    model.append_entries([Entry("added", EntryKind.TRUSTED_CERT, [Certificate.from_x509(extra)])])
+    server.chain = server.chain[:1]
+    model.entry_changed(server)
+    assert model.rowCount(model.entry_index(server)) == 1
+    qtmodeltester.check(proxy)
+
+
+def test_rows_columns_and_chain_children() -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    assert model.columnCount() == len(COLUMNS)
+    assert _texts(model, "alias") == ["server", "root-ca", "old-partner", "future-partner"]
+    assert _texts(model, "kind")[:2] == ["Private key", "Trusted certificate"]
+    server = model.index(0, 0)
+    assert _texts(model, "subject", server) == ["server", "Example Issuing CA", "Example Root CA"]
+    assert _texts(model, "issuer", server)[0] == "Example Issuing CA"
+    assert model.rowCount(model.index(1, 0)) == 0
+    statuses = [model.index(r, 0).data(STATUS_ROLE) for r in range(4)]
+    assert statuses == ["expiring", "valid", "expired", "not-yet-valid"]
+    status_col = column_index("status")
+    assert model.index(0, status_col).data().startswith("expires in ")
+    assert model.index(0, status_col).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert model.index(0, column_index("algorithm")).data() == "EC secp256r1"
+    assert (
+        model.index(0, column_index("expires")).data()
+        == (NOW + dt.timedelta(days=10)).date().isoformat()
+    )
+
+
+def test_status_texts() -> None:
+    cert = Certificate.from_x509(make_cert("x", days=30)[0])
+    status, text, days = certificate_status(cert, NOW, 30)
+    assert status is Status.EXPIRING and text == f"expires in {days} days"
+    assert certificate_status(cert, NOW, 10)[0] is Status.VALID
+    assert certificate_status(cert, NOW + dt.timedelta(days=31), 10)[1] == "expired"
+
+
+def test_filter_matches_alias_subject_issuer_serial_fingerprint() -> None:
+    store = sample_store()
+    proxy = EntryFilter(EntryModel(store))
+
+    def shown() -> list[str]:
+        return _texts(proxy, "alias")
+
+    proxy.set_text("PARTNER")
+    assert shown() == ["old-partner", "future-partner"]
+    proxy.set_text("issuing ca")  # only in the server's chain: the entry stays visible
+    assert shown() == ["server"]
+    leaf = store.entries[0].chain[0]
+    proxy.set_text(format(leaf.serial, "X"))
+    assert shown() == ["server"]
+    proxy.set_text(str(store.entries[3].chain[0].serial))
+    assert shown() == ["future-partner"]
+    sha = store.entries[1].chain[0].sha256.upper()
+    proxy.set_text(":".join(sha[i : i + 2] for i in range(0, 20, 2)))
+    assert "root-ca" in shown()
+    proxy.set_text(store.entries[2].chain[0].sha1[:12])
+    assert shown() == ["old-partner"]
+    proxy.set_text("")
+    assert len(shown()) == 4
+
+
+def test_hide_expired() -> None:
+    proxy = EntryFilter(EntryModel(sample_store()))
+    proxy.set_hide_expired(True)
+    assert _texts(proxy, "alias") == ["server", "root-ca", "future-partner"]
+    proxy.set_text("old")
+    assert _texts(proxy, "alias") == []
+    proxy.set_hide_expired(False)
+    assert _texts(proxy, "alias") == ["old-partner"]
+
+
+def test_sort_by_dates_as_dates_and_back() -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    proxy.sort(column_index("expires"), Qt.SortOrder.AscendingOrder)
+    assert _texts(proxy, "alias") == ["old-partner", "server", "future-partner", "root-ca"]
+    proxy.sort(column_index("expires"), Qt.SortOrder.DescendingOrder)
+    assert _texts(proxy, "alias") == ["root-ca", "future-partner", "server", "old-partner"]
+    proxy.sort(column_index("alias"), Qt.SortOrder.AscendingOrder)
+    assert _texts(proxy, "alias") == ["future-partner", "old-partner", "root-ca", "server"]
+    # the chain keeps its leaf-to-root order
+    assert _texts(proxy, "subject", proxy.index(3, 0)) == [
+        "server",
+        "Example Issuing CA",
+        "Example Root CA",
+    ]

@@ -1,0 +1,212 @@
+"""The main window driven as a user would: actions, dialogs, undo, closing, layout memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from keystore_gui.gui import editing, main_window, msgbox, opening
+from keystore_gui.gui.main_window import MainWindow
+from keystore_gui.gui.model import column_index
+from keystore_gui.gui.password_dialog import NewPasswordDialog
+from keystore_gui.gui.rename_dialog import RenameDialog
+
+from .conftest import sample_store
+
+
+def _aliases(tab) -> list[str]:
+    proxy = tab.proxy
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+def _dialog(qtbot, parent, kind):
+    found: list = []
+
+    def visible() -> bool:
+        found[:] = [d for d in parent.findChildren(kind) if d.isVisible()]
+        return bool(found)
+
+    qtbot.waitUntil(visible)
+    return found[0]
+
+
+def test_start_page_until_a_store_is_open(window: MainWindow) -> None:
+    assert window.stack.currentWidget() is window.start_page
+    assert window.current_tab() is None
+    tab = window.add_store_tab(sample_store(), None)
+    assert window.stack.currentWidget() is window.tab_widget
+    window.close_tab(tab)
+    assert window.stack.currentWidget() is window.start_page
+    for key in ("file", "edit", "entry", "tools", "view", "help"):
+        assert window.menu(key).actions()
+
+
+def test_every_action_has_a_shortcut(window: MainWindow) -> None:
+    missing = [n for n, a in window.actions_by_name.items() if a.shortcut().isEmpty()]
+    assert missing == ["about"]
+
+
+def test_rename_with_f2_undo_redo(qtbot, window: MainWindow) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tab = window.add_store_tab(sample_store(), None)
+    tab.select_entry(tab.store.get("root-ca"))
+    tab.tree.setFocus()
+    qtbot.keyClick(tab.tree, Qt.Key.Key_F2)
+    dialog = _dialog(qtbot, tab, RenameDialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.alias_edit.clear()
+    qtbot.keyClicks(dialog.alias_edit, "server")
+    assert not ok.isEnabled() and "already in use" in dialog.hint_label.text()
+    dialog.alias_edit.clear()
+    qtbot.keyClicks(dialog.alias_edit, "corporate-root")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert _aliases(tab)[1] == "corporate-root"
+    assert tab.is_modified() and window.tab_widget.tabText(0).endswith("*")
+    window.actions_by_name["undo"].trigger()
+    assert _aliases(tab)[1] == "root-ca"
+    assert not tab.is_modified() and not window.tab_widget.tabText(0).endswith("*")
+    window.actions_by_name["redo"].trigger()
+    assert tab.store.entries[1].alias == "corporate-root"
+
+
+def test_delete_several_with_confirmation(qtbot, window: MainWindow, monkeypatch) -> None:
+    asked: list[str] = []
+    answer = [False]
+    monkeypatch.setattr(
+        editing.msgbox, "question", lambda _p, _t, text, **_k: asked.append(text) or answer[0]
+    )
+    tab = window.add_store_tab(sample_store(), None)
+    tab.tree.selectAll()
+    assert len(tab.selected_entries()) == 4
+    window.actions_by_name["delete"].trigger()
+    assert "Delete 4 entries" in asked[0] and len(tab.store) == 4
+    answer[0] = True
+    tab.select_entry(tab.store.get("old-partner"))
+    tab.tree.selectionModel().select(
+        tab.proxy.index(3, 0),
+        tab.tree.selectionModel().SelectionFlag.Select
+        | tab.tree.selectionModel().SelectionFlag.Rows,
+    )
+    window.actions_by_name["delete"].trigger()
+    assert _aliases(tab) == ["server", "root-ca"]
+    window.actions_by_name["undo"].trigger()
+    assert _aliases(tab) == ["server", "root-ca", "old-partner", "future-partner"]
+
+
+def test_filter_box_and_hide_expired_in_the_window(qtbot, window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    qtbot.keyClicks(tab.filter_edit, "partner")
+    assert _aliases(tab) == ["old-partner", "future-partner"]
+    assert tab.count_label.text() == "2 of 4 entries"
+    window.actions_by_name["hide_expired"].trigger()
+    assert _aliases(tab) == ["future-partner"]
+    tab.filter_edit.clear()
+    assert _aliases(tab) == ["server", "root-ca", "future-partner"]
+
+
+def test_details_pane_shows_the_selected_certificate(qtbot, window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    server = tab.store.get("server")
+    tab.select_entry(server)
+    assert tab.details.sha256_edit.text().replace(":", "").lower() == server.chain[0].sha256
+    assert "BEGIN CERTIFICATE" in tab.details.pem_text.toPlainText()
+    qtbot.mouseClick(tab.details.copy_sha256, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == tab.details.sha256_edit.text()
+    root_row = tab.proxy.index(2, 0, tab.proxy.index(0, 0))
+    tab.tree.setCurrentIndex(root_row)
+    assert tab.details.certificate == server.chain[2]
+    assert "Example Root CA" in tab.details.title.text()
+
+
+def test_closing_a_modified_tab_asks(qtbot, window: MainWindow, monkeypatch) -> None:
+    choice = [msgbox.SaveChoice.CANCEL]
+    monkeypatch.setattr(main_window.msgbox, "ask_save", lambda _p, _n: choice[0])
+    tab = window.add_store_tab(sample_store(), None)
+    tab.undo_stack.push(editing.RemoveEntries(tab.model, [tab.store.entries[0]], "Delete"))
+    window.close_tab(tab)
+    assert window.tabs() == [tab]
+    assert not window.close()
+    choice[0] = msgbox.SaveChoice.DISCARD
+    window.close_tab(tab)
+    assert window.tabs() == []
+
+
+def test_column_visibility_is_remembered(qtbot, settings) -> None:
+    first = MainWindow(settings)
+    tab = first.add_store_tab(sample_store(), None)
+    serial = column_index("serial")
+    assert tab.tree.header().isSectionHidden(serial)
+    tab.set_column_visible(serial, True)
+    tab.set_column_visible(column_index("issuer"), False)
+    second = MainWindow(settings)
+    again = second.add_store_tab(sample_store(), None)
+    assert not again.tree.header().isSectionHidden(serial)
+    assert again.tree.header().isSectionHidden(column_index("issuer"))
+    for win in (first, second):
+        win.close()
+        win.deleteLater()
+
+
+def test_set_store_password_is_undoable(qtbot, window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    window.actions_by_name["set_store_password"].trigger()
+    dialog = _dialog(qtbot, tab, NewPasswordDialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.keyClicks(dialog.password_edit, "s3cret")
+    qtbot.keyClicks(dialog.confirm_edit, "s3cre")
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.confirm_edit, "t")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert tab.store.password == "s3cret" and tab.is_modified()
+    window.actions_by_name["undo"].trigger()
+    assert tab.store.password == "changeit"
+
+
+def test_bad_file_gets_a_message_and_the_app_goes_on(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    errors: list[tuple[str, str]] = []
+    monkeypatch.setattr(opening.msgbox, "error", lambda _p, t, text, *a: errors.append((t, text)))
+    junk = tmp_path / "junk.jks"
+    junk.write_bytes(b"\x00\x01 this is not a keystore at all")
+    window.open_paths([junk, tmp_path / "missing.p12"])
+    qtbot.waitUntil(lambda: len(errors) == 2)
+    assert errors[0] == (
+        "Cannot open junk.jks",
+        "not a keystore: the content is not a known keystore or certificate format",
+    )
+    assert errors[1][1].startswith("no such file")
+    assert window.tabs() == []
+
+
+def test_dropping_files_opens_them(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    opened: list[list[Path]] = []
+    monkeypatch.setattr(window, "open_paths", lambda paths: opened.append(list(paths)))
+    target = tmp_path / "a.jks"
+    target.write_bytes(b"x")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(target))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert opened == [[target]]
+
+
+@pytest.mark.parametrize("env_home", [True, False])
+def test_java_cacerts_candidates(tmp_path: Path, env_home: bool) -> None:
+    env = {"JAVA_HOME": str(tmp_path)} if env_home else {}
+    found = opening.java_cacerts_candidates(env)
+    if env_home:
+        assert found[0] == tmp_path / "lib" / "security" / "cacerts"
+    assert Path("/etc/ssl/certs/java/cacerts") in found
