@@ -39,7 +39,7 @@ from .opening import Opener, OpenRequest, java_cacerts_candidates
 from .start_page import StartPage
 from .tab import KeystoreTab
 
-FEATURES: tuple[str, ...] = ("keystore_gui.gui.editing",)
+FEATURES: tuple[str, ...] = ("keystore_gui.gui.editing", "keystore_gui.gui.features.keygen")
 
 MENU_TITLES = {
     "file": "&File",

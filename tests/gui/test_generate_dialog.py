@@ -14,9 +14,6 @@ from keystore_gui.core import certbuild as cb
 from keystore_gui.core.keygen import KeyAlgorithm, parse_key_spec
 from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog, IssuerChoice
 
-# the offscreen platform cannot propagate size hints; nothing to do with the dialog
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
 
 @pytest.fixture(autouse=True)
 def _settings(tmp_path: Path) -> Iterator[None]:

@@ -41,14 +41,21 @@ def install(window: MainWindow) -> None:
         "sign_csr",
         "Sign a certificate &request…",
         lambda: sign_csr(window),
+        "Ctrl+Alt+G",
         tip="Sign a PKCS#10 request with a CA entry of an open keystore",
     )
     window.menu("entry").addSeparator()
     csr = add(
         "entry", "generate_csr", "Generate &CSR…", lambda: generate_csr(window), "Ctrl+Shift+R"
     )
-    reply = add("entry", "import_ca_reply", "Import CA re&ply…", lambda: import_ca_reply(window))
-    renew_action = add("entry", "renew", "Re&new certificate…", lambda: renew(window))
+    reply = add(
+        "entry",
+        "import_ca_reply",
+        "Import CA re&ply…",
+        lambda: import_ca_reply(window),
+        "Ctrl+Alt+I",
+    )
+    renew_action = add("entry", "renew", "Re&new certificate…", lambda: renew(window), "Ctrl+Alt+R")
     for action in (csr, reply, renew_action):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
