@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from keystore_gui import cli
+from keystore_gui.core.errors import KeystoreError
 from keystore_gui.core.io import read_keystore
 from tests.tools import keytool, keytool_list, openssl, requires_keytool, requires_openssl
 
@@ -43,6 +44,7 @@ def genkey(capsys: pytest.CaptureFixture[str], store: Path, alias: str, *extra: 
         (["--days", "0"], "--days must be at least 1"),
         (["--sig-alg", "MD5withRSA"], "unknown signature algorithm 'MD5withRSA'"),
         (["--issuer", "nobody"], "no entry with alias 'nobody'"),
+        (["--alias", "smile \U0001f600"], "cannot hold characters such as emoji in an alias"),
     ],
 )
 def test_bad_values_create_nothing(
@@ -226,3 +228,55 @@ def test_jceks_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     )
     entry = read_keystore(store, PASSWORD).get("k")
     assert entry.chain[0].key_description == "EC secp384r1"
+
+
+def test_issuer_with_its_own_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CA_PASS", "casecret")
+    store = tmp_path / "ca.jks"
+    genkey(
+        capsys,
+        store,
+        "ca",
+        "--key-type",
+        "ec",
+        "--dname",
+        "CN=CA",
+        "--template",
+        "ca",
+        "--key-password-env",
+        "CA_PASS",
+    )
+    status, _, err = run(
+        capsys,
+        "genkey",
+        str(store),
+        "--alias",
+        "leaf",
+        "--key-type",
+        "ec",
+        "--dname",
+        "CN=leaf",
+        "--issuer",
+        "ca",
+    )
+    assert status != 0 and "entry 'ca' has its own key password" in err
+    genkey(
+        capsys,
+        store,
+        "leaf",
+        "--key-type",
+        "ec",
+        "--dname",
+        "CN=leaf",
+        "--issuer",
+        "ca",
+        "--issuer-password-env",
+        "CA_PASS",
+    )
+    reread = read_keystore(store, PASSWORD)
+    assert [c.common_name() for c in reread.get("leaf").chain] == ["leaf", "CA"]
+    with pytest.raises(KeystoreError):
+        reread.unlock(reread.get("ca"))  # still sealed under its own password
+    reread.unlock(reread.get("ca"), "casecret")

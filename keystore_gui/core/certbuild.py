@@ -830,6 +830,19 @@ def issue(
     return [cert, *(issuer.chain if issuer is not None else ())]
 
 
+def alias_problem(alias: str) -> str | None:
+    """Why ``alias`` cannot name a new entry in any keystore format, or ``None``."""
+    if not alias.strip():
+        return "an alias is needed"
+    if alias != alias.strip():
+        return "the alias starts or ends with a space"
+    if any(ord(ch) > 0xFFFF for ch in alias):
+        return "keystores cannot hold characters such as emoji in an alias"
+    if any(ord(ch) < 0x20 for ch in alias):
+        return "the alias has a control character"
+    return None
+
+
 def new_key_entry(
     alias: str,
     key: CertificateIssuerPrivateKeyTypes,

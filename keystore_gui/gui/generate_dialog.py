@@ -153,6 +153,7 @@ class GenerateKeyPairDialog(QDialog):
         issuers: Sequence[IssuerChoice] = (),
         existing_aliases: Sequence[str] = (),
         has_entry_passwords: bool = False,
+        ascii_passwords: bool = False,
         case_insensitive_aliases: bool = True,
         csr: x509.CertificateSigningRequest | None = None,
         default_issuer: str | None = None,
@@ -162,6 +163,7 @@ class GenerateKeyPairDialog(QDialog):
         self._aliases = {a.lower() if case_insensitive_aliases else a for a in existing_aliases}
         self._case_insensitive = case_insensitive_aliases
         self._has_entry_passwords = has_entry_passwords and csr is None
+        self._ascii_passwords = ascii_passwords
         self._csr = csr
         self._alias_edited = False
         self._offered_san: str | None = None
@@ -736,8 +738,12 @@ class GenerateKeyPairDialog(QDialog):
         if self._csr is None:
             report(self.alias_error, self._alias_problem())
         if self._has_entry_passwords:
-            mismatch = self.password.text() != self.password_repeat.text()
-            report(self.password_error, "the two passwords differ" if mismatch else None)
+            password_reason = None
+            if self._ascii_passwords and not self.password.text().isascii():
+                password_reason = "this keystore type needs an ASCII password"
+            elif self.password.text() != self.password_repeat.text():
+                password_reason = "the two passwords differ"
+            report(self.password_error, password_reason)
 
         self.summary.setText(problems[0] if problems else "")
         self.ok_button.setEnabled(not problems)
@@ -757,15 +763,10 @@ class GenerateKeyPairDialog(QDialog):
 
     def _alias_problem(self) -> str | None:
         alias = self.alias.text()
-        if not alias.strip():
-            return "an alias is needed"
-        if alias != alias.strip():
-            return "the alias starts or ends with a space"
-        if any(ord(ch) > 0xFFFF for ch in alias):
-            return "keystores cannot hold characters such as emoji in an alias"
-        if self._alias_taken(alias):
-            return f"alias '{alias}' is already in use"
-        return None
+        problem = cb.alias_problem(alias)
+        if problem is None and self._alias_taken(alias):
+            problem = f"alias '{alias}' is already in use"
+        return problem
 
     def issuer_choice(self) -> IssuerChoice | None:
         data = self.issuer.currentData()

@@ -152,6 +152,10 @@ def test_every_field_explains_itself(qtbot: QtBot) -> None:
     dialog.alias.clear()
     qtbot.keyClicks(dialog.alias, "TAKEN")
     assert dialog.alias_error.text() == "alias 'TAKEN' is already in use"
+    dialog.alias.setText("smile \U0001f600")
+    assert dialog.alias_error.text() == (
+        "keystores cannot hold characters such as emoji in an alias"
+    )
     dialog.alias.clear()
     qtbot.keyClicks(dialog.alias, "fresh")
 
@@ -171,6 +175,15 @@ def test_every_field_explains_itself(qtbot: QtBot) -> None:
     result = dialog.result_value()
     assert result.entry_password == "secret"
     assert (result.request.validity.not_after - result.request.validity.not_before).days == 30
+
+
+def test_jceks_passwords_are_ascii(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot, has_entry_passwords=True, ascii_passwords=True)
+    qtbot.keyClicks(dialog.dn_fields["CN"], "k")
+    dialog.password.setText("pässword")
+    dialog.password_repeat.setText("pässword")
+    assert dialog.password_error.text() == "this keystore type needs an ASCII password"
+    assert not dialog.ok_button.isEnabled()
 
 
 def test_add_any_attribute(qtbot: QtBot) -> None:

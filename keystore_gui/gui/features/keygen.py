@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from ...core import certbuild as cb
 from ...core.errors import KeystoreError
 from ...core.io import read_bytes
-from ...core.model import Certificate, Entry, EntryKind
+from ...core.model import Certificate, Entry, EntryKind, StoreType
 from .. import msgbox, operations
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
 
@@ -137,6 +137,7 @@ def generate_key_pair(window: MainWindow) -> GenerateKeyPairDialog:
         issuers=available_issuers(window),
         existing_aliases=store.aliases(),
         has_entry_passwords=store.store_type.has_entry_passwords,
+        ascii_passwords=store.store_type is StoreType.JCEKS,
         case_insensitive_aliases=store.store_type.case_insensitive_aliases,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
