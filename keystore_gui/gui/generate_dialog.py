@@ -52,6 +52,7 @@ from ..core.keygen import (
 from ..core.model import Entry
 
 ERROR_STYLE = "color: #b00020;"
+GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
 FIELD_LABELS = {
     "CN": "Common name (CN)",
@@ -803,13 +804,19 @@ class GenerateKeyPairDialog(QDialog):
         assert self._result is not None, "the dialog was not accepted"
         return self._result
 
+    def _settings(self) -> QSettings:
+        """The window's settings when it has its own, else the application's."""
+        parent = self.parentWidget()
+        own = getattr(parent.window(), "settings", None) if parent is not None else None
+        return own if isinstance(own, QSettings) else QSettings()
+
     def _restore_geometry(self) -> None:
-        geometry = QSettings().value("generate_dialog/geometry")
+        geometry = self._settings().value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
 
     def _save_geometry(self) -> None:
-        QSettings().setValue("generate_dialog/geometry", self.saveGeometry())
+        self._settings().setValue(GEOMETRY_KEY, self.saveGeometry())
 
 
 def _to_datetime(value: QDateTime) -> dt.datetime:
