@@ -172,6 +172,7 @@ class GenerateKeyPairDialog(QDialog):
         self._result: GenerateKeyPairResult | None = None
         self._updating = False
         self._signature_chosen = False
+        self._template_usages: frozenset[str] = frozenset()
         self.setWindowTitle("Sign Certificate Request" if csr is not None else "Generate Key Pair")
 
         layout = QVBoxLayout(self)
@@ -497,9 +498,19 @@ class GenerateKeyPairDialog(QDialog):
     def _key_size_changed(self) -> None:
         self._refresh_signatures()
         name = self.template.currentData()
-        if name:  # key usage depends on the key type (keyEncipherment for RSA only)
-            self.apply_template()
+        if name and self._ticked_usages() == self._template_usages:
+            # the template's key usage depends on the key (keyEncipherment for RSA only); other
+            # extensions, and usages the user changed, stay as they are
+            usages = cb.template(name, self.key_spec().algorithm).key_usage or frozenset()
+            self._template_usages = usages
+            self._updating = True
+            for usage, check in self.ku_checks.items():
+                check.setChecked(usage in usages)
+            self._updating = False
         self.validate()
+
+    def _ticked_usages(self) -> frozenset[str]:
+        return frozenset(n for n, c in self.ku_checks.items() if c.isChecked())
 
     def _issuer_changed(self) -> None:
         self._refresh_signatures()
@@ -576,6 +587,7 @@ class GenerateKeyPairDialog(QDialog):
         cn = self.dn_fields["CN"].text().strip() or None
         choices = cb.template(name, self.key_spec().algorithm, cn)
         self._offered_san = choices.subject_alt_names[0] if choices.subject_alt_names else None
+        self._template_usages = choices.key_usage or frozenset()
         self._set_choices(choices)
         self.validate()
 
@@ -623,11 +635,15 @@ class GenerateKeyPairDialog(QDialog):
             row.key.setEnabled(False)
             row.remove.setEnabled(False)
         self.add_attribute.setEnabled(False)
-        spec = spec_of_key(csr.public_key())
-        self.key_type.setCurrentIndex(self.key_type.findText(str(spec.algorithm)))
-        index = self.key_size.findText(spec.curve or f"{spec.size} bits")
-        if index >= 0:
-            self.key_size.setCurrentIndex(index)
+        try:
+            spec = spec_of_key(csr.public_key())
+        except KeystoreError:
+            spec = None  # shown as the request's key anyway: the key row is disabled
+        if spec is not None:
+            self.key_type.setCurrentIndex(self.key_type.findText(str(spec.algorithm)))
+            index = self.key_size.findText(spec.curve or f"{spec.size} bits")
+            if index >= 0:
+                self.key_size.setCurrentIndex(index)
         self._set_choices(cb.csr_choices(csr))
 
     # --- reading the form ----------------------------------------------------------------------
@@ -654,9 +670,7 @@ class GenerateKeyPairDialog(QDialog):
         return cb.ExtensionChoices(
             subject_alt_names=sans,
             san_critical=self.san_critical.isChecked(),
-            key_usage=frozenset(n for n, c in self.ku_checks.items() if c.isChecked())
-            if self.ku_box.isChecked()
-            else None,
+            key_usage=self._ticked_usages() if self.ku_box.isChecked() else None,
             key_usage_critical=self.ku_critical.isChecked(),
             extended_key_usage=ekus,
             extended_key_usage_critical=self.eku_critical.isChecked(),

@@ -116,6 +116,21 @@ def test_type_a_dn_pick_a_template_and_generate(qtbot: QtBot) -> None:
     assert cert.extensions.get_extension_for_class(x509.KeyUsage).critical
 
 
+def test_changing_the_key_keeps_edited_extensions(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot)
+    qtbot.keyClicks(dialog.dn_fields["CN"], "www.example.com")
+    pick(dialog.template, "TLS server")
+    assert dialog.ku_checks["keyEncipherment"].isChecked()  # RSA, the default
+    dialog.san.appendPlainText("dns:alt.example.com")
+    pick(dialog.key_type, "EC")
+    assert not dialog.ku_checks["keyEncipherment"].isChecked()
+    assert dialog.san.toPlainText() == "dns:www.example.com\ndns:alt.example.com"
+    dialog.ku_checks["keyAgreement"].setChecked(True)
+    pick(dialog.key_type, "RSA")
+    assert dialog.ku_checks["keyAgreement"].isChecked()  # the user's choice stays
+    assert not dialog.ku_checks["keyEncipherment"].isChecked()
+
+
 def test_cn_follows_into_the_san_and_alias(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     pick(dialog.template, "TLS server")
