@@ -54,6 +54,7 @@ from ..core.model import Entry
 ERROR_STYLE = "color: #b00020;"
 GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
+DN_ORDER = ("CN", "OU", "O", "L", "ST", "C", "E")
 FIELD_LABELS = {
     "CN": "Common name (CN)",
     "O": "Organization (O)",
@@ -256,7 +257,7 @@ class GenerateKeyPairDialog(QDialog):
             edit.textChanged.connect(self._dn_changed)
         layout.addLayout(self.dn_form)
         self.add_attribute = QPushButton("&Add attribute…")
-        self.add_attribute.clicked.connect(lambda: self._add_attribute_row())
+        self.add_attribute.clicked.connect(lambda: self._add_attribute_row().value.setFocus())
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_attribute)
         add_row.addStretch(1)
@@ -461,7 +462,6 @@ class GenerateKeyPairDialog(QDialog):
         outer.addWidget(row.error)
         self.dn_form.addRow("Attribute:", holder)
         self._extra_rows.append(row)
-        row.value.setFocus()
         self._dn_changed()
         return row
 
@@ -653,7 +653,13 @@ class GenerateKeyPairDialog(QDialog):
         return spec
 
     def dn_pairs(self) -> list[tuple[str, str]]:
-        pairs = [(k, e.text().strip()) for k, e in self.dn_fields.items() if e.text().strip()]
+        """The subject in reading order: CN, OU, O, L, ST, C as keytool writes it, then E and
+        the added attributes."""
+        pairs = [
+            (k, self.dn_fields[k].text().strip())
+            for k in DN_ORDER
+            if self.dn_fields[k].text().strip()
+        ]
         pairs += [(r.key.currentText().strip(), r.value.text()) for r in self._extra_rows]
         return pairs
 
@@ -708,7 +714,7 @@ class GenerateKeyPairDialog(QDialog):
             try:
                 if not self.dn_fields["CN"].text().strip():
                     raise cb.CertificateInputError("a common name (CN) is needed")
-                name = cb.name_from_pairs(self.dn_pairs())
+                name = self._csr.subject if self._csr else cb.name_from_pairs(self.dn_pairs())
             except KeystoreError as exc:
                 report(self.dn_preview_error, str(exc))
             else:

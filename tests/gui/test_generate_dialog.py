@@ -242,13 +242,14 @@ def test_sign_a_request(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     key = parse_key_spec("ec:p-256").generate()
     csr = cb.build_csr(
         key,
-        cb.parse_dn("CN=client.example.com, O=Example, STREET=Main St"),
+        cb.parse_dn("CN=client.example.com, OU=B, O=Example, OU=A, STREET=Main St"),
         cb.template("tls-client", KeyAlgorithm.EC, "client.example.com").request_extensions(),
     )
     dialog = make_dialog(qtbot, issuers=[IssuerChoice("rootca", root_ca)], csr=csr)
     assert dialog.windowTitle() == "Sign Certificate Request"
     assert dialog.dn_fields["CN"].isReadOnly()
-    assert dialog.dn_preview.text() == "CN=client.example.com,O=Example,STREET=Main St"
+    assert dialog.dn_preview.text() == "CN=client.example.com,OU=B,O=Example,OU=A,STREET=Main St"
+    assert dialog.dn_preview.text() == cb.format_dn(csr.subject)
     assert dialog.eku_checks["clientAuth"].isChecked()
     assert dialog.ok_button.text() == "Sign"
     dialog.period.setValue(90)
