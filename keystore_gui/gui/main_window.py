@@ -1,6 +1,6 @@
 """The main window: a start page, then one tab per open keystore.
 
-Features hook in without editing this file beyond one line: each module named in ``FEATURES`` has
+Features hook in without editing this file: each module in :mod:`keystore_gui.gui.features` has
 ``install(window)``, which adds its actions (with shortcuts) to ``window.menu(key)``. The tree's
 context menu is built from the "entry" menu's actions.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -34,12 +35,19 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import Keystore, StoreType
-from . import msgbox, saving
+from . import features, msgbox, saving
 from .opening import Opener, OpenRequest, java_cacerts_candidates
 from .start_page import StartPage
 from .tab import KeystoreTab
 
-FEATURES: tuple[str, ...] = ("keystore_gui.gui.editing", "keystore_gui.gui.features.keygen")
+
+def feature_modules() -> list[str]:
+    """Editing first, then every module of :mod:`keystore_gui.gui.features`: adding a feature
+    is adding a module there."""
+    return ["keystore_gui.gui.editing"] + [
+        f"{features.__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(features.__path__))
+    ]
+
 
 MENU_TITLES = {
     "file": "&File",
@@ -148,7 +156,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_cacerts(self.java_cacerts())
         self._refresh_recent()
 
-        for name in FEATURES:
+        for name in feature_modules():
             importlib.import_module(name).install(self)
 
         geometry = self.settings.value(GEOMETRY_KEY)

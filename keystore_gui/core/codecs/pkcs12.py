@@ -451,8 +451,11 @@ class _Reader:
 
         store = Keystore(StoreType.PKCS12, password=self.password)
         for _, entry in sorted(placed, key=lambda item: item[0]):
-            entry.alias = store.unique_alias(entry.alias)
-            store.add(entry)
+            if any(e.alias == entry.alias for e in store.entries):
+                entry.alias = store.unique_alias(entry.alias)
+            # Aliases that differ only by case stay as written: Java would see one of them, and
+            # the health report says so; renaming here would hide it.
+            store.entries.append(entry)
         return store
 
 

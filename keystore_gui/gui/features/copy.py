@@ -97,6 +97,18 @@ def entries_from_mime(mime: QMimeData | None) -> tuple[list[Entry], str] | None:
 # --- the undoable copy -----------------------------------------------------------------------
 
 
+_DRAG_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.DragEnter,
+        QEvent.Type.DragMove,
+        QEvent.Type.DragLeave,
+        QEvent.Type.Drop,
+    }
+)
+
+
 class CopyCertificates(QUndoCommand):
     """Apply a copy plan to a tab's store: additions and replacements as one undo step."""
 
@@ -175,6 +187,7 @@ class CopyFeature(QObject):
             "export_certificates",
             "Export Certificates (PEM, DER, PKCS#7)…",
             self.export_selection,
+            "Ctrl+Shift+X",
         )
         self.import_action = add(
             "tools",
@@ -413,6 +426,9 @@ class CopyFeature(QObject):
     # --- drag and drop -----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind not in _DRAG_EVENTS:
+            # also keeps events sent while the window is being torn down away from its widgets
+            return False
         if watched is self.window.tab_widget.tabBar():
             return self._tab_bar_event(event)
         tab = self._tab_of(watched)

@@ -12,9 +12,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileSystemWatcher
+from PySide6.QtWidgets import QApplication
 
 from ...core.io import read_keystore
 from ...core.model import Keystore

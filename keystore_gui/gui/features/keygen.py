@@ -41,7 +41,7 @@ def install(window: MainWindow) -> None:
         "sign_csr",
         "Sign a certificate &request…",
         lambda: sign_csr(window),
-        "Ctrl+Alt+G",
+        "Ctrl+Shift+G",
         tip="Sign a PKCS#10 request with a CA entry of an open keystore",
     )
     window.menu("entry").addSeparator()
@@ -53,7 +53,7 @@ def install(window: MainWindow) -> None:
         "import_ca_reply",
         "Import CA re&ply…",
         lambda: import_ca_reply(window),
-        "Ctrl+Alt+I",
+        "Ctrl+Shift+I",
     )
     renew_action = add("entry", "renew", "Re&new certificate…", lambda: renew(window), "Ctrl+Alt+R")
     for action in (csr, reply, renew_action):
