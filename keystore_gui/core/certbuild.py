@@ -689,25 +689,33 @@ class Issuer:
         return cls(_issuer_key(entry.private_key), tuple(entry.chain), entry.alias)
 
     def check_can_issue(self, choices: ExtensionChoices) -> None:
-        parsed = self.certificate.x509
-        assert parsed is not None
-        path_length = parsed.extensions.get_extension_for_class(
-            x509.BasicConstraints
-        ).value.path_length
-        if path_length is None or not choices.is_ca:
-            return
-        name = self.alias or self.certificate.subject
-        if path_length == 0:
-            raise CertificateInputError(
-                f"'{name}' has path length 0: it can sign end-entity certificates only, not a CA"
-            )
-        assert choices.basic_constraints is not None
-        wanted = choices.basic_constraints.path_length
-        if wanted is None or wanted >= path_length:
-            raise CertificateInputError(
-                f"'{name}' has path length {path_length}: a CA it signs needs a path length of "
-                f"at most {path_length - 1}"
-            )
+        check_ca_can_issue(self.certificate, choices, self.alias)
+
+
+def check_ca_can_issue(ca: Certificate, choices: ExtensionChoices, alias: str = "") -> None:
+    """Refuse a CA certificate under ``ca`` that its path length constraint forbids."""
+    parsed = ca.x509
+    if parsed is None:
+        raise CertificateInputError(f"the certificate of '{alias or ca.subject}' cannot be read")
+    try:
+        bc = parsed.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        raise CertificateInputError(f"'{alias or ca.subject}' is not a CA") from None
+    path_length = bc.path_length
+    if path_length is None or not choices.is_ca:
+        return
+    name = alias or ca.subject
+    if path_length == 0:
+        raise CertificateInputError(
+            f"'{name}' has path length 0: it can sign end-entity certificates only, not a CA"
+        )
+    assert choices.basic_constraints is not None
+    wanted = choices.basic_constraints.path_length
+    if wanted is None or wanted >= path_length:
+        raise CertificateInputError(
+            f"'{name}' has path length {path_length}: a CA it signs needs a path length of "
+            f"at most {path_length - 1}"
+        )
 
 
 def _key_identifier(public_key: CertificatePublicKeyTypes) -> x509.SubjectKeyIdentifier:

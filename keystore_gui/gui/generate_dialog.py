@@ -76,10 +76,15 @@ EKU_CHOICES = (
 
 @dataclass(frozen=True)
 class IssuerChoice:
-    """A CA private-key entry the user may sign with; ``label`` says where it lives."""
+    """A CA private-key entry the user may sign with; ``label`` says where it lives. Its key may
+    still be sealed under a password of its own: the caller unlocks it before generating."""
 
     label: str
-    issuer: cb.Issuer
+    entry: Entry
+
+    @property
+    def certificate(self) -> cb.Certificate:
+        return self.entry.chain[0]
 
 
 @dataclass(frozen=True)
@@ -88,21 +93,27 @@ class GenerateKeyPairResult:
 
     key_spec: KeySpec | None
     request: cb.NewCertificate
-    issuer: cb.Issuer | None
+    issuer_entry: Entry | None
     alias: str | None
     entry_password: str | None
+
+    def issuer(self) -> cb.Issuer | None:
+        """The CA to sign with (its key must be unlocked by now), or ``None`` for self-signed."""
+        return cb.Issuer.from_entry(self.issuer_entry) if self.issuer_entry is not None else None
 
     def generate(self) -> Entry:
         """Make the key and its chain: slow for RSA-4096 and DSA, so call it off the GUI thread."""
         assert self.key_spec is not None and self.alias is not None
+        issuer = self.issuer()
         key = self.key_spec.generate()
-        chain = cb.issue(self.request, key, self.issuer)
+        chain = cb.issue(self.request, key, issuer)
         return cb.new_key_entry(self.alias, key, chain, self.entry_password)
 
     def sign(self, csr: x509.CertificateSigningRequest) -> list[cb.Certificate]:
-        assert self.issuer is not None
+        issuer = self.issuer()
+        assert issuer is not None
         return cb.sign_csr(
-            csr, self.issuer, self.request.validity, self.request.extensions, self.request.signature
+            csr, issuer, self.request.validity, self.request.extensions, self.request.signature
         )
 
 
@@ -519,7 +530,7 @@ class GenerateKeyPairDialog(QDialog):
     def _signer_spec(self) -> KeySpec:
         choice = self.issuer.currentData()
         if isinstance(choice, IssuerChoice):
-            return spec_of_key(choice.issuer.key)
+            return spec_of_key(choice.certificate.public_key())
         return self.key_spec()
 
     def _refresh_signatures(self) -> None:
@@ -728,7 +739,7 @@ class GenerateKeyPairDialog(QDialog):
         try:
             validity = self.validity()
             if issuer is not None:
-                validity = validity.within(issuer.issuer.certificate)
+                validity = validity.within(issuer.certificate)
         except KeystoreError as exc:
             report(self.validity_error, str(exc))
             self.validity_summary.setText("—")
@@ -739,7 +750,7 @@ class GenerateKeyPairDialog(QDialog):
                 f"{validity.not_before:%Y-%m-%d %H:%M} to {validity.not_after:%Y-%m-%d %H:%M} UTC "
                 f"({days} days)"
             )
-            if issuer is not None and validity.not_after == issuer.issuer.certificate.not_after:
+            if issuer is not None and validity.not_after == issuer.certificate.not_after:
                 text += ", ending with the CA"
             self.validity_summary.setText(text)
 
@@ -751,7 +762,7 @@ class GenerateKeyPairDialog(QDialog):
             issuer_reason = "no CA entry to sign with is open"
         elif issuer is not None:
             try:
-                issuer.issuer.check_can_issue(choices)
+                cb.check_ca_can_issue(issuer.certificate, choices, issuer.entry.alias)
             except KeystoreError as exc:
                 issuer_reason = str(exc)
         report(self.issuer_error, issuer_reason)
@@ -808,7 +819,7 @@ class GenerateKeyPairDialog(QDialog):
         self._result = GenerateKeyPairResult(
             key_spec=self.key_spec() if self._csr is None else None,
             request=request,
-            issuer=choice.issuer if choice is not None else None,
+            issuer_entry=choice.entry if choice is not None else None,
             alias=self.alias.text() if self._csr is None else None,
             entry_password=(self.password.text() or None) if self._has_entry_passwords else None,
         )

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from keystore_gui.core import certbuild as cb
 from keystore_gui.core.keygen import KeyAlgorithm, parse_key_spec
+from keystore_gui.core.model import Entry
 from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog, IssuerChoice
 
 
@@ -23,7 +24,7 @@ def _settings(tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def root_ca() -> cb.Issuer:
+def root_ca() -> Entry:
     key = parse_key_spec("ec:p-384").generate()
     chain = cb.issue(
         cb.NewCertificate(
@@ -33,7 +34,7 @@ def root_ca() -> cb.Issuer:
         ),
         key,
     )
-    return cb.Issuer(key, tuple(chain), "rootca")
+    return cb.new_key_entry("rootca", key, chain)
 
 
 def make_dialog(qtbot: QtBot, **kwargs: object) -> GenerateKeyPairDialog:
@@ -104,7 +105,7 @@ def test_type_a_dn_pick_a_template_and_generate(qtbot: QtBot) -> None:
     assert dialog.result() == GenerateKeyPairDialog.DialogCode.Accepted
     result = dialog.result_value()
     assert result.alias == "www.example.com-2"
-    assert result.issuer is None
+    assert result.issuer_entry is None
     entry = result.generate()
     cert = entry.chain[0].x509
     assert cert is not None
@@ -216,7 +217,7 @@ def test_add_any_attribute(qtbot: QtBot) -> None:
     assert dialog.ok_button.isEnabled()
 
 
-def test_signed_by_a_ca(qtbot: QtBot, root_ca: cb.Issuer) -> None:
+def test_signed_by_a_ca(qtbot: QtBot, root_ca: Entry) -> None:
     dialog = make_dialog(qtbot, issuers=[IssuerChoice("rootca (pki.jks)", root_ca)])
     pick(dialog.key_type, "Ed25519")
     qtbot.keyClicks(dialog.dn_fields["CN"], "Intermediate CA")
@@ -234,11 +235,11 @@ def test_signed_by_a_ca(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     entry = dialog.result_value().generate()
     assert [c.common_name() for c in entry.chain] == ["Intermediate CA", "Example Root CA"]
-    assert entry.chain[0].not_after == root_ca.certificate.not_after
+    assert entry.chain[0].not_after == root_ca.chain[0].not_after
     cb.Issuer.from_entry(entry)  # a CA in its turn
 
 
-def test_sign_a_request(qtbot: QtBot, root_ca: cb.Issuer) -> None:
+def test_sign_a_request(qtbot: QtBot, root_ca: Entry) -> None:
     key = parse_key_spec("ec:p-256").generate()
     csr = cb.build_csr(
         key,
@@ -257,7 +258,7 @@ def test_sign_a_request(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     chain = dialog.result_value().sign(csr)
     assert chain[0].subject_name == csr.subject
-    assert chain[0].issuer_name == root_ca.certificate.subject_name
+    assert chain[0].issuer_name == root_ca.chain[0].subject_name
     assert (chain[0].not_after - chain[0].not_before).days == 90
 
 
