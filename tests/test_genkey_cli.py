@@ -42,6 +42,8 @@ def genkey(capsys: pytest.CaptureFixture[str], store: Path, alias: str, *extra: 
         (["--san", "dns:bad name"], "'bad name' is not a DNS name"),
         (["--san", "host.example.com"], "is not a subject alternative name"),
         (["--days", "0"], "--days must be at least 1"),
+        (["--path-length", "1"], "--path-length needs --template ca"),
+        (["--template", "ca", "--path-length", "-1"], "the path length cannot be negative"),
         (["--sig-alg", "MD5withRSA"], "unknown signature algorithm 'MD5withRSA'"),
         (["--issuer", "nobody"], "no entry with alias 'nobody'"),
         (["--alias", "smile \U0001f600"], "cannot hold characters such as emoji in an alias"),
@@ -67,7 +69,7 @@ def pki_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv("KS_PASS", PASSWORD)
         for argv in (
             ["--alias", "root", "--dname", "CN=Root CA, O=Example, C=LK", "--template", "ca"],
-            ["--alias", "intermediate", "--dname", "CN=Intermediate CA, O=Example", "--template", "ca", "--issuer", "root"],
+            ["--alias", "intermediate", "--dname", "CN=Intermediate CA, O=Example", "--template", "ca", "--path-length", "0", "--issuer", "root"],
             ["--alias", "server", "--dname", "CN=www.example.com, O=Example", "--template", "tls-server", "--san", "ip:10.0.0.1", "--days", "90", "--issuer", "intermediate"],
         ):  # fmt: skip
             status = cli.main(
@@ -89,6 +91,11 @@ def test_existing_alias_is_refused_and_store_unchanged(
         capsys, "genkey", str(pki_store), "--alias", "x", "--dname", "CN=x", "--issuer", "server"
     )
     assert status != 0 and "its certificate is not a CA" in err
+    status, _, err = run(
+        capsys, "genkey", str(pki_store), "--alias", "sub", "--dname", "CN=Sub CA",
+        "--template", "ca", "--issuer", "intermediate",
+    )  # fmt: skip
+    assert status != 0 and "'intermediate' has path length 0" in err
     assert hashlib.sha256(pki_store.read_bytes()).digest() == before
 
 
@@ -109,6 +116,8 @@ def test_cli_chain_verifies_with_openssl(pki_store: Path, tmp_path: Path) -> Non
     assert "OK" in out.stdout
     text = openssl("x509", "-in", str(tmp_path / "server.pem"), "-noout", "-text").stdout
     assert "DNS:www.example.com, IP Address:10.0.0.1" in text
+    text = openssl("x509", "-in", str(tmp_path / "intermediate.pem"), "-noout", "-text").stdout
+    assert "CA:TRUE, pathlen:0" in text
 
 
 @requires_keytool

@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"extensions template: {', '.join(cb.TEMPLATES)}; tls-server offers the CN as first DNS name",
     )
     parser.add_argument(
+        "--path-length",
+        type=int,
+        metavar="N",
+        help="with --template ca: how many CA levels may follow below this one",
+    )
+    parser.add_argument(
         "--issuer", metavar="ALIAS", help="sign with this CA entry of STORE (default self-signed)"
     )
     parser.add_argument(
@@ -105,6 +111,10 @@ def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]
         text = cb.format_general_name(cb.parse_general_name(san))
         if text not in choices.subject_alt_names:
             choices.subject_alt_names.append(text)
+    if args.path_length is not None:
+        if not choices.is_ca:
+            raise CliError("--path-length needs --template ca")
+        choices.basic_constraints = cb.BasicConstraintsChoice(ca=True, path_length=args.path_length)
     choices.check()
     if args.days is not None and args.days <= 0:
         raise CliError(f"--days must be at least 1, not {args.days}")
