@@ -97,11 +97,18 @@ _OID_RE = re.compile(r"^[0-2](\.(0|[1-9][0-9]*))+$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _oid(dotted: str) -> ObjectIdentifier:
+    try:
+        return ObjectIdentifier(dotted)
+    except ValueError:
+        raise CertificateInputError(f"'{dotted}' is not a valid object identifier") from None
+
+
 def attribute_oid(key: str) -> ObjectIdentifier:
     """``CN`` → commonName; also ``emailAddress``, ``S``, or a dotted OID such as ``2.5.4.5``."""
     name = key.strip()
     if _OID_RE.match(name):
-        return ObjectIdentifier(name)
+        return _oid(name)
     upper = name.upper()
     upper = _KEY_ALIASES.get(upper, upper)
     if upper not in _BY_KEY:
@@ -350,7 +357,7 @@ def eku_oid(name: str) -> ObjectIdentifier:
         if known.lower() == text.lower():
             return oid
     if _OID_RE.match(text):
-        return ObjectIdentifier(text)
+        return _oid(text)
     known_names = ", ".join(EXTENDED_KEY_USAGES)
     raise CertificateInputError(
         f"unknown extended key usage '{text}' (use {known_names} or an OID)"
@@ -800,7 +807,10 @@ def build_certificate(
             issuer.certificate if issuer is not None else None, ski.digest
         )
         builder = builder.add_extension(aki, critical=False)
-    cert = builder.sign(signer, sig.hash(), rsa_padding=sig.rsa_padding())
+    try:
+        cert = builder.sign(signer, sig.hash(), rsa_padding=sig.rsa_padding())
+    except ValueError as exc:
+        raise CertificateInputError(f"cannot build the certificate: {exc}") from None
     return Certificate.from_x509(cert)
 
 
@@ -942,7 +952,10 @@ def build_csr(
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
     for ext in extensions:
         builder = builder.add_extension(ext.value, ext.critical)
-    return builder.sign(key, sig.hash(), rsa_padding=sig.rsa_padding())
+    try:
+        return builder.sign(key, sig.hash(), rsa_padding=sig.rsa_padding())
+    except ValueError as exc:
+        raise CertificateInputError(f"cannot build the request: {exc}") from None
 
 
 _CSR_EXTENSIONS = {
