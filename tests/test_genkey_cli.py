@@ -289,3 +289,72 @@ def test_issuer_with_its_own_password(
     with pytest.raises(KeystoreError):
         reread.unlock(reread.get("ca"))  # still sealed under its own password
     reread.unlock(reread.get("ca"), "casecret")
+
+
+@pytest.mark.parametrize("suffix", ["jks", "p12"])
+def test_sign_csr_and_import_reply(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The keytool round trip, headless: request, CA signs it, reply installed on the key."""
+    ca_store = tmp_path / f"ca.{suffix}"
+    genkey(
+        capsys, ca_store, "ca", "--key-type", "ec:p-384", "--dname", "CN=CLI CA", "--template", "ca"
+    )
+    server = tmp_path / f"server.{suffix}"
+    genkey(
+        capsys,
+        server,
+        "web",
+        "--key-type",
+        "ec",
+        "--dname",
+        "CN=web.example.com",
+        "--template",
+        "tls-server",
+    )
+    request = tmp_path / "web.csr"
+    status, _, err = run(capsys, "csr", str(server), "--alias", "web", "--out", str(request))
+    assert status == 0, err
+    reply = tmp_path / "web.p7b"
+    status, out, err = run(
+        capsys, "sign-csr", str(ca_store), "--issuer", "ca", "--in", str(request),
+        "--out", str(reply), "--days", "30", "--san", "dns:www.example.com",
+    )  # fmt: skip
+    assert status == 0, err
+    assert "signed by 'ca'" in out and "chain of 2" in out
+    before = server.read_bytes()
+    status, _, err = run(
+        capsys, "import-reply", str(server), "--alias", "web", "--in", str(ca_store)
+    )
+    assert status != 0 and "not a certificate file" in err
+    status, _, err = run(
+        capsys, "import-reply", str(server), "--alias", "web", "--in", str(request)
+    )
+    assert status != 0 and "not a certificate file" in err
+    assert server.read_bytes() == before
+    status, out, err = run(
+        capsys, "import-reply", str(server), "--alias", "web", "--in", str(reply)
+    )
+    assert status == 0, err
+    assert "chain of 2: web.example.com <- CLI CA" in out
+    entry = read_keystore(server, PASSWORD).get("web")
+    assert [c.common_name() for c in entry.chain] == ["web.example.com", "CLI CA"]
+    leaf = entry.chain[0].x509
+    assert leaf is not None
+    assert "www.example.com" in str(leaf.extensions)
+    assert (entry.chain[0].not_after - entry.chain[0].not_before).days == 30
+    if suffix == "jks":
+        csr = tmp_path / "again.csr"
+        keytool(
+            "-certreq", "-alias", "web", "-keystore", str(server), "-file", str(csr),
+            storepass=PASSWORD,
+        )  # fmt: skip
+        assert [c.owner for c in keytool_list(server, PASSWORD)[0].chain] == [
+            "CN=web.example.com",
+            "CN=CLI CA",
+        ]
+    # the CA's own certificate is no reply for this key
+    ca_pem = tmp_path / "ca.pem"
+    ca_pem.write_text(read_keystore(ca_store, PASSWORD).get("ca").chain[0].pem)
+    status, _, err = run(capsys, "import-reply", str(server), "--alias", "web", "--in", str(ca_pem))
+    assert status != 0 and "the reply has no certificate for the key of entry 'web'" in err
