@@ -1010,10 +1010,9 @@ def sign_csr(
 ) -> list[Certificate]:
     """Sign a request with a CA; the chain returned is the new certificate + the CA's chain."""
     wanted = choices if choices is not None else csr_choices(csr)
-    request = NewCertificate(csr.subject, validity, wanted, signature)
     issuer.check_can_issue(wanted)
     cert = build_certificate(
-        subject=request.subject,
+        subject=csr.subject,
         public_key=csr.public_key(),
         validity=validity.within(issuer.certificate),
         extensions=wanted.request_extensions(),

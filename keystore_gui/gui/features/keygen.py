@@ -30,7 +30,7 @@ CSR_FILTERS = "Certificate requests (*.csr *.pem *.req *.der);;All files (*)"
 
 def install(window: MainWindow) -> None:
     add = window.add_action
-    generate = add(
+    add(
         "tools",
         "generate_key_pair",
         "&Generate key pair…",
@@ -65,7 +65,6 @@ def install(window: MainWindow) -> None:
         key_entry = _selected_key_entry(window) is not None
         for action in (csr, reply, renew_action):
             action.setEnabled(key_entry)
-        generate.setEnabled(True)
         sign.setEnabled(bool(window.tabs()))
 
     window.state_changed.connect(update)
