@@ -428,7 +428,7 @@ class GenerateKeyPairDialog(QDialog):
         return page
 
     def _build_entry_box(self) -> QWidget:
-        box = QGroupBox("Entry")
+        box = QGroupBox("Entry" if self._csr is None else "Signed by")
         form = QFormLayout(box)
         self.issuer = QComboBox()
         if self._csr is None:
