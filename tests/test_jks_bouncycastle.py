@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
-from keystore_gui.core.io import read_keystore
+from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, SecretKey, StoreType
-from tests.tools import keytool, requires_keytool
+from tests.tools import keytool, keytool_list, requires_keytool
 
 BCPROV = Path("/usr/share/java/bcprov.jar")
 STOREPASS = "bc-store-pass"
@@ -119,3 +119,29 @@ def test_keys_unlock(bc_store: Path) -> None:
 def test_wrong_store_password(bc_store: Path) -> None:
     with pytest.raises(WrongPasswordError, match=r"^wrong password, or the file was changed"):
         read_keystore(bc_store, "wrong")
+
+
+def test_converts_to_jceks_for_keytool(bc_store: Path, tmp_path: Path) -> None:
+    """BKS/UBER are read only, but their entries convert to JCEKS once the keys are unlocked."""
+    store = read_keystore(bc_store, STOREPASS)
+    store.unlock(store.get("MyKey"), KEYPASS)
+    store.unlock(store.get("Secret"))
+    out = tmp_path / "converted.jceks"
+    save_keystore(store, out, StoreType.JCEKS)
+    kinds = {e.alias: (e.kind, len(e.chain)) for e in keytool_list(out, STOREPASS)}
+    assert kinds == {
+        "mykey": ("private-key", 1),
+        "secret": ("secret-key", 0),
+        "trusted ca": ("trusted-cert", 1),
+    }
+    keytool(
+        "-certreq",
+        "-alias",
+        "mykey",
+        "-keystore",
+        str(out),
+        "-file",
+        str(tmp_path / "mykey.csr"),
+        storepass=STOREPASS,
+        keypass=KEYPASS,
+    )
