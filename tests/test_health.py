@@ -70,10 +70,10 @@ def test_chain_out_of_order_or_not_signed() -> None:
     leaf = issue("svc", root)
     assert codes(p12(key_entry("a", root, leaf)))["broken-chain"] == ["a"]
     signed_by = lambda child, parent: parent.der == root.model.der  # noqa: E731
-    assert codes(p12(key_entry("b", leaf, other_root)), signed_by=signed_by)["broken-chain"] == [
-        "b"
-    ]
-    assert "broken-chain" not in codes(p12(key_entry("c", leaf, root)), signed_by=signed_by)
+    assert codes(p12(key_entry("b", leaf, other_root)), verify_signature=signed_by)[
+        "broken-chain"
+    ] == ["b"]
+    assert "broken-chain" not in codes(p12(key_entry("c", leaf, root)), verify_signature=signed_by)
 
 
 def test_duplicates_case_clashes_and_usage() -> None:

@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
+from .chain import TrustSource, signed_by, verify_entry
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
 
 DEFAULT_PASSWORDS = ("changeit", "wso2carbon", "password", "")
@@ -182,13 +183,18 @@ def _usage(entry: Entry, cert: Certificate) -> Iterable[Finding]:
             )
 
 
+def _verified_or_unknown(child: Certificate, parent: Certificate) -> bool:
+    """A signature that cannot be checked (an unsupported algorithm) is not called broken."""
+    return signed_by(child, parent) is not False
+
+
 def _chain_order(
-    entry: Entry, signed_by: Callable[[Certificate, Certificate], bool]
+    entry: Entry, verify: Callable[[Certificate, Certificate], bool]
 ) -> Iterable[Finding]:
     for child, parent in zip(entry.chain, entry.chain[1:], strict=False):
         if child.issuer_name != parent.subject_name:
             problem = f"'{_cn(parent)}' is not the issuer of '{_cn(child)}' (chain out of order?)"
-        elif not signed_by(child, parent):
+        elif not verify(child, parent):
             problem = f"'{_cn(parent)}' did not sign '{_cn(child)}'"
         else:
             continue
@@ -211,13 +217,13 @@ def check_store(
     warning_days: int = DEFAULT_WARNING_DAYS,
     opened_with_default_password: bool | None = None,
     chain_check: ChainCheck | None = None,
-    signed_by: Callable[[Certificate, Certificate], bool] | None = None,
+    verify_signature: Callable[[Certificate, Certificate], bool] | None = None,
 ) -> list[Finding]:
     """Every finding for ``store``, most severe first.
 
     ``opened_with_default_password`` defaults to checking ``store.password`` against
     :data:`DEFAULT_PASSWORDS`. ``chain_check`` is given only when truststores were given.
-    ``signed_by(child, parent)`` verifies a signature; without it chains are checked by name only.
+    ``verify_signature(child, parent)``: default :func:`chain.signed_by`.
     """
     now = now or dt.datetime.now(dt.UTC)
     findings: list[Finding] = []
@@ -258,7 +264,7 @@ def check_store(
             findings.extend(_signature_strength(entry, cert))
             findings.extend(_usage(entry, cert))
         if entry.kind is EntryKind.PRIVATE_KEY:
-            findings.extend(_chain_order(entry, signed_by or (lambda _c, _p: True)))
+            findings.extend(_chain_order(entry, verify_signature or _verified_or_unknown))
             if chain_check is not None and entry.chain:
                 for reason in chain_check(entry):
                     findings.append(
@@ -299,6 +305,22 @@ def check_store(
 
     findings.sort(key=lambda f: (-f.severity, f.alias or "", f.code))
     return findings
+
+
+def truststore_check(sources: Sequence[TrustSource], store: Keystore) -> ChainCheck:
+    """A :data:`ChainCheck` against ``sources``: does the entry reach one of their anchors?
+
+    Only the anchoring is judged here; validity and weak keys have findings of their own.
+    """
+
+    def check(entry: Entry) -> list[str]:
+        verdict = verify_entry(entry, sources, store=store, web_pki=False)
+        if verdict.anchored:
+            return []
+        top = verdict.path[-1]
+        return [top.problems[-1].text] if top.problems else ["no trust anchor"]
+
+    return check
 
 
 def worst(findings: Iterable[Finding]) -> Severity | None:
