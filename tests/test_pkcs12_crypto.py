@@ -1,13 +1,24 @@
-"""Known-answer tests for the PKCS#12 key derivation, and round trips of the PBE schemes."""
+"""Known-answer tests for the PKCS#12 key derivation, PBE round trips, and the writer's DER
+checked against pyasn1-modules' RFC 7292 schemas."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from pyasn1.codec.der import decoder, encoder
+from pyasn1.type import univ
+from pyasn1_modules import rfc5652, rfc7292, rfc8018
 
+from keystore_gui.core.codecs import pkcs12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
 from keystore_gui.core.codecs import pkcs12_der as der
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
 
 
 def bmp(text: str) -> bytes:
@@ -70,3 +81,47 @@ def test_oid_round_trip(dotted: str) -> None:
     (tag, value), rest = der.first(der.enc_oid(dotted))
     assert (tag, rest) == (der.OID, b"")
     assert der.oid((tag, value)) == dotted
+
+
+def test_written_pfx_matches_the_rfc7292_schema() -> None:
+    """What the writer emits decodes with pyasn1-modules' schemas and is canonical DER."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "schema")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    store = Keystore(StoreType.PKCS12)
+    store.add(Entry("key", EntryKind.PRIVATE_KEY, [Certificate.from_x509(cert)], key))
+    store.add(Entry("ca", EntryKind.TRUSTED_CERT, [Certificate.from_x509(cert)]))
+    store.add(Entry("aes", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(16))))
+    data = pkcs12.dump(store, "pw")
+
+    pfx, rest = decoder.decode(data, asn1Spec=rfc7292.PFX())
+    assert rest == b"" and encoder.encode(pfx) == data
+    auth_safe_octets, _ = decoder.decode(pfx["authSafe"]["content"], asn1Spec=univ.OctetString())
+    auth_safe, _ = decoder.decode(bytes(auth_safe_octets), asn1Spec=rfc7292.AuthenticatedSafe())
+    assert [str(ci["contentType"]) for ci in auth_safe] == [
+        pkcs12.OID_DATA,
+        pkcs12.OID_ENCRYPTED_DATA,
+    ]
+    keys_octets, _ = decoder.decode(auth_safe[0]["content"], asn1Spec=univ.OctetString())
+    bags, _ = decoder.decode(bytes(keys_octets), asn1Spec=rfc7292.SafeContents())
+    assert [str(b["bagId"]) for b in bags] == [pkcs12.OID_SHROUDED_KEY_BAG, pkcs12.OID_SECRET_BAG]
+    encrypted, _ = decoder.decode(auth_safe[1]["content"], asn1Spec=rfc5652.EncryptedData())
+    algorithm = encrypted["encryptedContentInfo"]["contentEncryptionAlgorithm"]
+    assert str(algorithm["algorithm"]) == crypto.OID_PBES2
+    params, _ = decoder.decode(algorithm["parameters"], asn1Spec=rfc8018.PBES2_params())
+    kdf, _ = decoder.decode(
+        params["keyDerivationFunc"]["parameters"], asn1Spec=rfc8018.PBKDF2_params()
+    )
+    assert int(kdf["iterationCount"]) == crypto.WRITE_ITERATIONS
+    assert str(params["encryptionScheme"]["algorithm"]) == crypto.OID_AES256_CBC
+    assert int(pfx["macData"]["iterations"]) == crypto.WRITE_ITERATIONS

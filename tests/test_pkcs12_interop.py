@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -17,7 +18,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
+from keystore_gui.core.codecs import pkcs12 as p12
+from keystore_gui.core.codecs import pkcs12_crypto as crypto
+from keystore_gui.core.codecs import pkcs12_der as der
+from keystore_gui.core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
 from tests.tools import keytool, keytool_list, openssl
@@ -96,7 +100,7 @@ def keytool_listing(path: Path, password: str) -> dict[str, tuple[str, list[str]
 
 def openssl_dump(path: Path, password: str, *extra: str) -> tuple[list[str], int, list[str]]:
     """Certificates (sha256), number of private keys and friendly names openssl finds."""
-    out = openssl("pkcs12", "-in", str(path), "-nodes", *extra, passin=password).stdout
+    out = openssl("pkcs12", "-info", "-in", str(path), "-nodes", *extra, passin=password).stdout
     certs = [
         hashlib.sha256(base64.b64decode(m.group(1))).hexdigest()
         for m in re.finditer(
@@ -239,20 +243,46 @@ def test_openssl_reads_what_we_write(rewritten: Path, keytool_store: Path) -> No
 # --- stores made by OpenSSL ------------------------------------------------------------------
 
 
+# name -> (password, extra arguments of ``openssl pkcs12 -export``)
+OPENSSL_VARIANTS: dict[str, tuple[str, list[str]]] = {
+    "modern": (PASSWORD, []),
+    "legacy": (PASSWORD, ["-legacy"]),
+    "utf8": (UTF8_PASSWORD, []),
+    "empty": ("", []),
+    "empty-legacy": ("", ["-legacy"]),
+    "nomac": (PASSWORD, ["-nomac"]),
+    # every PKCS#12 PBE cipher, other PBES2 ciphers and MAC digests
+    "rc2-128+2des": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-RC2-128", "-keypbe", "PBE-SHA1-2DES", "-macalg", "sha1"],
+    ),
+    "rc4-128+rc4-40": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-RC4-128", "-keypbe", "PBE-SHA1-RC4-40"],
+    ),
+    "aes128+3des-sha512": (
+        PASSWORD,
+        ["-certpbe", "aes-128-cbc", "-keypbe", "des-ede3-cbc", "-macalg", "sha512"],
+    ),
+    "3des+aes192-sha384": (
+        PASSWORD,
+        ["-legacy", "-certpbe", "PBE-SHA1-3DES", "-keypbe", "aes-192-cbc", "-macalg", "sha384"],
+    ),
+    # what Windows exports look like: 3DES key, RC2-40 certificates, SHA-1 MAC, CSP attributes
+    "windows-like": (
+        PASSWORD,
+        ["-legacy", "-CSP", "Microsoft Enhanced RSA and AES Cryptographic Provider", "-LMK"],
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def openssl_files(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("p12-openssl")
     pem = write_pem(folder / "all.pem", chain.keys[0], *chain.certs)
     certs = write_pem(folder / "certs.pem", *chain.certs)
     made: dict[str, Path] = {}
-    for name, password, extra in (
-        ("modern", PASSWORD, []),
-        ("legacy", PASSWORD, ["-legacy"]),
-        ("utf8", UTF8_PASSWORD, []),
-        ("empty", "", []),
-        ("empty-legacy", "", ["-legacy"]),
-        ("nomac", PASSWORD, ["-nomac"]),
-    ):
+    for name, (password, extra) in OPENSSL_VARIANTS.items():
         made[name] = folder / f"{name}.p12"
         openssl(
             "pkcs12", "-export", "-in", str(pem), "-name", "Server Key", "-out", str(made[name]),
@@ -266,27 +296,16 @@ def openssl_files(tmp_path_factory: pytest.TempPathFactory, chain: Chain) -> dic
     return made
 
 
-@pytest.mark.parametrize(
-    ("name", "password"),
-    [
-        ("modern", PASSWORD),
-        ("legacy", PASSWORD),
-        ("utf8", UTF8_PASSWORD),
-        ("empty", ""),
-        ("empty-legacy", ""),
-        ("nomac", PASSWORD),
-    ],
-)
-def test_openssl_key_stores(
-    openssl_files: dict[str, Path], chain: Chain, name: str, password: str
-) -> None:
+@pytest.mark.parametrize("name", list(OPENSSL_VARIANTS))
+def test_openssl_key_stores(openssl_files: dict[str, Path], chain: Chain, name: str) -> None:
+    password, export_args = OPENSSL_VARIANTS[name]
     store = read_keystore(openssl_files[name], password)
     (entry,) = store.entries
     assert (entry.alias, entry.kind) == ("Server Key", EntryKind.PRIVATE_KEY)
     assert [c.sha256 for c in entry.chain] == [sha256(c) for c in chain.certs]
     assert entry.private_key.private_numbers() == chain.keys[0].private_numbers()  # type: ignore[union-attr]
-    extra = ["-legacy"] if "legacy" in name else []
-    certs, keys, _ = openssl_dump(openssl_files[name], password, *extra)
+    legacy = ["-legacy"] if "-legacy" in export_args else []
+    certs, keys, _ = openssl_dump(openssl_files[name], password, *legacy)
     assert (sorted(certs), keys) == (sorted(c.sha256 for c in entry.chain), 1)
 
 
@@ -302,7 +321,11 @@ def test_certificates_without_trust_attribute_are_shown(
     store = read_keystore(openssl_files["nokeys"], PASSWORD)
     assert [e.kind for e in store] == [EntryKind.TRUSTED_CERT] * 3
     assert [e.chain[0].sha256 for e in store] == [sha256(c) for c in chain.certs]
-    assert len({e.alias for e in store}) == 3
+    assert [e.alias for e in store] == [
+        "1",
+        "2",
+        "3",
+    ]  # numbered as the JDK numbers unnamed entries
     certs, keys, _ = openssl_dump(openssl_files["nokeys"], PASSWORD)
     assert (certs, keys) == ([sha256(c) for c in chain.certs], 0)
     assert keytool_listing(openssl_files["nokeys"], PASSWORD) == {}  # keytool hides them all
@@ -332,6 +355,41 @@ def test_openssl_reads_our_unusual_passwords(
 
 
 # --- writer specifics ------------------------------------------------------------------------
+
+
+def test_key_under_its_own_password_is_sealed(chain: Chain) -> None:
+    """Some tools encrypt a key under a password other than the store's: it opens later."""
+    pkcs8 = chain.keys[0].private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    leaf = Certificate.from_x509(chain.certs[0])
+    key_bag = p12._safe_bag(
+        p12.OID_SHROUDED_KEY_BAG, p12._shroud(pkcs8, "key-pass"), p12._attributes("k", b"1", False)
+    )
+    cert_bag = p12._cert_bag(leaf, p12._attributes("k", b"1", False))
+    # the certificates are encrypted under the store password, which proves it right
+    algorithm, ciphertext = crypto.encrypt_pbes2(der.seq(cert_bag), PASSWORD, 1000)
+    encrypted = der.seq(
+        der.enc_int(0),
+        der.seq(der.enc_oid(p12.OID_DATA), algorithm, der.tlv(der.CONTEXT_0_PRIMITIVE, ciphertext)),
+    )
+    auth_safe = der.seq(
+        p12._content_info(p12.OID_DATA, der.enc_octets(der.seq(key_bag))),
+        p12._content_info(p12.OID_ENCRYPTED_DATA, encrypted),
+    )
+    data = der.seq(der.enc_int(3), p12._content_info(p12.OID_DATA, der.enc_octets(auth_safe)))
+    store = load_keystore(data, PASSWORD)
+    entry = store.get("k")
+    assert entry.is_locked and entry.chain == [leaf]
+    with pytest.raises(KeyLockedError):
+        store.unlock(entry)
+    with pytest.raises(WrongPasswordError):
+        store.unlock(entry, "wrong")
+    store.unlock(entry, "key-pass")
+    assert entry.private_key.public_key() == chain.keys[0].public_key()
+    assert entry.key_password == "key-pass"  # PKCS#12 then writes it under the store password
+    again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
+    assert not again.get("k").is_locked
 
 
 def test_sealed_entry_is_refused() -> None:
@@ -372,3 +430,117 @@ def test_many_keys_round_trip_and_list_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert listing(again) == listing(store)
     assert elapsed < 3.0, f"listing 300 keys took {elapsed:.2f} s"
+
+
+def test_our_copy_of_keyless_certificates_shows_in_keytool(
+    openssl_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Written back, certificates without the trust attribute get it: keytool then lists them."""
+    store = read_keystore(openssl_files["nokeys"], PASSWORD)
+    target = tmp_path / "trusted.p12"
+    save_keystore(store, target, password=PASSWORD)
+    assert keytool_listing(target, PASSWORD) == listing(store)
+
+
+def test_secret_key_algorithms(tmp_path: Path) -> None:
+    store = Keystore(StoreType.PKCS12)
+    for alias, algorithm, size in (
+        ("aes", "AES", 16),
+        ("hmac", "HmacSHA256", 32),
+        ("3des", "DESede", 24),
+    ):
+        store.add(Entry(alias, EntryKind.SECRET_KEY, key=SecretKey(algorithm, os.urandom(size))))
+    target = tmp_path / "secrets.p12"
+    save_keystore(store, target, password=PASSWORD)
+    assert keytool_listing(target, PASSWORD) == listing(store)
+    again = read_keystore(target, PASSWORD)
+    assert [e.key for e in again] == [e.key for e in store]
+    # the JDK decrypts them and names them from our OIDs as it names its own
+    jceks = tmp_path / "secrets.jceks"
+    keytool(
+        "-importkeystore", "-srckeystore", str(target), "-srcstoretype", "PKCS12",
+        "-destkeystore", str(jceks), "-deststoretype", "JCEKS",
+        srcpass=PASSWORD, destpass=PASSWORD,
+    )  # fmt: skip
+    copied = jks.KeyStore.load(str(jceks), PASSWORD).secret_keys
+    assert {a: (k.algorithm, k.key) for a, k in copied.items()} == {
+        e.alias: (e.key.algorithm, e.key.key) for e in store if isinstance(e.key, SecretKey)
+    }
+
+    store.add(Entry("bf", EntryKind.SECRET_KEY, key=SecretKey("Blowfish", os.urandom(16))))
+    with pytest.raises(CannotHoldError, match="entry 'bf': no PKCS#12 identifier"):
+        dump_keystore(store, StoreType.PKCS12, PASSWORD)
+
+
+def test_chain_follows_the_signature_not_only_the_name() -> None:
+    """Two CAs named alike (a renewed CA with a new key): the leaf's chain ends at its signer."""
+    old_k, new_k, leaf_k = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    old_ca = _cert("root", old_k, "root", old_k)
+    new_ca = _cert("root", new_k, "root", new_k)
+    leaf = _cert("leaf", leaf_k, "root", new_k)
+    store = Keystore(StoreType.PKCS12)
+    store.add(Entry("old", EntryKind.TRUSTED_CERT, [Certificate.from_x509(old_ca)]))
+    store.add(Entry("k", EntryKind.PRIVATE_KEY, [Certificate.from_x509(leaf)], leaf_k))
+    store.add(Entry("new", EntryKind.TRUSTED_CERT, [Certificate.from_x509(new_ca)]))
+    again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
+    assert [c.sha256 for c in again.get("k").chain] == [sha256(leaf), sha256(new_ca)]
+    assert sorted(again.aliases()) == ["k", "new", "old"]
+
+
+def _to_ber(pfx: bytes) -> bytes:
+    """The same PFX as older tools write it: indefinite lengths, the content in octet chunks."""
+    version, auth_safe_info, mac_data = der.sequence(pfx)
+    content_type, content = der.children(auth_safe_info[1])
+    data = der.octets(der.children(content[1])[0])
+    chunks = b"".join(der.enc_octets(data[i : i + 1000]) for i in range(0, len(data), 1000))
+    info = (
+        b"\x30\x80"
+        + der.tlv(*content_type)
+        + b"\xa0\x80\x24\x80"
+        + chunks
+        + b"\x00\x00\x00\x00\x00\x00"
+    )
+    return b"\x30\x80" + der.tlv(*version) + info + der.tlv(*mac_data) + b"\x00\x00"
+
+
+def test_ber_encoded_pfx(openssl_files: dict[str, Path]) -> None:
+    original = read_keystore(openssl_files["legacy"], PASSWORD)
+    ber = _to_ber(openssl_files["legacy"].read_bytes())
+    assert listing(load_keystore(ber, PASSWORD)) == listing(original)
+    with pytest.raises(WrongPasswordError):
+        load_keystore(ber, "wrong")
+
+
+def test_key_without_certificate(chain: Chain, tmp_path: Path) -> None:
+    source = write_pem(tmp_path / "key.pem", chain.keys[0])
+    made = tmp_path / "nocerts.p12"
+    openssl(
+        "pkcs12", "-export", "-nocerts", "-inkey", str(source), "-name", "bare", "-out", str(made),
+        passout=PASSWORD,
+    )  # fmt: skip
+    store = read_keystore(made, PASSWORD)
+    (entry,) = store.entries
+    assert (entry.alias, entry.kind, entry.chain) == ("bare", EntryKind.PRIVATE_KEY, [])
+    save_keystore(store, tmp_path / "ours.p12")
+    _, keys, names = openssl_dump(tmp_path / "ours.p12", PASSWORD)
+    assert (keys, names) == (1, ["bare"])
+
+
+def test_keytool_legacy_format(tmp_path: Path) -> None:
+    """The format of JDK 8 and of -Dkeystore.pkcs12.legacy: 3DES keys, RC2-40 certificates, a
+    SHA-1 MAC of 100,000 iterations."""
+    path = tmp_path / "legacy.p12"
+    common = ["-J-Dkeystore.pkcs12.legacy", "-keystore", str(path), "-storetype", "PKCS12"]
+    keytool(
+        "-genkeypair", *common, "-alias", "old", "-keyalg", "EC", "-dname", "CN=old",
+        storepass=PASSWORD,
+    )  # fmt: skip
+    keytool(
+        "-genseckey", *common, "-alias", "oldsecret", "-keyalg", "AES", "-keysize", "128",
+        storepass=PASSWORD,
+    )  # fmt: skip
+    store = read_keystore(path, PASSWORD)
+    assert listing(store) == keytool_listing(path, PASSWORD)
+    secret = store.get("oldsecret").key
+    assert isinstance(secret, SecretKey) and secret.description == "AES 128"
+    assert store.get("old").private_key.public_key() == store.get("old").chain[0].public_key()

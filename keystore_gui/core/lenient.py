@@ -103,7 +103,7 @@ def _name(rdn_sequence: Any) -> x509.Name:
                     attributes.append(x509.NameAttribute(oid, text))
                 else:
                     attributes.append(x509.NameAttribute(oid, text, _type=asn1_type))
-            except ValueError:
+            except (ValueError, TypeError):  # a type the OID does not allow, e.g. a BIT STRING CN
                 attributes.append(x509.NameAttribute(oid, text, _type=_ASN1Type.UTF8String))
         rdns.append(x509.RelativeDistinguishedName(attributes))
     return x509.Name(rdns)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
     PrivateKeyTypes,
 )
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import Certificate as X509Certificate
 from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
 
@@ -32,6 +34,14 @@ from .errors import (
     KeystoreError,
     UnsupportedFormatError,
     WrongPasswordError,
+)
+
+# Nine roots of Java's cacerts have serial number 0, which RFC 5280 disallows; they are real
+# trust anchors and are listed like any other, without a warning per certificate.
+warnings.filterwarnings(
+    "ignore",
+    message="Parsed a serial number which wasn't positive",
+    category=CryptographyDeprecationWarning,
 )
 
 
@@ -127,7 +137,7 @@ class Certificate:
                 # damaged field takes the lenient path here instead of failing a later read.
                 _ = (parsed.subject, parsed.issuer, parsed.not_valid_after_utc)
                 self._x509 = parsed
-            except (ValueError, InvalidVersion):
+            except (ValueError, TypeError, InvalidVersion):  # TypeError: a name value's type
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
@@ -351,10 +361,17 @@ class Keystore:
         return a == b
 
     def find(self, alias: str) -> Entry | None:
-        exact = next((e for e in self.entries if e.alias == alias), None)
-        if exact is not None:
-            return exact
-        return next((e for e in self.entries if self._same(e.alias, alias)), None)
+        # Plain loops, no per-entry call: codecs call this once per entry they add, so on a
+        # 10,000-entry store its constant factor is most of the load time.
+        for entry in self.entries:
+            if entry.alias == alias:
+                return entry
+        if self.store_type.case_insensitive_aliases:
+            folded = alias.lower()
+            for entry in self.entries:
+                if entry.alias.lower() == folded:
+                    return entry
+        return None
 
     def get(self, alias: str) -> Entry:
         entry = self.find(alias)

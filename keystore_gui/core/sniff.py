@@ -21,7 +21,7 @@ def _der_header_length(data: bytes) -> int | None:
     if len(data) < 2:
         return None
     first = data[1]
-    if first < 0x80:
+    if first <= 0x80:  # short form, or BER's indefinite length (older PKCS#12 writers)
         return 2
     n = first & 0x7F
     if n == 0 or n > 4 or len(data) < 2 + n:

@@ -21,11 +21,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
 
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from . import icons
+from .theme import status_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -86,13 +86,6 @@ class Status(Enum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not-yet-valid"
 
-
-STATUS_COLOURS = {
-    Status.VALID: QColor("#2f855a"),
-    Status.EXPIRING: QColor("#c05621"),
-    Status.EXPIRED: QColor("#c53030"),
-    Status.NOT_YET_VALID: QColor("#4a5568"),
-}
 
 KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
@@ -382,7 +375,9 @@ class EntryModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 6:
-                return STATUS_COLOURS.get(self.cells(node).status)
+                status = self.cells(node).status
+                # A shade per scheme: the light-mode colours are unreadable on a dark base.
+                return status_colour(status.value) if status is not Status.NONE else None
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             cells = self.cells(node)

@@ -65,6 +65,8 @@ class KeystoreTab(QWidget):
         self.undo_stack = QUndoStack(self)
         self.saving = False
         self.search_ready = True
+        self._backed_up: set[Path] = set()
+        """Files this tab already saved over in this session: only the first save makes a .bak."""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -312,13 +314,15 @@ class KeystoreTab(QWidget):
             self.store.password,
         )
         self.saving = True
+        backup = path not in self._backed_up and Settings(self.settings).backup_on_save
 
         def work() -> Keystore:
-            save_keystore(snapshot, path, store_type, password)
+            save_keystore(snapshot, path, store_type, password, backup=backup)
             return snapshot
 
         def succeeded(result: Keystore) -> None:
             self.saving = False
+            self._backed_up.add(path)
             self.store.store_type = result.store_type
             self.store.password = result.password
             self.path = path

@@ -84,12 +84,12 @@ OID_LOCAL_KEY_ID = "1.2.840.113549.1.9.21"
 OID_ORACLE_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1"
 OID_ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0"
 
-# Java secret-key algorithm names and the OIDs the JDK's PKCS12KeyStore stores them under.
+# Java secret-key algorithm names and the OIDs the JDK's PKCS12KeyStore stores them under (JDK 17
+# refuses the others, e.g. Blowfish, RC2 and ChaCha20, in a PKCS#12 file).
 SECRET_KEY_OIDS: dict[str, str] = {
     "AES": "2.16.840.1.101.3.4.1",
     "DES": "1.3.14.3.2.7",
-    "DESede": "1.2.840.113549.3.7",
-    "RC2": "1.2.840.113549.3.2",
+    "DESede": "1.3.14.3.2.17",
     "HmacSHA1": "1.2.840.113549.2.7",
     "HmacSHA224": "1.2.840.113549.2.8",
     "HmacSHA256": "1.2.840.113549.2.9",
@@ -97,9 +97,9 @@ SECRET_KEY_OIDS: dict[str, str] = {
     "HmacSHA512": "1.2.840.113549.2.11",
     "HmacSHA512/224": "1.2.840.113549.2.12",
     "HmacSHA512/256": "1.2.840.113549.2.13",
-    "ChaCha20": "1.2.840.113549.1.9.16.3.18",
 }
 _SECRET_KEY_NAMES = {oid: name for name, oid in SECRET_KEY_OIDS.items()}
+_SECRET_KEY_NAMES["1.2.840.113549.3.7"] = "DESede"  # des-ede3-cbc, as other writers name it
 
 _MAX_NESTING = 8
 
@@ -277,9 +277,7 @@ class _Reader:
                 raise WrongPasswordError()
             self._safe_contents(plain, 0)
         elif content_type == OID_ENVELOPED_DATA:
-            raise UnsupportedFormatError(
-                "PKCS#12 files encrypted to a certificate (public-key privacy) are not supported"
-            )
+            raise _UnknownError("content encrypted to a certificate (public-key privacy)")
         else:
             raise CorruptFileError(f"unknown PKCS#12 content type {content_type}")
 
@@ -334,7 +332,6 @@ class _Reader:
                 return
             cert_der = der.octets(der.children(der.expect(cert_bag[1], der.CONTEXT_0))[0])
             bag.kind = "cert"
-            bag.issuer, bag.subject, bag.spki = _cert_fields(cert_der)
             bag.certificate = Certificate(cert_der)
         elif bag_id == OID_KEY_BAG:
             bag.kind = "key"
@@ -391,6 +388,11 @@ class _Reader:
     # entries --------------------------------------------------------------------------------
     def _assemble(self) -> Keystore:
         certs = [b for b in self.bags if b.kind == "cert"]
+        if any(b.kind == "key" for b in self.bags):
+            # names and keys link certificates to keys and chains; a truststore needs none
+            for cert in certs:
+                assert cert.certificate is not None
+                cert.issuer, cert.subject, cert.spki = _cert_fields(cert.certificate.der)
         by_key_id: dict[bytes, _Bag] = {}
         by_spki: dict[bytes, _Bag] = {}
         by_subject: dict[bytes, list[_Bag]] = {}
@@ -449,12 +451,20 @@ class _Reader:
                 entry = Entry(alias, EntryKind.TRUSTED_CERT, chain=[cert.certificate])
                 placed.append((cert.index, entry))
 
+        # Aliases that differ only by case stay as written: Java would see one of them, and the
+        # health report says so; renaming here would hide it. Exact repeats get a suffix.
+        # Sets, not Keystore.add's scan: that is quadratic for 10,000 entries.
         store = Keystore(StoreType.PKCS12, password=self.password)
+        exact: set[str] = set()
+        folded: set[str] = set()
         for _, entry in sorted(placed, key=lambda item: item[0]):
-            if any(e.alias == entry.alias for e in store.entries):
-                entry.alias = store.unique_alias(entry.alias)
-            # Aliases that differ only by case stay as written: Java would see one of them, and
-            # the health report says so; renaming here would hide it.
+            if entry.alias in exact:
+                n = 2
+                while f"{entry.alias}-{n}".lower() in folded:
+                    n += 1
+                entry.alias = f"{entry.alias}-{n}"
+            exact.add(entry.alias)
+            folded.add(entry.alias.lower())
             store.entries.append(entry)
         return store
 

@@ -32,15 +32,9 @@ from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4, TripleDES
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-from pyasn1.codec.ber import decoder
-from pyasn1.error import PyAsn1Error
-from pyasn1_modules import rfc7292, rfc8018
 
 from . import pkcs12_der as der
-
-MAX_ITERATIONS = 5_000_000
-"""The largest iteration count accepted when reading (the JDK's limit too): beyond it a damaged
-or hostile file could keep the program busy for hours."""
+from .limits import MAX_ITERATIONS
 
 WRITE_ITERATIONS = 10_000
 """JDK 17's count for keys, certificates and the MAC."""
@@ -203,9 +197,7 @@ def mac_matches(
 def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
     """Decrypt with the scheme of ``algorithm`` (an AlgorithmIdentifier's DER)."""
     try:
-        fields = der.sequence(algorithm)
-        scheme = der.oid(fields[0])
-        params = der.tlv(*fields[1]) if len(fields) > 1 else b""
+        scheme, params = _algorithm(der.first(algorithm)[0])
     except (der.DerError, IndexError):
         raise BadParametersError("encryption algorithm identifier") from None
     if scheme not in _PKCS12_PBE and scheme != OID_PBES2:
@@ -214,25 +206,25 @@ def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
         if scheme == OID_PBES2:
             return _decrypt_pbes2(params, ciphertext, password)
         return _decrypt_pkcs12_pbe(scheme, params, ciphertext, password)
-    except (PyAsn1Error, OverflowError, TypeError, ValueError, KeyError, IndexError):
-        # pyasn1 raises these on absurd lengths and absent fields; cryptography on bad sizes
+    except (der.DerError, IndexError, ValueError):
+        # absent or malformed fields; cryptography's ValueError for key or IV sizes
         raise BadParametersError("encryption parameters") from None
 
 
-def _decode(params: bytes, spec: object) -> object:
-    try:
-        value, rest = decoder.decode(params, asn1Spec=spec)
-    except (PyAsn1Error, OverflowError, TypeError, ValueError):
-        raise BadParametersError("encryption parameters") from None
-    if rest:
-        raise BadParametersError("encryption parameters")
-    return value
+def _algorithm(element: der.Element) -> tuple[str, der.Element | None]:
+    """An AlgorithmIdentifier: the OID and the parameters element, if any."""
+    fields = der.children(der.expect(element, der.SEQUENCE))
+    return der.oid(fields[0]), (fields[1] if len(fields) > 1 else None)
 
 
-def _decrypt_pkcs12_pbe(scheme: str, params: bytes, data: bytes, password: Password) -> bytes:
-    decoded = _decode(params, rfc7292.Pkcs_12PbeParams())
-    salt = bytes(decoded["salt"])  # type: ignore[index]
-    iterations = int(decoded["iterations"])  # type: ignore[index]
+def _decrypt_pkcs12_pbe(
+    scheme: str, params: der.Element | None, data: bytes, password: Password
+) -> bytes:
+    # pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
+    if params is None:
+        raise BadParametersError("PKCS#12 PBE parameters are missing")
+    fields = der.children(der.expect(params, der.SEQUENCE))
+    salt, iterations = der.octets(fields[0]), der.integer(fields[1])
     cipher, key_size = _PKCS12_PBE[scheme]
     key = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_KEY, iterations, key_size)
     if cipher == "rc4":
@@ -253,29 +245,36 @@ def _decrypt_pkcs12_pbe(scheme: str, params: bytes, data: bytes, password: Passw
     return _unpad(padded, 8)
 
 
-def _decrypt_pbes2(params: bytes, data: bytes, password: Password) -> bytes:
-    decoded = _decode(params, rfc8018.PBES2_params())
-    kdf = decoded["keyDerivationFunc"]  # type: ignore[index]
-    scheme = decoded["encryptionScheme"]  # type: ignore[index]
-    if str(kdf["algorithm"]) != OID_PBKDF2:
-        raise UnsupportedAlgorithmError(f"key derivation {kdf['algorithm']}")
-    cipher_oid = str(scheme["algorithm"])
+def _decrypt_pbes2(params: der.Element | None, data: bytes, password: Password) -> bytes:
+    # PBES2-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier,
+    #                             encryptionScheme AlgorithmIdentifier }  (RFC 8018 A.4)
+    if params is None:
+        raise BadParametersError("PBES2 parameters are missing")
+    kdf, scheme = der.children(der.expect(params, der.SEQUENCE))[:2]
+    kdf_oid, kdf_params = _algorithm(kdf)
+    if kdf_oid != OID_PBKDF2:
+        raise UnsupportedAlgorithmError(f"key derivation {kdf_oid}")
+    cipher_oid, iv_element = _algorithm(scheme)
     if cipher_oid not in _PBES2_CIPHERS:
         raise UnsupportedAlgorithmError(f"PBES2 cipher {cipher_oid}")
     key_size, factory = _PBES2_CIPHERS[cipher_oid]
-    iv = bytes(_decode(bytes(scheme["parameters"]), rfc8018.AES_IV()))  # type: ignore[call-overload]
-    kdf_params = _decode(bytes(kdf["parameters"]), rfc8018.PBKDF2_params())
-    salt_choice = kdf_params["salt"]  # type: ignore[index]
-    if salt_choice.getName() != "specified":
+    if iv_element is None or kdf_params is None:
+        raise BadParametersError("PBES2 parameters are incomplete")
+    iv = der.expect(iv_element, der.OCTET_STRING)
+    # PBKDF2-params ::= SEQUENCE { salt CHOICE { specified OCTET STRING, otherSource … },
+    #     iterationCount INTEGER, keyLength INTEGER OPTIONAL,
+    #     prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }
+    fields = der.children(der.expect(kdf_params, der.SEQUENCE))
+    if fields[0][0] != der.OCTET_STRING:
         raise UnsupportedAlgorithmError("PBKDF2 salt from another source")
-    salt = bytes(salt_choice["specified"])
-    iterations = int(kdf_params["iterationCount"])  # type: ignore[index]
+    salt, iterations = fields[0][1], der.integer(fields[1])
     _check_iterations(iterations)
-    key_length = kdf_params["keyLength"]  # type: ignore[index]
-    if key_length.isValue and int(key_length) != key_size:
-        raise BadParametersError("PBKDF2 key length does not fit the cipher")
-    prf = kdf_params["prf"]  # type: ignore[index]
-    prf_oid = str(prf["algorithm"]) if prf.isValue else "1.2.840.113549.2.7"
+    rest = fields[2:]
+    if rest and rest[0][0] == der.INTEGER:
+        if der.integer(rest[0]) != key_size:
+            raise BadParametersError("PBKDF2 key length does not fit the cipher")
+        rest = rest[1:]
+    prf_oid = _algorithm(rest[0])[0] if rest else "1.2.840.113549.2.7"
     if prf_oid not in _PRF:
         raise UnsupportedAlgorithmError(f"PBKDF2 function {prf_oid}")
     key = PBKDF2HMAC(_PRF[prf_oid], key_size, salt, iterations).derive(password.utf8)
