@@ -28,7 +28,7 @@ from . import operations
 from .commands import AddEntries
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel
+from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 
@@ -195,8 +195,8 @@ class KeystoreTab(QWidget):
             return
         self.search_ready = False
 
-        def done(texts: dict[Certificate, str]) -> None:
-            self.model.add_search_index(texts)
+        def done(index: SearchIndex) -> None:
+            self.model.add_search_index(index)
             self.search_ready = True
 
         operations.run_in_background(

@@ -202,3 +202,17 @@ def test_large_stores_are_handed_to_the_view_in_batches(qtmodeltester) -> None:
     assert small.rowCount() == 25
     index = small.entry_index(entries[24])
     assert index.isValid() and index.row() == 24
+
+
+def test_a_search_index_made_before_an_edit_is_not_used_for_entries() -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    job = model.search_index_job()
+    store.rename("root-ca", "corporate-root")
+    model.entry_changed(store.get("corporate-root"))
+    model.add_search_index(job())  # made from the old aliases: certificate texts only
+    proxy.set_text("corporate")
+    assert _texts(proxy, "alias") == ["corporate-root"]
+    proxy.set_text("root-ca")
+    assert _texts(proxy, "alias") == []
