@@ -405,14 +405,14 @@ class EntryModel(QAbstractItemModel):
         snapshot of the entries (it touches no node and no Qt object); hand its result to
         :meth:`add_search_index` on the GUI thread."""
         generation = self._generation
-        snapshot = [(e.alias, list(e.chain)) for e in self.store.entries]
+        snapshot = list(self.store.entries)  # the worker reads these; an edit bumps generation
 
         def job() -> SearchIndex:
             texts: dict[Certificate, str] = {}
             per_entry: list[str] = []
-            for alias, chain in snapshot:
-                parts = []
-                for cert in chain:
+            for entry in snapshot:
+                alias, parts = entry.alias, []
+                for cert in list(entry.chain):
                     text = texts.get(cert)
                     if text is None:
                         text = texts[cert] = certificate_search_text(cert)

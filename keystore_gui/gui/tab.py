@@ -64,7 +64,8 @@ class KeystoreTab(QWidget):
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
-        self.search_ready = True
+        self.search_ready = not store.entries
+        """Whether the filter's search texts are prepared (see :meth:`start_indexing`)."""
         self._backed_up: set[Path] = set()
         """Files this tab already saved over in this session: only the first save makes a .bak."""
 
@@ -192,6 +193,7 @@ class KeystoreTab(QWidget):
         """Prepare the filter's search text for every certificate off the GUI thread, so the
         first keystroke in the filter box doesn't parse the whole store."""
         if not self.store.entries:
+            self.search_ready = True
             return
         self.search_ready = False
 
