@@ -186,3 +186,17 @@ def test_empty_alias_blocked(pki: Pki) -> None:
 )
 def test_sanitise_alias(name: str, alias: str) -> None:
     assert sanitise_alias(name) == alias
+
+
+def test_a_replaced_certificate_is_no_longer_present(pki: Pki) -> None:
+    target = pki.truststore()
+    target.add(pki.trusted("server", "root"))
+    # the leaf replaces the root under "server"; the root, copied next, must then be added
+    cands = candidates_for([pki.key_entry()], What.CHAIN)
+    cands[0].on_conflict = Conflict.REPLACE
+    plan = plan_copy(cands, target)
+    assert [(s.action, s.alias) for s in plan.steps] == [
+        (Action.REPLACE, "server"),
+        (Action.ADD, "example-issuing-ca-1"),
+        (Action.ADD, "example-root-ca"),
+    ]

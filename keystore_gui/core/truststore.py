@@ -295,11 +295,10 @@ def plan_copy(
     taken: dict[str, Entry] = {target_alias(e.alias, kind): e for e in target.entries}
     claimed: set[str] = set()
     planned: dict[str, str] = {}
-    replaced: set[str] = set()
 
     def free(alias: str) -> bool:
         folded = target_alias(alias, kind)
-        return folded not in claimed and (folded not in taken or folded in replaced)
+        return folded not in claimed and folded not in taken
 
     def unique(wanted: str) -> str:
         candidate, n = wanted, 1
@@ -347,7 +346,8 @@ def plan_copy(
                         True,
                     )
                 else:
-                    replaced.add(folded)
+                    # the certificate it replaces is no longer "already present" for later ones
+                    trusted = {k: v for k, v in trusted.items() if v != holder.alias}
                     step = Step(cand, Action.REPLACE, holder.alias, holder.alias, True)
             else:
                 step = Step(
