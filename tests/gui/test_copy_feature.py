@@ -154,8 +154,12 @@ def test_replace_is_undone_in_place(qtbot: QtBot, win: MainWindow, pki: Pki) -> 
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert target.store.entries[0].alias == "server"
     assert target.store.entries[0].chain == [pki.cert("leaf")]
+    new = target.store.entries[0]
     target.undo_stack.undo()
-    assert target.store.entries[0] is old
+    assert target.store.entries[0] is old and new not in target.store.entries
+    target.undo_stack.redo()
+    assert target.store.entries[0] is new and old not in target.store.entries
+    assert target.model.rowCount() == len(target.store.entries)
 
 
 def test_copy_into_new_pkcs12_file(
