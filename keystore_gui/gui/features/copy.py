@@ -185,7 +185,7 @@ class CopyFeature(QObject):
         self.export_action = add(
             "entry",
             "export_certificates",
-            "Export Certificates (PEM, DER, PKCS#7)…",
+            "Export Selected Certificates…",
             self.export_selection,
             "Ctrl+Shift+X",
         )
