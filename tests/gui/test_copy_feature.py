@@ -11,7 +11,7 @@ from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
-from keystore_gui.core.io import read_keystore
+from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
 from keystore_gui.gui import operations
@@ -239,3 +239,26 @@ def test_selection_of_several_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> N
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert [e.alias for e in target.store.entries] == ["other", "server", "partner"]
     assert target.undo_stack.count() == 1
+
+
+def test_copy_into_existing_truststore_file(
+    qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path, questions: Questions
+) -> None:
+    path = tmp_path / "client-truststore.jks"
+    save_keystore(pki.truststore(), path, password="changeit")
+    two_tabs(win, pki)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    qtbot.keyClicks(dialog.file_path, str(path))
+    qtbot.keyClicks(dialog.file_password, "changeit")
+    qtbot.mouseClick(dialog.file_open, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.copy_button.isEnabled)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(questions.asked), timeout=10_000)
+    assert "Updated client-truststore.jks: 1 certificate(s) added" in questions.asked[0]
+    store = read_keystore(path, "changeit")
+    assert [(e.alias, e.kind) for e in store.entries] == [
+        ("other", EntryKind.TRUSTED_CERT),
+        ("server", EntryKind.TRUSTED_CERT),
+    ]
+    assert store.get("server").chain == [pki.cert("leaf")]
