@@ -56,6 +56,7 @@ def short_fingerprint(sha256: str) -> str:
     return ":".join(sha256[i : i + 2] for i in range(0, 12, 2)).upper() + "…"
 
 
+GEOMETRY_KEY = "copyDialog/geometry"
 STORE_FILTER = "Truststores (*.jks *.p12 *.pfx *.ks *.truststore);;All files (*)"
 
 
@@ -136,6 +137,7 @@ class CopyDialog(QDialog):
         initial_target: int | None = None,
         what: What = What.CERT,
         read_store: Callable[[str, str], Keystore] = read_keystore,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Copy Certificates to Truststore")
@@ -185,7 +187,8 @@ class CopyDialog(QDialog):
             self.new_radio.setChecked(True)
         self._rebuild_candidates()
         self.resize(1040, 520)
-        geometry = QSettings().value("copy_dialog/geometry")
+        self._settings = settings
+        geometry = settings.value(GEOMETRY_KEY) if settings is not None else None
         if geometry is not None:
             self.restoreGeometry(geometry)
 
@@ -523,7 +526,8 @@ class CopyDialog(QDialog):
             tab_index=self.tab_combo.currentIndex() if kind is TargetKind.TAB else None,
             path=path,
         )
-        QSettings().setValue("copy_dialog/geometry", self.saveGeometry())
+        if self._settings is not None:
+            self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         super().accept()
 
     def result_request(self) -> CopyRequest | None:

@@ -293,6 +293,7 @@ class CopyFeature(QObject):
                 CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
             ],
             initial_target=initial,
+            settings=self.window.settings,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
