@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from keystore_gui.cli import main
-from keystore_gui.core.chain import quiet_parsing
 from keystore_gui.core.io import read_keystore
 from keystore_gui.core.trustsources import java_cacerts_path, system_bundle_path
 from tests.chain_pki import Issued, Pki, openssl_verify
@@ -213,8 +212,7 @@ def test_a_public_root_is_trusted_by_java_and_the_system(
     if option == "--system-cas" and system_bundle_path() is None:
         pytest.skip("no system CA bundle on this machine")
     store = read_keystore(cacerts, "changeit")
-    with quiet_parsing():  # a few roots of cacerts have serial number 0
-        isrg = next((e for e in store if "CN=ISRG Root X1" in e.chain[0].subject), None)
+    isrg = next((e for e in store if "CN=ISRG Root X1" in e.chain[0].subject), None)
     if isrg is None:
         pytest.skip("this cacerts has no ISRG Root X1")
     monkeypatch.setenv("CACERTS_PASS", "changeit")
@@ -230,3 +228,69 @@ def test_a_public_root_is_trusted_by_java_and_the_system(
     assert json.loads(capsys.readouterr().out)["problems"] == [
         f"'{isrg.chain[0].subject}': self-signed and not in the truststore"
     ]
+
+
+class KeytoolChain:
+    """root → ca → server made by keytool alone, as in the keytool manual."""
+
+    def __init__(self, folder: Path) -> None:
+        self.store = folder / "kt.p12"
+        ks = ["-keystore", str(self.store)]
+        for alias, dname, ext in (
+            ("root", "CN=KT Root", ["-ext", "bc:c"]),
+            ("ca", "CN=KT Issuing CA", []),
+            ("server", "CN=kt.example", []),
+        ):
+            keytool(
+                "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", dname, *ext, *ks, storepass=STOREPASS,
+            )  # fmt: skip
+        self.pems = {name: folder / f"kt-{name}.pem" for name in ("root", "ca", "server")}
+        keytool("-exportcert", "-rfc", "-alias", "root", "-file", str(self.pems["root"]), *ks,
+                storepass=STOREPASS)  # fmt: skip
+        for alias, signer, exts in (
+            ("ca", "root", ["-ext", "bc:c=ca:true,pathlen:0", "-ext", "ku:c=keyCertSign,cRLSign"]),
+            ("server", "ca", ["-ext", "san=dns:kt.example", "-ext", "eku=serverAuth"]),
+        ):
+            csr = folder / f"kt-{alias}.csr"
+            keytool("-certreq", "-alias", alias, "-file", str(csr), *ks, storepass=STOREPASS)
+            keytool(
+                "-gencert", "-rfc", "-alias", signer, "-infile", str(csr),
+                "-outfile", str(self.pems[alias]), *exts, *ks, storepass=STOREPASS,
+            )  # fmt: skip
+            # The signed certificate replaces the self-signed one before it signs anything.
+            keytool("-importcert", "-noprompt", "-alias", alias, "-file", str(self.pems[alias]),
+                    *ks, storepass=STOREPASS)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def kt_chain(tmp_path_factory: pytest.TempPathFactory) -> KeytoolChain:
+    return KeytoolChain(tmp_path_factory.mktemp("keytool-chain"))
+
+
+def test_keytool_made_chain_agrees_with_openssl(
+    kt_chain: KeytoolChain, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["verify", str(kt_chain.store), "--alias", "server", "--password-env", "KS_PASS"]
+    trusted = ["--truststore", str(kt_chain.pems["root"])]
+    assert main([*base, *trusted, "--purpose", "tls-server", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [p["subject"] for p in result["path"]] == [
+        "CN=kt.example",
+        "CN=KT Issuing CA",
+        "CN=KT Root",
+    ]
+    assert [p["source"] for p in result["path"]] == [
+        "this keystore",
+        "this keystore",
+        "truststore kt-root.pem",
+    ]
+    pems = kt_chain.pems
+    ok = openssl("verify", "-CAfile", str(pems["root"]), "-untrusted", str(pems["ca"]),
+                 "-purpose", "sslserver", str(pems["server"]), check=False)  # fmt: skip
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+    # The keystore's own root is not trusted just because it sits in the keystore.
+    assert main([*base, "--json"]) == 3
+    result = json.loads(capsys.readouterr().out)
+    assert result["problems"] == ["'CN=KT Root': self-signed and not in the truststore"]

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import TypeVar
@@ -28,7 +26,6 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
-from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from .errors import KeystoreError
@@ -156,35 +153,24 @@ class Verdict:
 # --- parsing helpers ---------------------------------------------------------------------------
 
 
-@contextmanager
-def quiet_parsing() -> Iterator[None]:
-    """Parse without ``CryptographyDeprecationWarning``: nine Java cacerts roots have serial 0."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        yield
-
-
 def parsed(cert: Certificate) -> x509.Certificate | None:
     """The cryptography object, or ``None`` when only a lenient parse (or none) is possible."""
     try:
-        with quiet_parsing():
-            return cert.x509
+        return cert.x509
     except (KeystoreError, ValueError):
         return None
 
 
 def subject_of(cert: Certificate) -> x509.Name | None:
     try:
-        with quiet_parsing():
-            return cert.subject_name
+        return cert.subject_name
     except (KeystoreError, ValueError):
         return None
 
 
 def issuer_of(cert: Certificate) -> x509.Name | None:
     try:
-        with quiet_parsing():
-            return cert.issuer_name
+        return cert.issuer_name
     except (KeystoreError, ValueError):
         return None
 
@@ -302,8 +288,7 @@ def _public_key_from_der(der: bytes) -> CertificatePublicKeyTypes:
 
 def _issuer_key(issuer: Certificate) -> CertificatePublicKeyTypes | None:
     try:
-        with quiet_parsing():
-            return issuer.public_key()
+        return issuer.public_key()
     except (KeystoreError, ValueError, UnsupportedAlgorithm):
         pass
     try:
@@ -399,9 +384,6 @@ class CandidatePool:
         self._by_sha: dict[str, Candidate] = {}
         self._by_subject: dict[x509.Name, list[Candidate]] = {}
 
-    def __len__(self) -> int:
-        return len(self._by_sha)
-
     def add(self, cert: Certificate, source: str, anchor: bool) -> None:
         existing = self._by_sha.get(cert.sha256)
         if existing is not None and (existing.anchor or not anchor):
@@ -455,8 +437,7 @@ def certificates_source(certs: Iterable[Certificate], label: str, *, trusted: bo
 
 def _valid_at(cert: Certificate, at: dt.datetime) -> bool:
     try:
-        with quiet_parsing():
-            return cert.not_before <= at <= cert.not_after
+        return cert.not_before <= at <= cert.not_after
     except (KeystoreError, ValueError):
         return False
 
@@ -562,8 +543,7 @@ def _day(value: dt.datetime) -> str:
 
 def _check_validity(link: Link, at: dt.datetime) -> None:
     try:
-        with quiet_parsing():
-            not_before, not_after = link.certificate.not_before, link.certificate.not_after
+        not_before, not_after = link.certificate.not_before, link.certificate.not_after
     except (KeystoreError, ValueError):
         link.problems.append(Problem(Severity.ERROR, "validity dates cannot be read"))
         return

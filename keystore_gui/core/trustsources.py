@@ -14,12 +14,10 @@ from .chain import (
     SYSTEM_CAS,
     TrustSource,
     certificates_source,
-    quiet_parsing,
-    source_from_store,
 )
 from .errors import KeystoreError
 from .io import read_bytes, read_keystore
-from .model import Certificate, Keystore
+from .model import Certificate
 
 JAVA_CACERTS_PASSWORD = "changeit"
 """The well-known password of every JDK's ``cacerts``; it guards integrity, not secrecy."""
@@ -72,15 +70,6 @@ def intermediates_label(path: str | os.PathLike[str]) -> str:
     return f"intermediates {Path(path).name}"
 
 
-def load_source(
-    path: str | os.PathLike[str], password: str | None, *, trusted: bool, label: str | None = None
-) -> TrustSource:
-    """A truststore (``trusted``) or a file of intermediates, in any readable format."""
-    store = read_keystore(path, password)
-    name = label or (truststore_label(path) if trusted else intermediates_label(path))
-    return source_from_store(store, name, trusted=trusted)
-
-
 _cache: dict[tuple[str, str, float, int], TrustSource] = {}
 
 
@@ -124,8 +113,7 @@ def system_cas(path: str | os.PathLike[str] | None = None) -> TrustSource:
     source = _cache.get(key)
     if source is None:
         try:
-            with quiet_parsing():
-                certs = x509.load_pem_x509_certificates(read_bytes(found))
+            certs = x509.load_pem_x509_certificates(read_bytes(found))
         except ValueError:
             raise KeystoreError(f"{found} is not a PEM bundle of certificates") from None
         source = certificates_source(
@@ -133,14 +121,3 @@ def system_cas(path: str | os.PathLike[str] | None = None) -> TrustSource:
         )
         _cache[key] = source
     return source
-
-
-def certificates_of(store: Keystore) -> list[Certificate]:
-    """Every distinct certificate of ``store``, in entry order."""
-    seen: set[str] = set()
-    found: list[Certificate] = []
-    for _, cert in store.certificates():
-        if cert.sha256 not in seen:
-            seen.add(cert.sha256)
-            found.append(cert)
-    return found

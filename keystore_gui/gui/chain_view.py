@@ -38,9 +38,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from ..core.chain import (
     EXPIRY_WARNING_DAYS,
+    IssuedBy,
     IssuerNode,
     Link,
     Purpose,
@@ -49,7 +51,6 @@ from ..core.chain import (
     Verdict,
     complete_chain,
     display_name,
-    issued_by,
     source_from_store,
     verify_entry,
 )
@@ -65,17 +66,27 @@ from ..core.trustsources import (
     system_cas,
     truststore_label,
 )
+from . import operations
+from .theme import is_dark, status_colour
 
 COLORS = {
     Severity.OK: QColor("#2e7d32"),
     Severity.WARNING: QColor("#e6a100"),
     Severity.ERROR: QColor("#c62828"),
 }
-BACKGROUNDS = {
-    Severity.OK: "#e8f5e9",
-    Severity.WARNING: "#fff8e1",
-    Severity.ERROR: "#ffebee",
+BACKGROUNDS = {  # (light mode, dark mode)
+    Severity.OK: ("#e8f5e9", "#1d3a24"),
+    Severity.WARNING: ("#fff8e1", "#3d3212"),
+    Severity.ERROR: ("#ffebee", "#4a1f1f"),
 }
+_STATUS = {Severity.OK: "valid", Severity.WARNING: "expiring", Severity.ERROR: "expired"}
+
+
+def text_colour(severity: Severity) -> QColor:
+    """A shade of green, amber or red readable on the current background."""
+    return status_colour(_STATUS[severity])
+
+
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 PURPOSES = {
@@ -147,6 +158,9 @@ class _SourceChoice:
     title: str
     load: Callable[[], TrustSource]
     loaded: TrustSource | None = None
+    slow: bool = False
+    """Read off the GUI thread (Java cacerts, the system bundle: hundreds of certificates)."""
+    loading: bool = False
 
 
 class TrustChainDialog(QDialog):
@@ -204,7 +218,7 @@ class TrustChainDialog(QDialog):
         self.at_edit.setCalendarPopup(True)
         self.source_error = QLabel()
         self.source_error.setWordWrap(True)
-        self.source_error.setStyleSheet(f"color: {COLORS[Severity.ERROR].name()}")
+        self.source_error.setStyleSheet(f"color: {text_colour(Severity.ERROR).name()}")
         self.source_error.hide()
 
         sources_box = QGroupBox("Trust sources")
@@ -281,11 +295,11 @@ class TrustChainDialog(QDialog):
             )
         cacerts = java_cacerts_path()
         if cacerts is not None:
-            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts))
+            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts), slow=True)
             item.setToolTip(str(cacerts))
         bundle = system_bundle_path()
         if bundle is not None:
-            item = self._add_choice("System CAs", lambda: system_cas(bundle))
+            item = self._add_choice("System CAs", lambda: system_cas(bundle), slow=True)
             item.setToolTip(str(bundle))
 
         self.sources.itemChanged.connect(self._source_toggled)
@@ -295,9 +309,14 @@ class TrustChainDialog(QDialog):
 
     # --- sources -------------------------------------------------------------------------------
     def _add_choice(
-        self, title: str, load: Callable[[], TrustSource], *, checked: bool = False
+        self,
+        title: str,
+        load: Callable[[], TrustSource],
+        *,
+        checked: bool = False,
+        slow: bool = False,
     ) -> QListWidgetItem:
-        choice = _SourceChoice(title, load)
+        choice = _SourceChoice(title, load, slow=slow)
         self._choices.append(choice)
         item = QListWidgetItem(title)
         item.setToolTip(title)
@@ -307,8 +326,51 @@ class TrustChainDialog(QDialog):
         self.sources.addItem(item)
         return item
 
+    def _choice(self, item: QListWidgetItem) -> _SourceChoice:
+        return self._choices[int(item.data(Qt.ItemDataRole.UserRole))]
+
+    def _set_checked(self, item: QListWidgetItem, checked: bool) -> None:
+        self.sources.blockSignals(True)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.sources.blockSignals(False)
+
     def _source_toggled(self, item: QListWidgetItem) -> None:
+        choice = self._choice(item)
+        ticked = item.checkState() == Qt.CheckState.Checked
+        if ticked and choice.slow and choice.loaded is None:
+            if not choice.loading:
+                self._load_in_background(choice, item)
+            return
         self.refresh()
+
+    def _load_in_background(self, choice: _SourceChoice, item: QListWidgetItem) -> None:
+        choice.loading = True
+        item.setText(f"{choice.title} (reading…)")
+
+        def done() -> bool:
+            choice.loading = False
+            if not Shiboken.isValid(self):  # the dialog was closed meanwhile
+                return False
+            item.setText(choice.title)
+            return True
+
+        def loaded(source: TrustSource) -> None:
+            choice.loaded = source
+            if done():
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            if done():
+                self._set_checked(item, False)
+                self._show_source_error(f"{choice.title}: {operations.describe(exc)}")
+
+        operations.run_in_background(
+            self,
+            choice.load,
+            on_success=loaded,
+            on_failure=failed,
+            label=f"Reading {choice.title}…",
+        )
 
     def _add_file(self, trusted: bool) -> None:
         title = "Add Truststore" if trusted else "Add Intermediates"
@@ -333,9 +395,7 @@ class TrustChainDialog(QDialog):
         kind = "Truststore" if trusted else "Intermediates"
         item = self._add_choice(f"{kind}: {os.path.basename(path)}", lambda: source)
         item.setToolTip(path)
-        self.sources.blockSignals(True)
-        item.setCheckState(Qt.CheckState.Checked)
-        self.sources.blockSignals(False)
+        self._set_checked(item, True)
         self.refresh()
 
     def add_truststore(self) -> None:
@@ -356,15 +416,15 @@ class TrustChainDialog(QDialog):
             item = self.sources.item(row)
             if item.checkState() != Qt.CheckState.Checked:
                 continue
-            choice = self._choices[int(item.data(Qt.ItemDataRole.UserRole))]
+            choice = self._choice(item)
+            if choice.loaded is None and choice.slow:
+                continue  # still being read; the path is built again when it arrives
             if choice.loaded is None:
                 try:
                     choice.loaded = choice.load()
                 except KeystoreError as exc:
                     errors.append(f"{choice.title}: {exc}")
-                    self.sources.blockSignals(True)
-                    item.setCheckState(Qt.CheckState.Unchecked)
-                    self.sources.blockSignals(False)
+                    self._set_checked(item, False)
                     continue
             chosen.append(choice.loaded)
         self._show_source_error("\n".join(errors))
@@ -390,10 +450,10 @@ class TrustChainDialog(QDialog):
         level = worst if verdict.trusted else Severity.ERROR
         self.verdict_label.setText(verdict.summary)
         self.banner.setStyleSheet(
-            f"#verdictBanner {{ background: {BACKGROUNDS[level]}; "
+            f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
             f"border: 1px solid {COLORS[level].name()}; border-radius: 4px; }}"
         )
-        self.verdict_label.setStyleSheet(f"color: {COLORS[level].darker(130).name()}")
+        self.verdict_label.setStyleSheet(f"color: {text_colour(level).name()}")
         web = verdict.web_pki
         self.web_pki_label.setText(f"Web PKI: {web.message}" if web is not None else "")
         self.web_pki_label.setVisible(web is not None)
@@ -412,7 +472,7 @@ class TrustChainDialog(QDialog):
             item.setData(0, SEVERITY_ROLE, int(link.severity))
             item.setData(0, Qt.ItemDataRole.UserRole, verdict.path.index(link))
             if link.severity is Severity.ERROR:
-                item.setForeground(1, QBrush(COLORS[Severity.ERROR].darker(120)))
+                item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
             item.setExpanded(True)
             parent = item
             last = item
@@ -435,7 +495,7 @@ class TrustChainDialog(QDialog):
             f"From {_html(link.source)}" + (" — trust anchor" if link.anchor else ""),
         ]
         lines += [
-            f"<span style='color:{COLORS[p.severity].darker(120).name()}'>• {_html(p.text)}</span>"
+            f"<span style='color:{text_colour(p.severity).name()}'>• {_html(p.text)}</span>"
             for p in link.problems
         ]
         lines.append(f"SHA-256: {cert.sha256}")
@@ -479,9 +539,7 @@ class TrustChainDialog(QDialog):
         else:
             source = TrustSource("fetched certificates", (), tuple(found))
             item = self._add_choice("Fetched certificates (not trusted)", lambda: source)
-            self.sources.blockSignals(True)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.sources.blockSignals(False)
+            self._set_checked(item, True)
         self.refresh()
 
     def _chain_is_path(self) -> bool:
@@ -511,9 +569,11 @@ def _html(text: str) -> str:
 class IssuedByDialog(QDialog):
     """Every certificate of a keystore nested under the certificate that signed it."""
 
-    def __init__(self, *, store: Keystore, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, *, grouped: IssuedBy, title: str, parent: QWidget | None = None) -> None:
+        """``grouped`` comes from :func:`keystore_gui.core.chain.issued_by` (run it off the GUI
+        thread for a big store: it verifies a signature per certificate)."""
         super().__init__(parent)
-        self.setWindowTitle(f"Issued By — {title}")
+        self.setWindowTitle(f"Issued by — {title}")
         self.resize(760, 480)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Certificate", "Entries", "Expires", "Note"])
@@ -521,7 +581,6 @@ class IssuedByDialog(QDialog):
         self.tree.setColumnWidth(1, 180)
         self.tree.setColumnWidth(2, 100)
         self.tree.setIconSize(QSize(14, 14))
-        grouped = issued_by(store)
         now = dt.datetime.now(dt.UTC)
         for node in grouped.roots:
             self._add(self.tree, node, "self-signed root", now)

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from keystore_gui.core.chain import Severity
+from keystore_gui.core.chain import Severity, issued_by
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
-from keystore_gui.gui import chain_view
+from keystore_gui.gui import chain_view, operations
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
-from keystore_gui.gui.features import trust
+from keystore_gui.gui.main_window import MainWindow
 from tests.chain_pki import Issued, Pki
 from tests.tools import requires_openssl
 
@@ -226,7 +226,7 @@ def test_issued_by_dialog_nests_certificates_under_their_issuers(
             key_entry("legacy", certs.soon),
         ],
     )
-    dialog = IssuedByDialog(store=store, title="server.jks")
+    dialog = IssuedByDialog(grouped=issued_by(store), title="server.jks")
     qtbot.addWidget(dialog)
     tree = dialog.tree
     assert tree.topLevelItemCount() == 2
@@ -243,68 +243,67 @@ def test_issued_by_dialog_nests_certificates_under_their_issuers(
     assert orphan.text(3) == "issuer 'CN=Acme Old Issuing CA' is not in this store"
 
 
-class FakeTab:
-    """What :mod:`keystore_gui.gui.tab` promises, for a window the trust feature plugs into."""
-
-    def __init__(self, store: Keystore, path: str, selected: list[Entry]) -> None:
-        self.store = store
-        self.path = path
-        self.undo_stack = QUndoStack()
-        self._selected = selected
-        self.refreshed: list[Entry] = []
-
-    def selected_entries(self) -> list[Entry]:
-        return self._selected
-
-    def refresh_entry(self, entry: Entry) -> None:
-        self.refreshed.append(entry)
-
-
-class FakeWindow(QMainWindow):
-    def __init__(self, tabs: list[FakeTab]) -> None:
-        super().__init__()
-        self._tabs = tabs
-        self._menus = {key: QMenu(key, self) for key in ("entry", "view")}
-
-    def menu(self, key: str) -> QMenu:
-        return self._menus[key]
-
-    def current_tab(self) -> FakeTab | None:
-        return self._tabs[0] if self._tabs else None
-
-    def tabs(self) -> list[FakeTab]:
-        return self._tabs
-
-
-def test_feature_adds_ctrl_t_to_the_entry_menu(qtbot: QtBot, certs: Certs) -> None:
-    entry = key_entry("shop", certs.leaf, certs.inter)
-    server = FakeTab(Keystore(StoreType.JKS, [entry]), "/srv/server.jks", [entry])
-    trusted = FakeTab(truststore(certs.root), "/srv/truststore.jks", [])
-    window = FakeWindow([server, trusted])
-    qtbot.addWidget(window)
-    trust.install(window)  # type: ignore[arg-type]
-
-    action = next(a for a in window.menu("entry").actions() if a.text() == "Trust Chain…")
+def test_ctrl_t_in_the_window_checks_the_selected_entry(
+    qtbot: QtBot, certs: Certs, window: MainWindow
+) -> None:
+    action = window.actions_by_name["trust_chain"]
+    assert action in window.menu("entry").actions()
     assert action.shortcut().toString() == "Ctrl+T"
-    action.trigger()
+    assert not action.isEnabled()  # nothing open, nothing selected
+
+    trusted = window.add_store_tab(truststore(certs.root), "/srv/truststore.jks")
+    entry = key_entry("shop", certs.leaf)
+    tab = window.add_store_tab(Keystore(StoreType.JKS, [entry]), "/srv/server.jks")
+    tab.select_entry(entry)
+    assert action.isEnabled()
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    tab.tree.setFocus()
+    qtbot.keyClick(tab.tree, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(TrustChainDialog)
     assert dialog is not None and dialog.isVisible()
-    assert dialog.verdict is not None and dialog.verdict.trusted
-    assert dialog.undo_stack is server.undo_stack
+    assert dialog.undo_stack is tab.undo_stack
+    assert source_item(dialog, "Open tab: truststore.jks").checkState() == Qt.CheckState.Checked
+    assert source_item(dialog, "Open tab: server.jks").checkState() == Qt.CheckState.Unchecked
+    assert dialog.verdict is not None and not dialog.verdict.trusted  # the intermediate is missing
 
-    issued = next(a for a in window.menu("view").actions() if a.text() == "Issued By…")
-    issued.trigger()
-    assert window.findChild(IssuedByDialog) is not None
+    bundle = certs.pki.bundle("window-ca.pem", certs.inter)
+    dialog_module_patch = pytest.MonkeyPatch()
+    dialog_module_patch.setattr(
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bundle)], "")
+    )
+    try:
+        dialog.fetch_missing()
+    finally:
+        dialog_module_patch.undo()
+    assert dialog.verdict.trusted
+    assert tab.is_modified() and entry.chain[-1] == certs.inter.certificate
+    window.actions_by_name["undo"].trigger()
+    assert entry.chain == [certs.leaf.certificate] and not tab.is_modified()
+    assert not dialog.verdict.trusted
+    dialog.close()
+    assert trusted.store.entries  # the other tab is untouched
+
+    window.actions_by_name["issued_by"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(IssuedByDialog) is not None)
+    issued = window.findChild(IssuedByDialog)
+    assert issued is not None and issued.tree.topLevelItemCount() == 1
 
 
 @pytest.mark.skipif(java_cacerts_path() is None, reason="no JDK cacerts on this machine")
-def test_java_cacerts_can_be_ticked(qtbot: QtBot, certs: Certs) -> None:
+def test_java_cacerts_are_read_off_the_gui_thread(qtbot: QtBot, certs: Certs) -> None:
     entry = key_entry("shop", certs.leaf, certs.inter)
     store = Keystore(StoreType.JKS, [entry])
     dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
     source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
-    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Checked
+    assert source_item(dialog, "Java cacerts").text() == "Java cacerts (reading…)"
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    item = source_item(dialog, "Java cacerts")
+    assert item.text() == "Java cacerts"
+    assert item.checkState() == Qt.CheckState.Checked
     assert dialog.source_error.isHidden()
+    assert any(s.label == "Java cacerts" and len(s.anchors) > 50 for s in dialog.chosen_sources())
     assert dialog.verdict is not None and dialog.verdict.trusted
     source_item(dialog, "Open tab: truststore.jks").setCheckState(Qt.CheckState.Unchecked)
     assert "not found in any trust source" in dialog.verdict_label.text()
@@ -331,3 +330,18 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
     assert dialog.verdict is not None and dialog.verdict.trusted
     assert dialog.verdict.path[-1].source == "truststore root-only.pem"
+
+
+def test_a_cacerts_that_cannot_be_read_is_unticked(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "cacerts"
+    damaged.write_bytes(b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + b"\x00" * 5)
+    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: damaged)
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    dialog = make_dialog(qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(certs.root))
+    source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Unchecked
+    assert dialog.source_error.text().startswith("Java cacerts: ")
+    assert dialog.verdict is not None and dialog.verdict.trusted

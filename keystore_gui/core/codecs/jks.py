@@ -42,6 +42,7 @@ from ..errors import (
     CorruptFileError,
     KeyLockedError,
     KeystoreError,
+    NotAKeystoreError,
     TruncatedFileError,
     UnsupportedFormatError,
     WrongPasswordError,
@@ -89,7 +90,14 @@ class _JavaReading:
 class _JavaKeyStore(_JavaReading, jks.KeyStore):  # type: ignore[misc]
     @classmethod
     def _read_secret_key(cls, data: bytes, pos: int, store_type: str) -> tuple[Any, int]:
-        entry, end = super()._read_secret_key(data, pos, store_type)
+        if len(data) - pos < 4:
+            raise _Truncated
+        try:
+            entry, end = super()._read_secret_key(data, pos, store_type)
+        except RuntimeError as exc:
+            if "ended unexpectedly" in str(exc):  # javaobj ran out of data
+                raise _Truncated from None
+            raise
         entry.serialized = data[pos:end]
         return entry, end
 
@@ -117,6 +125,8 @@ class JavaSealedKey:
         self.alias = alias
         self._salt = os.urandom(16)
         self._opened_with: bytes | None = None
+        self.unlocked: KeyMaterial | None = None
+        """The key :meth:`unlock` returned: only that very key may be written back sealed."""
 
     @property
     def raw(self) -> Any:
@@ -139,6 +149,7 @@ class JavaSealedKey:
         else:
             key = self._unlock_bks(password)
         self._opened_with = self._tag(password)
+        self.unlocked = key
         return key
 
     def _wrong(self) -> WrongPasswordError:
@@ -289,7 +300,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
         if len(data) < 12:
             raise TruncatedFileError()
         if data[:4] != _MAGIC[store_type]:
-            raise CorruptFileError(f"this is not a {store_type} file")
+            raise NotAKeystoreError(f"the file does not start like a {store_type} keystore")
         try:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
         except Exception as exc:
@@ -319,10 +330,12 @@ def _load_java(store_type: StoreType) -> formats.Loader:
 
 
 def _import_twofish() -> None:
-    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12)."""
+    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12) and leaves
+    the file ``imp.find_module`` opened for the garbage collector to close."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", ResourceWarning)
             importlib.import_module("twofish")
     except Exception:
         raise UnsupportedFormatError(
@@ -415,7 +428,7 @@ def _verbatim(entry: Entry, password: str, usable: Callable[[Any], bool]) -> Any
     sealed = entry.sealed
     if not isinstance(sealed, JavaSealedKey) or not usable(sealed.raw):
         return None
-    if entry.key is None or sealed.opened_with(password):
+    if entry.key is None or (entry.key is sealed.unlocked and sealed.opened_with(password)):
         return sealed.raw
     return None
 
@@ -480,6 +493,10 @@ def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tu
             problems.append((entry.alias, "JKS cannot hold secret keys (JCEKS or PKCS#12 can)"))
         elif entry.kind is not EntryKind.SECRET_KEY and not entry.chain:
             problems.append((entry.alias, "it has no certificate"))
+        elif entry.kind is EntryKind.TRUSTED_CERT and len(entry.chain) > 1:
+            problems.append((entry.alias, "a trusted-certificate entry holds one certificate"))
+        elif entry.kind is EntryKind.SECRET_KEY and entry.chain:
+            problems.append((entry.alias, "a secret-key entry cannot carry certificates"))
     return problems
 
 

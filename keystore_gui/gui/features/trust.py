@@ -1,36 +1,37 @@
-"""Trust chains in the window: "Trust Chain…" (Ctrl+T) for the selected entry, "Issued By…"."""
+"""Trust chains in the window: "Trust chain…" (Ctrl+T) for the selected entry, and "Issued by…"
+(Ctrl+Shift+B), every certificate of the keystore nested under the one that signed it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 
+from ...core.chain import IssuedBy, issued_by
+from ...core.model import Entry
+from .. import operations
 from ..chain_view import IssuedByDialog, TrustChainDialog
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
-    from ..tab import KeystoreTab
 
 
-def tab_title(tab: KeystoreTab) -> str:
-    return Path(tab.path).name if tab.path else "unsaved keystore"
+def _selected_certificate_entry(window: MainWindow) -> Entry | None:
+    tab = window.current_tab()
+    entries = tab.selected_entries() if tab is not None else []
+    return next((e for e in entries if e.certificate is not None), None)
 
 
 def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
     tab = window.current_tab()
-    if tab is None:
-        return None
-    entry = next((e for e in tab.selected_entries() if e.certificate is not None), None)
-    if entry is None:
+    entry = _selected_certificate_entry(window)
+    if tab is None or entry is None:
         window.statusBar().showMessage("Select an entry with a certificate first", 5000)
         return None
     dialog = TrustChainDialog(
         entry=entry,
         store=tab.store,
-        open_stores=[(tab_title(t), t.store) for t in window.tabs()],
+        open_stores=[(t.display_name, t.store) for t in window.tabs()],
         undo_stack=tab.undo_stack,
         on_entry_changed=tab.refresh_entry,
         parent=window,
@@ -40,24 +41,48 @@ def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
     return dialog
 
 
-def show_issued_by(window: MainWindow) -> IssuedByDialog | None:
+def show_issued_by(window: MainWindow) -> None:
+    """Group the current tab's certificates off the GUI thread, then show them."""
     tab = window.current_tab()
     if tab is None:
-        return None
-    dialog = IssuedByDialog(store=tab.store, title=tab_title(tab), parent=window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
-    return dialog
+        return
+    title = tab.display_name
+
+    def show(grouped: IssuedBy) -> None:
+        dialog = IssuedByDialog(grouped=grouped, title=title, parent=window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    operations.run_in_background(
+        window,
+        lambda: issued_by(tab.store),
+        on_success=show,
+        label=f"Finding the issuers in {title}…",
+    )
 
 
 def install(window: MainWindow) -> None:
-    chain = QAction("Trust Chain…", window)
-    chain.setShortcut(QKeySequence("Ctrl+T"))
-    chain.setStatusTip("Check whether the selected entry chains to a trusted root, and why not")
-    chain.triggered.connect(lambda: show_trust_chain(window))
-    window.menu("entry").addAction(chain)
+    chain = window.add_action(
+        "entry",
+        "trust_chain",
+        "&Trust chain…",
+        lambda: show_trust_chain(window),
+        "Ctrl+T",
+        tip="Check whether the selected entry chains to a trusted root, and why not",
+    )
+    chain.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    grouped = window.add_action(
+        "view",
+        "issued_by",
+        "Issued &by…",
+        lambda: show_issued_by(window),
+        "Ctrl+Shift+B",
+        tip="Every certificate of this keystore nested under the one that signed it",
+    )
 
-    grouped = QAction("Issued By…", window)
-    grouped.setStatusTip("Show which certificate of this keystore signed which")
-    grouped.triggered.connect(lambda: show_issued_by(window))
-    window.menu("view").addAction(grouped)
+    def update() -> None:
+        chain.setEnabled(_selected_certificate_entry(window) is not None)
+        grouped.setEnabled(window.current_tab() is not None)
+
+    window.state_changed.connect(update)
+    update()
