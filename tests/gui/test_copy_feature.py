@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,14 @@ def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
 
 
 @pytest.fixture
-def win(window: MainWindow, questions: Questions) -> MainWindow:
+def win(qtbot: QtBot, window: MainWindow, questions: Questions) -> Iterator[MainWindow]:
     """The shared window fixture; its features include this one."""
     assert window.findChild(CopyFeature) is not None
-    return window
+    yield window
+    # The health panel re-checks 150 ms after a change, in the background: let that finish
+    # before the window is torn down, or its result arrives for a deleted window.
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
 
 
 def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
