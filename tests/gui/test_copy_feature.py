@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
@@ -267,3 +268,49 @@ def test_copy_into_existing_truststore_file(
         ("server", EntryKind.TRUSTED_CERT),
     ]
     assert store.get("server").chain == [pki.cert("leaf")]
+
+
+class FakeDrag:
+    """Stands in for QDrag, whose exec() runs the platform's drag loop: keeps the MIME data."""
+
+    started: ClassVar[list[FakeDrag]] = []
+
+    def __init__(self, source: object) -> None:
+        self.source = source
+        self.mime: QMimeData | None = None
+        FakeDrag.started.append(self)
+
+    def setMimeData(self, mime: QMimeData) -> None:
+        self.mime = mime
+
+    def exec(self, _actions: object) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+
+def test_pressing_on_a_row_and_moving_starts_a_certificate_drag(
+    qtbot: QtBot, win: MainWindow, pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feature_module, "QDrag", FakeDrag)
+    FakeDrag.started.clear()
+    source, _target = two_tabs(win, pki)
+    win.show()
+    qtbot.waitExposed(win)
+    feature = win.findChild(CopyFeature)
+    viewport = source.tree.viewport()
+    start = source.tree.visualRect(source.proxy.index(0, 0)).center()
+    press = QMouseEvent(
+        QEvent.Type.MouseButtonPress, QPointF(start), QPointF(viewport.mapToGlobal(start)),
+        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert not feature.eventFilter(viewport, press)  # the view still selects the row
+    end = QPointF(start.x() + 40, start.y())
+    move = QMouseEvent(
+        QEvent.Type.MouseMove, end, QPointF(viewport.mapToGlobal(end.toPoint())),
+        Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert feature.eventFilter(viewport, move)
+    (drag,) = FakeDrag.started
+    assert drag.source is viewport and drag.mime is not None
+    carried = entries_from_mime(drag.mime)
+    assert carried is not None and [e.alias for e in carried[0]] == ["server"]
+    assert all(e.key is None for e in carried[0])
