@@ -180,3 +180,19 @@ def test_bit_flips(written: tuple[StoreType, bytes]) -> None:
                 except KeystoreError as exc:
                     assert isinstance(exc, EXPECTED)
                     assert "\n" not in str(exc)
+
+
+def test_iteration_counts_beyond_the_jdks_limit_are_refused_fast() -> None:
+    """A hostile count would keep the pure-Python key derivation busy for hours."""
+    import struct
+    import time
+
+    from keystore_gui.core.errors import CorruptFileError
+    from keystore_gui.core.io import load_keystore
+
+    salt = b"\x01" * 20
+    bks = b"\x00\x00\x00\x02" + struct.pack(">I", len(salt)) + salt + b"\x7f\xff\xff\xff" + b"\x00"
+    start = time.perf_counter()
+    with pytest.raises(CorruptFileError, match="iteration count 2147483647 is out of range"):
+        load_keystore(bks, "password")
+    assert time.perf_counter() - start < 1

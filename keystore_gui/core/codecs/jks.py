@@ -49,6 +49,7 @@ from ..errors import (
 )
 from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
 from . import javaformat
+from .limits import check_iterations
 
 # javaobj logs parse failures of damaged secret-key objects; the caller reports them instead.
 logging.getLogger("javaobj").addHandler(logging.NullHandler())
@@ -180,6 +181,7 @@ class JavaSealedKey:
                 salt, count = pbe["salt"].asOctets(), int(pbe["iterationCount"])
             except Exception:
                 raise CorruptFileError(f"the key of entry '{self.alias}' is damaged") from None
+            check_iterations(count, f"the key of entry '{self.alias}'")
             try:
                 pkcs8 = sun_crypto.jce_pbe_decrypt(encrypted, password, salt, count)
             except Exception:
@@ -209,6 +211,14 @@ class JavaSealedKey:
             raise WrongPasswordError(
                 f"wrong key password for entry '{self.alias}' (JCEKS key passwords are ASCII)"
             )
+        try:
+            params, _ = ber_decoder.decode(
+                bytes(sealed.encodedParams), asn1Spec=jks.rfc2898.PBEParameter()
+            )
+            count = int(params["iterationCount"])
+        except Exception:
+            raise CorruptFileError(f"the secret key of entry '{self.alias}' is damaged") from None
+        check_iterations(count, f"the secret key of entry '{self.alias}'")
         copy = jks.SecretKeyEntry(sealed_obj=sealed, store_type="jceks", alias=self.alias)
         try:
             copy.decrypt(password)
@@ -219,6 +229,7 @@ class JavaSealedKey:
     def _unlock_bks(self, password: str) -> KeyMaterial:
         raw = self._raw
         if isinstance(raw, bks.BksSealedKeyEntry):
+            _bks_header_iterations(raw._encrypted, 0, f"the key of entry '{self.alias}'")
             copy = bks.BksSealedKeyEntry(
                 store_type=raw.store_type, encrypted=raw._encrypted, alias=self.alias
             )
@@ -383,10 +394,22 @@ def _could_be_uber(data: bytes) -> bool:
     return body > 0 and body % 16 == 0
 
 
+def _bks_header_iterations(data: bytes, pos: int, what: str) -> None:
+    """Check the iteration count after a length-prefixed salt, before pyjks derives keys with it."""
+    if len(data) < pos + 4:
+        raise TruncatedFileError()
+    salt_size: int = struct.unpack_from(">I", data, pos)[0]
+    at = pos + 4 + salt_size
+    if len(data) < at + 4:
+        raise TruncatedFileError()
+    check_iterations(struct.unpack_from(">I", data, at)[0], what)
+
+
 def load_bks(data: bytes, password: str | None) -> Keystore:
     """BKS (v1, v2), falling back to UBER, which starts with the same version number."""
     if len(data) < 8:
         raise TruncatedFileError()
+    _bks_header_iterations(data, 4, "the keystore")
     if password is None:
         raise WrongPasswordError("a password is needed to open a BKS or UBER keystore")
     try:
