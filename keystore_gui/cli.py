@@ -14,6 +14,7 @@ import json
 import os
 import pkgutil
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # cryptography warns about certificates it will refuse one day (serial number 0, as nine
+    # roots in Debian's cacerts have); the core falls back to a lenient parse then, and a warning
+    # on stderr would break the one-line-of-stderr contract for something the user cannot fix.
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

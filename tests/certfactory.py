@@ -25,9 +25,11 @@ def make_cert(
     extensions: tuple[tuple[x509.ExtensionType, bool], ...] = (),
     days: int = 365,
     key: ec.EllipticCurvePrivateKey = EC_KEY,
+    signer: ec.EllipticCurvePrivateKey | None = None,
 ) -> x509.Certificate:
-    """An EC P-256 certificate for ``CN=cn, O=Example``; self-signed unless ``issuer`` is given
-    (every certificate here shares one key, so any of them can sign any other)."""
+    """An EC P-256 certificate for ``CN=cn, O=Example``; self-signed unless ``issuer`` is given.
+    By default every certificate shares one key, so any of them can sign any other; give
+    ``key`` and the issuer's key as ``signer`` for distinct keys."""
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, cn),
@@ -46,7 +48,7 @@ def make_cert(
     )
     for ext, critical in extensions:
         builder = builder.add_extension(ext, critical=critical)
-    return builder.sign(EC_KEY, hashes.SHA256())
+    return builder.sign(signer or (key if issuer is None else EC_KEY), hashes.SHA256())
 
 
 def pem(cert: x509.Certificate) -> bytes:

@@ -31,7 +31,8 @@ from keystore_gui.core.model import StoreType
 from tests.tools import keytool, openssl
 
 PASSWORD = "fuzzpass"
-PER_INPUT_SECONDS = 5
+PER_INPUT_SECONDS = 15
+"""Above the worst legitimate case: a JCEKS key at the JDK's 5,000,000-round limit takes ~4 s here."""
 JCEKS_UNLOCK_SHARE = 0.1
 """JDK 17 protects JCEKS keys with 200,000 PBE rounds (~0.1 s each in pure Python): only this
 share of JCEKS inputs decrypts its keys, so the run covers more inputs in the same time."""

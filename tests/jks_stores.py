@@ -77,9 +77,10 @@ def make_stores(folder: Path) -> dict[str, MadeStore]:
 
     Entries: ``rsa``, ``ec``, ``ed``, ``dsa`` key pairs; ``root`` → ``inter`` → ``leaf`` (a chain
     of 3 built with -gencert and reply imports); ``trusted-root``, the root as a trusted
-    certificate; ``ownpass``, an EC key with its own password; the JCEKS also has ``aes``, an
-    AES-256 secret key. The JCEKS is converted from the JKS by keytool (so its keys are
-    protected the JCEKS way), then the last two entries are added to each.
+    certificate; ``ownpass``, an EC key with its own password; the JCEKS also has the secret
+    keys ``aes`` (AES-256, a SecretKeySpec) and ``des3`` (DESede, which Java serializes as a
+    KeyRep). The JCEKS is converted from the JKS by keytool (so its keys are protected the JCEKS
+    way), then ``ownpass`` is added to each and the secret keys to the JCEKS.
     """
     path = folder / "made.jks"
     _gen(path, "JKS", "rsa", "-keyalg", "RSA", "-keysize", "2048")
@@ -129,16 +130,17 @@ def make_stores(folder: Path) -> dict[str, MadeStore]:
     )
     for target, storetype in ((path, "JKS"), (jceks, "JCEKS")):
         _gen(target, storetype, "ownpass", "-keyalg", "EC", keypass=KEYPASS)
-    keytool(
-        "-genseckey",
-        "-alias",
-        "aes",
-        "-keyalg",
-        "AES",
-        "-keysize",
-        "256",
-        *_common(jceks, "JCEKS"),
-        storepass=STOREPASS,
-        keypass=STOREPASS,
-    )
+    for alias, algorithm, size in (("aes", "AES", "256"), ("des3", "DESede", "168")):
+        keytool(
+            "-genseckey",
+            "-alias",
+            alias,
+            "-keyalg",
+            algorithm,
+            "-keysize",
+            size,
+            *_common(jceks, "JCEKS"),
+            storepass=STOREPASS,
+            keypass=STOREPASS,
+        )
     return {"JKS": MadeStore(path, "JKS"), "JCEKS": MadeStore(jceks, "JCEKS")}

@@ -239,3 +239,33 @@ def test_pkcs7_that_is_not_signed_data() -> None:
     data_oid_content = bytes.fromhex("300b06092a864886f70d010701")
     with pytest.raises(NotAKeystoreError, match="SignedData"):
         load_keystore(data_oid_content, None, StoreType.PKCS7)
+
+
+def test_old_x509_label_no_common_name_and_non_ascii(two_certs) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    root = two_certs[0]
+    old_label = pem(root).replace(b"CERTIFICATE-----", b"X509 CERTIFICATE-----")
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Only Org")])
+    no_cn = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(EC_KEY.public_key())
+        .serial_number(5)
+        .not_valid_before(root.not_valid_before_utc)
+        .not_valid_after(root.not_valid_after_utc)
+        .sign(EC_KEY, hashes.SHA256())
+    )
+    store = load_keystore(old_label + pem(no_cn) + pem(make_cert("Zürich Größe")), None)
+    assert store.aliases() == ["example root", "o=only org", "zürich größe"]
+
+
+def test_whitespace_and_text_without_certificates() -> None:
+    with pytest.raises(NotAKeystoreError):
+        load_keystore(b"   \n\n", None, StoreType.PEM)
+    with pytest.raises(NotAKeystoreError, match="no certificate"):
+        load_keystore(
+            b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", None, StoreType.PEM
+        )

@@ -262,3 +262,17 @@ def test_entry_description_and_json(two_certs) -> None:
     assert secret.find("Key").value == "AES 128"
     sealed = describe_entry(Entry("k", EntryKind.SECRET_KEY))
     assert "algorithm is not known" in sealed.find("Key").value
+
+
+def test_a_malformed_extension_is_shown_raw_with_a_note() -> None:
+    bad_key_usage = x509.UnrecognizedExtension(x509.ObjectIdentifier("2.5.29.15"), b"\x05\x00")
+    cert = Certificate(der(make_cert("bad", extensions=((bad_key_usage, True),))))
+    info = describe(cert, NOW)
+    exts = info.find("Extensions")
+    assert _labels(exts) == [
+        "basicConstraints (2.5.29.19) (critical)",
+        "keyUsage (2.5.29.15) (critical)",
+    ]
+    assert exts.children[1].value == "0500"
+    assert "shown undecoded" in info.find("Notes").children[0].value
+    assert info.find("Subject").value == "O=Example,CN=bad"

@@ -99,12 +99,12 @@ def test_private_and_secret_entries_in_json_and_table(two_certs) -> None:
     ]
     assert db == {"alias": "db", "kind": "secret-key", "chain": [], "algorithm": "AES", "size": 256}
     assert sealed["algorithm"] == "HmacSHA256" and sealed["size"] is None
-    assert opaque["algorithm"] is None and "algorithm unknown" in opaque["note"]
+    assert opaque["algorithm"] is None and "once the key is decrypted" in opaque["note"]
     assert entry_json(store.entries[0])["kind"] == "private-key"
     lines = table(store).splitlines()
     assert "(chain of 2)" in lines[1]
     assert lines[2].split()[:4] == ["db", "secret-key", "AES", "256"]
-    assert "sealed (algorithm unknown)" in lines[4]
+    assert "encrypted (algorithm unknown)" in lines[4]
 
 
 def test_show_prints_every_field(bundle, capsys) -> None:

@@ -75,8 +75,14 @@ def test_a_key_nobody_can_open_is_named(two_certs) -> None:
 
 def test_sealed_keys_staying_in_their_format_are_not_decrypted(two_certs) -> None:
     store = _store(two_certs, "key-pw")
-    convert.unlock_for(store, StoreType.JKS, None)
+    convert.unlock_for(store, StoreType.JKS, None, "store-pw")
     assert store.entries[0].is_locked
+
+
+def test_a_new_store_password_reencrypts_keys_even_in_the_same_format(two_certs) -> None:
+    store = _store(two_certs, "store-pw")
+    convert.unlock_for(store, StoreType.JKS, None, "new-pw")
+    assert store.entries[0].key is EC_KEY
 
 
 def test_jks_cannot_hold_secret_keys_names_them() -> None:

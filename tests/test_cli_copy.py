@@ -9,30 +9,15 @@ from pathlib import Path
 import pytest
 
 from keystore_gui import cli
-from keystore_gui.core.errors import UnsupportedFormatError
-from keystore_gui.core.formats import codec_for
-from keystore_gui.core.model import StoreType
-from keystore_gui.core.truststore import export_certificates
 from tests.tools import keytool, keytool_list, openssl, requires_keytool
 from tests.truststore_certs import Pki
 
 WSO2 = "wso2carbon"
 
 
-def _writable(store_type: StoreType) -> bool:
-    try:
-        return codec_for(store_type).dump is not None
-    except UnsupportedFormatError:
-        return False
-
-
 pytestmark = [
     requires_keytool,
     pytest.mark.keytool,
-    pytest.mark.skipif(
-        not (_writable(StoreType.JKS) and _writable(StoreType.PKCS12)),
-        reason="the JKS and PKCS#12 codecs are not in this tree yet",
-    ),
 ]
 
 
@@ -56,9 +41,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-keystore", str(folder / "client-truststore.jks"), "-storetype", "JKS",
             storepass=WSO2,
         )  # fmt: skip
-    (folder / "cas.pem").write_bytes(
-        export_certificates([pki.cert("inter"), pki.cert("root")], "pem")
-    )
+    (folder / "cas.pem").write_text(pki.cert("inter").pem + pki.cert("root").pem)
     return folder
 
 
@@ -87,24 +70,28 @@ def copy(
     )  # fmt: skip
 
 
-def leaf_sha256(work: Path) -> str:
-    (entry,) = keytool_list(work / "wso2carbon.jks", WSO2)
+@pytest.fixture(scope="module")
+def leaf(made: Path) -> str:
+    """SHA-256 of the key pair's certificate, as keytool lists it."""
+    (entry,) = keytool_list(made / "wso2carbon.jks", WSO2)
     assert entry.kind == "private-key"
     return entry.chain[0].sha256
 
 
-def test_wso2_into_existing_truststore(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_wso2_into_existing_truststore(
+    work: Path, capsys: pytest.CaptureFixture[str], leaf: str
+) -> None:
     truststore = work / "client-truststore.jks"
     before = {(e.alias, e.kind, e.chain[0].sha256) for e in keytool_list(truststore, WSO2)}
     status, out, err = copy(work, capsys, "client-truststore.jks")
     assert (status, err) == (0, "")
-    assert "add as 'wso2carbon'" in out
+    assert "added as 'wso2carbon'" in out
     after = keytool_list(truststore, WSO2)
     assert before < {(e.alias, e.kind, e.chain[0].sha256) for e in after}
     assert len(after) == len(before) + 1
     new = next(e for e in after if e.alias == WSO2)
     assert new.kind == "trusted-cert"
-    assert new.chain[0].sha256 == leaf_sha256(work)
+    assert new.chain[0].sha256 == leaf
     assert all(e.kind == "trusted-cert" for e in after)
 
     data = truststore.read_bytes()
@@ -119,7 +106,7 @@ def test_wso2_into_existing_truststore(work: Path, capsys: pytest.CaptureFixture
     ("name", "extra"), [("truststore.p12", ()), ("trust", ("--dest-type", "pkcs12"))]
 )
 def test_wso2_into_new_pkcs12(
-    work: Path, capsys: pytest.CaptureFixture[str], name: str, extra: tuple[str, ...]
+    work: Path, capsys: pytest.CaptureFixture[str], name: str, extra: tuple[str, ...], leaf: str
 ) -> None:
     status, out, err = copy(work, capsys, name, "--json", *extra)
     assert (status, err) == (0, "")
@@ -128,7 +115,7 @@ def test_wso2_into_new_pkcs12(
     assert [c["action"] for c in result["certificates"]] == ["add"]
     (entry,) = keytool_list(work / name, WSO2, "PKCS12")
     assert (entry.alias, entry.kind) == (WSO2, "trusted-cert")
-    assert entry.chain[0].sha256 == leaf_sha256(work)
+    assert entry.chain[0].sha256 == leaf
     assert (work / name).stat().st_mode & 0o077 == 0
 
 
@@ -151,7 +138,9 @@ def test_errors_write_nothing(work: Path, capsys: pytest.CaptureFixture[str]) ->
     assert not (work / "missing.bin").exists()
 
 
-def test_alias_taken_fail_and_rename(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alias_taken_fail_and_rename(
+    work: Path, capsys: pytest.CaptureFixture[str], leaf: str
+) -> None:
     truststore = work / "client-truststore.jks"
     keytool(
         "-importcert", "-noprompt", "-alias", WSO2, "-file", str(work / "cas.pem"),
@@ -162,12 +151,12 @@ def test_alias_taken_fail_and_rename(work: Path, capsys: pytest.CaptureFixture[s
     assert status != 0 and "alias 'wso2carbon' is taken" in err
     assert truststore.read_bytes() == data
     status, out, _ = copy(work, capsys, "client-truststore.jks")
-    assert status == 0 and "add as 'wso2carbon-2'" in out
+    assert status == 0 and "was taken: added as 'wso2carbon-2'" in out
     aliases = {e.alias: e.chain[0].sha256 for e in keytool_list(truststore, WSO2)}
-    assert aliases["wso2carbon-2"] == leaf_sha256(work)
+    assert aliases["wso2carbon-2"] == leaf
 
 
-def test_import_certs(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_certs(work: Path, capsys: pytest.CaptureFixture[str], leaf: str) -> None:
     truststore = work / "client-truststore.jks"
     der = work / "wso2.cer"
     keytool("-exportcert", "-alias", WSO2, "-keystore", str(work / "wso2carbon.jks"),
@@ -178,7 +167,7 @@ def test_import_certs(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "already present as 'example-root'" in out  # the root was in it
     entries = {e.alias: e for e in keytool_list(truststore, WSO2)}
     assert entries["example-issuing-ca-1"].kind == "trusted-cert"
-    assert entries["localhost"].chain[0].sha256 == leaf_sha256(work)
+    assert entries["localhost"].chain[0].sha256 == leaf
     data = truststore.read_bytes()
     status, out, _ = run(capsys, *argv, "--password-env", "DEST_PASS")
     assert status == 0 and "unchanged" in out and truststore.read_bytes() == data
@@ -189,7 +178,7 @@ def test_import_certs(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["pem", "der", "pkcs7"])
-def test_export_certs(work: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_export_certs(work: Path, capsys: pytest.CaptureFixture[str], fmt: str, leaf: str) -> None:
     out_file = work / f"out.{fmt}"
     status, _, err = run(
         capsys, "export-certs", str(work / "wso2carbon.jks"), "--alias", WSO2,
@@ -200,4 +189,24 @@ def test_export_certs(work: Path, capsys: pytest.CaptureFixture[str], fmt: str) 
         text = openssl("pkcs7", "-inform", "DER", "-in", str(out_file), "-print_certs").stdout
         out_file.write_text(text)
     printed = keytool("-printcert", "-file", str(out_file)).stdout
-    assert leaf_sha256(work).upper() in printed.replace(":", "")
+    assert leaf.upper() in printed.replace(":", "")
+
+
+def test_into_a_keystore_with_a_key_the_key_stays_usable(
+    work: Path, capsys: pytest.CaptureFixture[str], leaf: str
+) -> None:
+    """A PKCS#12 made by keytool with a key pair of its own: the copy adds a trusted entry and
+    the key is still there and usable (keytool -certreq signs with it)."""
+    store = work / "client.p12"
+    keytool(
+        "-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=client", "-keystore", str(store), "-storetype", "PKCS12",
+        storepass=WSO2,
+    )  # fmt: skip
+    status, _, err = copy(work, capsys, "client.p12")
+    assert (status, err) == (0, "")
+    entries = {e.alias: e for e in keytool_list(store, WSO2, "PKCS12")}
+    assert entries["client"].kind == "private-key"
+    assert (entries[WSO2].kind, entries[WSO2].chain[0].sha256) == ("trusted-cert", leaf)
+    csr = keytool("-certreq", "-alias", "client", "-keystore", str(store), storepass=WSO2)
+    assert "BEGIN NEW CERTIFICATE REQUEST" in csr.stdout

@@ -96,20 +96,28 @@ def _unlock(store: Keystore, entry: Entry, key_password: str | None) -> None:
     )
 
 
-def unlock_for(store: Keystore, target: StoreType, key_password: str | None) -> None:
-    """Decrypt every key the target codec cannot copy sealed as it is."""
+def unlock_for(
+    store: Keystore, target: StoreType, key_password: str | None, new_password: str | None = None
+) -> None:
+    """Decrypt every key the target codec cannot copy sealed as it is.
+
+    A sealed key is copied verbatim only into its own format under the same store password;
+    otherwise it would stay under the old password in a store with a new one.
+    """
+    same_password = new_password is None or new_password == store.password
     for entry in store.entries:
-        if entry.is_locked and entry.sealed is not None and entry.sealed.store_type is not target:
+        sealed = entry.sealed if entry.is_locked else None
+        if sealed is not None and (sealed.store_type is not target or not same_password):
             _unlock(store, entry, key_password)
 
 
 def run(args: argparse.Namespace) -> int:
     src, dest = Path(args.src), Path(args.dest)
+    if dest.is_dir():
+        raise CliError(f"{dest} is a folder")
     if dest.exists() and not args.overwrite:
         same = " (it is SRC itself)" if src.exists() and src.samefile(dest) else ""
         raise CliError(f"{dest} already exists{same}; give --overwrite to replace it")
-    if dest.is_dir():
-        raise CliError(f"{dest} is a folder")
     store = open_store(args, args.src)
     target: StoreType = args.to
     check_capacity(store, target)
@@ -118,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
         key_password = os.environ.get(args.key_password_env)
         if key_password is None:
             raise CliError(f"environment variable {args.key_password_env} is not set")
-    unlock_for(store, target, key_password)
     password = new_store_password(args, "dest-", args.dest)
+    unlock_for(store, target, key_password, password)
     save_keystore(store, dest, target, password)
     n = len(store.entries)
     print(f"wrote {n} entr{'y' if n == 1 else 'ies'} to {dest} ({target.value})", file=sys.stderr)

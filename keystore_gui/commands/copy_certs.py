@@ -117,7 +117,7 @@ def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
         )
         return
     for s in plan.steps:
-        print(f"{s.candidate.origin}: {s.candidate.cert.subject}: {s.description}")
+        print(f"{s.candidate.origin}: {s.candidate.cert.subject}: {s.outcome}")
     added = len(plan.writes)
     if added:
         print(f"{'created' if created else 'updated'} {dest}: {added} certificate(s) written")

@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"extensions template: {', '.join(cb.TEMPLATES)}; tls-server offers the CN as first DNS name",
     )
     parser.add_argument(
+        "--path-length",
+        type=int,
+        metavar="N",
+        help="with --template ca: how many CA levels may follow below this one",
+    )
+    parser.add_argument(
         "--issuer", metavar="ALIAS", help="sign with this CA entry of STORE (default self-signed)"
     )
     parser.add_argument(
@@ -68,24 +74,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_password_options(parser)
     add_key_password_options(parser)
+    add_key_password_options(parser, "issuer-", "the issuer entry's")
     parser.set_defaults(run=run)
 
 
-def add_key_password_options(parser: argparse.ArgumentParser) -> None:
+def add_key_password_options(
+    parser: argparse.ArgumentParser, prefix: str = "key-", whose: str = "the entry's"
+) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
-        "--key-password-env", metavar="VAR", help="the entry's own key password from variable VAR"
+        f"--{prefix}password-env", metavar="VAR", help=f"{whose} own key password from variable VAR"
     )
     group.add_argument(
-        "--key-password-file", metavar="PATH", help="the entry's own key password from PATH"
+        f"--{prefix}password-file", metavar="PATH", help=f"{whose} own key password from PATH"
     )
 
 
-def key_password(args: argparse.Namespace) -> str | None:
-    """The ``--key-password-*`` password, if one was given (never prompts)."""
-    if not args.key_password_env and not args.key_password_file:
+def key_password(args: argparse.Namespace, prefix: str = "key-") -> str | None:
+    """The ``--{prefix}password-*`` password, if one was given (never prompts)."""
+    attr = prefix.replace("-", "_")
+    if not getattr(args, f"{attr}password_env") and not getattr(args, f"{attr}password_file"):
         return None
-    return password_from_args(args, "key-")
+    return password_from_args(args, prefix)
 
 
 def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]:
@@ -101,6 +111,10 @@ def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]
         text = cb.format_general_name(cb.parse_general_name(san))
         if text not in choices.subject_alt_names:
             choices.subject_alt_names.append(text)
+    if args.path_length is not None:
+        if not choices.is_ca:
+            raise CliError("--path-length needs --template ca")
+        choices.basic_constraints = cb.BasicConstraintsChoice(ca=True, path_length=args.path_length)
     choices.check()
     if args.days is not None and args.days <= 0:
         raise CliError(f"--days must be at least 1, not {args.days}")
@@ -125,20 +139,24 @@ def open_or_create(args: argparse.Namespace, path: str) -> tuple[Keystore, bool]
 
 def run(args: argparse.Namespace) -> int:
     spec, request = parse_request(args)
-    alias = args.alias.strip()
-    if not alias:
-        raise AliasError("an alias cannot be empty")
+    alias = args.alias
+    problem = cb.alias_problem(alias)
+    if problem is not None:
+        raise AliasError(problem)
     entry_password = key_password(args)
     store, created = open_or_create(args, args.store)
     if store.find(alias) is not None:
         raise AliasError(f"alias '{alias}' is already in use in {args.store}")
     if entry_password is not None and not store.store_type.has_entry_passwords:
         raise CliError(f"{store.store_type} entries have no password of their own")
+    jceks = store.store_type is StoreType.JCEKS
+    if entry_password is not None and jceks and not entry_password.isascii():
+        raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
     issuer = None
     if args.issuer:
         issuer_entry = store.get(args.issuer)
         if issuer_entry.is_locked:
-            store.unlock(issuer_entry)
+            store.unlock(issuer_entry, key_password(args, "issuer-"))
         issuer = cb.Issuer.from_entry(issuer_entry)
     key = spec.generate()
     chain = cb.issue(request, key, issuer)

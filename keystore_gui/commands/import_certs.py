@@ -11,9 +11,8 @@ from ..core.truststore import (
     Candidate,
     Conflict,
     apply_plan,
-    candidates_for_certificates,
+    candidates_from_file,
     plan_copy,
-    read_certificates,
 )
 from .copy_certs import open_or_create_target, report
 
@@ -50,10 +49,9 @@ def run(args: argparse.Namespace) -> int:
     candidates: list[Candidate] = []
     for name in args.files:
         try:
-            certs = read_certificates(read_bytes(name), name)
+            candidates += candidates_from_file(read_bytes(name), name)
         except KeystoreError as exc:
             raise KeystoreError(f"{name}: {exc}") from None
-        candidates += candidates_for_certificates(certs, name)
     if args.alias is not None:
         if len(candidates) != 1:
             raise CliError(

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..cli import add_password_options, open_store, print_json
 from ..core.certinfo import certificate_summary, secret_key_info
-from ..core.errors import KeystoreError
 from ..core.model import Entry, EntryKind, Keystore
 
 
@@ -41,10 +40,11 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["size"] = size
         if algorithm is None:
             out["note"] = (
-                "the key is sealed with its own password; algorithm unknown until unlocked"
+                "stored encrypted: algorithm and size are known once the key is decrypted "
+                "(keystore-cli show does)"
             )
         elif size is None:
-            out["note"] = "the key is sealed with its own password; size unknown until unlocked"
+            out["note"] = "stored encrypted: the size is known once the key is decrypted"
     return out
 
 
@@ -59,20 +59,16 @@ def store_json(store: Keystore, path: str) -> dict[str, Any]:
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
-        key = "sealed (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
+        key = "encrypted (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
         return entry.alias, entry.kind.value, key.strip(), "", ""
     cert = entry.certificate
     if cert is None:
         return entry.alias, entry.kind.value, "", "", ""
-    try:
-        key = cert.key_description
-    except (KeystoreError, ValueError):
-        key = "unreadable"
-    expires = cert.not_after.isoformat()[:10]
-    subject = cert.subject
+    fields = certificate_summary(cert)
+    subject = fields["subject"]
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
-    return entry.alias, entry.kind.value, key, expires, subject
+    return entry.alias, entry.kind.value, fields["key"], fields["not_after"][:10], subject
 
 
 HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")

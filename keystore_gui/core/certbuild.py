@@ -97,11 +97,18 @@ _OID_RE = re.compile(r"^[0-2](\.(0|[1-9][0-9]*))+$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _oid(dotted: str) -> ObjectIdentifier:
+    try:
+        return ObjectIdentifier(dotted)
+    except ValueError:
+        raise CertificateInputError(f"'{dotted}' is not a valid object identifier") from None
+
+
 def attribute_oid(key: str) -> ObjectIdentifier:
     """``CN`` → commonName; also ``emailAddress``, ``S``, or a dotted OID such as ``2.5.4.5``."""
     name = key.strip()
     if _OID_RE.match(name):
-        return ObjectIdentifier(name)
+        return _oid(name)
     upper = name.upper()
     upper = _KEY_ALIASES.get(upper, upper)
     if upper not in _BY_KEY:
@@ -350,7 +357,7 @@ def eku_oid(name: str) -> ObjectIdentifier:
         if known.lower() == text.lower():
             return oid
     if _OID_RE.match(text):
-        return ObjectIdentifier(text)
+        return _oid(text)
     known_names = ", ".join(EXTENDED_KEY_USAGES)
     raise CertificateInputError(
         f"unknown extended key usage '{text}' (use {known_names} or an OID)"
@@ -689,25 +696,33 @@ class Issuer:
         return cls(_issuer_key(entry.private_key), tuple(entry.chain), entry.alias)
 
     def check_can_issue(self, choices: ExtensionChoices) -> None:
-        parsed = self.certificate.x509
-        assert parsed is not None
-        path_length = parsed.extensions.get_extension_for_class(
-            x509.BasicConstraints
-        ).value.path_length
-        if path_length is None or not choices.is_ca:
-            return
-        name = self.alias or self.certificate.subject
-        if path_length == 0:
-            raise CertificateInputError(
-                f"'{name}' has path length 0: it can sign end-entity certificates only, not a CA"
-            )
-        assert choices.basic_constraints is not None
-        wanted = choices.basic_constraints.path_length
-        if wanted is None or wanted >= path_length:
-            raise CertificateInputError(
-                f"'{name}' has path length {path_length}: a CA it signs needs a path length of "
-                f"at most {path_length - 1}"
-            )
+        check_ca_can_issue(self.certificate, choices, self.alias)
+
+
+def check_ca_can_issue(ca: Certificate, choices: ExtensionChoices, alias: str = "") -> None:
+    """Refuse a CA certificate under ``ca`` that its path length constraint forbids."""
+    parsed = ca.x509
+    if parsed is None:
+        raise CertificateInputError(f"the certificate of '{alias or ca.subject}' cannot be read")
+    try:
+        bc = parsed.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        raise CertificateInputError(f"'{alias or ca.subject}' is not a CA") from None
+    path_length = bc.path_length
+    if path_length is None or not choices.is_ca:
+        return
+    name = alias or ca.subject
+    if path_length == 0:
+        raise CertificateInputError(
+            f"'{name}' has path length 0: it can sign end-entity certificates only, not a CA"
+        )
+    assert choices.basic_constraints is not None
+    wanted = choices.basic_constraints.path_length
+    if wanted is None or wanted >= path_length:
+        raise CertificateInputError(
+            f"'{name}' has path length {path_length}: a CA it signs needs a path length of "
+            f"at most {path_length - 1}"
+        )
 
 
 def _key_identifier(public_key: CertificatePublicKeyTypes) -> x509.SubjectKeyIdentifier:
@@ -792,7 +807,10 @@ def build_certificate(
             issuer.certificate if issuer is not None else None, ski.digest
         )
         builder = builder.add_extension(aki, critical=False)
-    cert = builder.sign(signer, sig.hash(), rsa_padding=sig.rsa_padding())
+    try:
+        cert = builder.sign(signer, sig.hash(), rsa_padding=sig.rsa_padding())
+    except ValueError as exc:
+        raise CertificateInputError(f"cannot build the certificate: {exc}") from None
     return Certificate.from_x509(cert)
 
 
@@ -828,6 +846,19 @@ def issue(
         signature=request.signature,
     )
     return [cert, *(issuer.chain if issuer is not None else ())]
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why ``alias`` cannot name a new entry in any keystore format, or ``None``."""
+    if not alias.strip():
+        return "an alias is needed"
+    if alias != alias.strip():
+        return "the alias starts or ends with a space"
+    if any(ord(ch) > 0xFFFF for ch in alias):
+        return "keystores cannot hold characters such as emoji in an alias"
+    if any(ord(ch) < 0x20 for ch in alias):
+        return "the alias has a control character"
+    return None
 
 
 def new_key_entry(
@@ -921,7 +952,10 @@ def build_csr(
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
     for ext in extensions:
         builder = builder.add_extension(ext.value, ext.critical)
-    return builder.sign(key, sig.hash(), rsa_padding=sig.rsa_padding())
+    try:
+        return builder.sign(key, sig.hash(), rsa_padding=sig.rsa_padding())
+    except ValueError as exc:
+        raise CertificateInputError(f"cannot build the request: {exc}") from None
 
 
 _CSR_EXTENSIONS = {
@@ -976,10 +1010,9 @@ def sign_csr(
 ) -> list[Certificate]:
     """Sign a request with a CA; the chain returned is the new certificate + the CA's chain."""
     wanted = choices if choices is not None else csr_choices(csr)
-    request = NewCertificate(csr.subject, validity, wanted, signature)
     issuer.check_can_issue(wanted)
     cert = build_certificate(
-        subject=request.subject,
+        subject=csr.subject,
         public_key=csr.public_key(),
         validity=validity.within(issuer.certificate),
         extensions=wanted.request_extensions(),
@@ -996,23 +1029,20 @@ def sign_csr(
 
 def read_certificates(data: bytes) -> list[Certificate]:
     """Every certificate in a PEM, DER or PKCS#7 (PEM or DER) file, in file order."""
+    from .formats import codec_for, detect
+
     try:
-        if b"-----BEGIN PKCS7-----" in data:
-            return [Certificate.from_x509(c) for c in pkcs7.load_pem_pkcs7_certificates(data)]
-        if b"-----BEGIN" in data:
-            return [Certificate.from_x509(c) for c in x509.load_pem_x509_certificates(data)]
-    except ValueError:
-        raise CertificateInputError("the file has no readable certificate") from None
-    try:
-        return [Certificate.from_x509(x509.load_der_x509_certificate(data))]
-    except ValueError:
-        pass
-    try:
-        return [Certificate.from_x509(c) for c in pkcs7.load_der_pkcs7_certificates(data)]
-    except ValueError:
+        kind = detect(data)
+    except KeystoreError:
         raise CertificateInputError(
             "not a certificate file (PEM, DER or PKCS#7 expected)"
         ) from None
+    if not kind.is_certificate_file:
+        raise CertificateInputError(
+            f"this is a {kind} keystore, not a certificate file (PEM, DER or PKCS#7 expected)"
+        )
+    store = codec_for(kind).load(data, None)
+    return [cert for entry in store.entries for cert in entry.chain]
 
 
 def public_key_der(key: CertificatePublicKeyTypes) -> bytes:

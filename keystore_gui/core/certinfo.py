@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 from cryptography.x509.oid import ObjectIdentifier
 
 from .errors import KeystoreError
-from .lenient import LenientParse
+from .lenient import LenientParse, parse_lenient
 from .model import Certificate, Entry, EntryKind, describe_public_key
 
 
@@ -394,7 +394,11 @@ def describe(cert: Certificate, now: dt.datetime | None = None) -> Field:
     if parsed is not None:
         version = str(parsed.version.value + 1)
         signature = oid_name(parsed.signature_algorithm_oid)
-        extensions = _extensions(parsed.extensions)
+        try:
+            extensions = _extensions(parsed.extensions)
+        except ValueError as exc:  # cryptography decodes all extensions or none
+            extensions = _raw_extensions(parse_lenient(cert.der))
+            notes.append(_f("Extensions", f"shown undecoded, as OID and hex value: {exc}"))
     else:
         assert isinstance(lenient, LenientParse)
         version = str(lenient.version)
@@ -465,7 +469,7 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
 def _secret_description(entry: Entry) -> str:
     algorithm, size = secret_key_info(entry)
     if algorithm is None:
-        return "sealed; its algorithm is not known until the key is unlocked"
+        return "stored encrypted; its algorithm is not known until the key is decrypted"
     return f"{algorithm} {size}" if size else algorithm
 
 
@@ -480,16 +484,6 @@ def secret_key_info(entry: Entry) -> tuple[str | None, int | None]:
 
 def certificate_summary(cert: Certificate) -> dict[str, str]:
     """The fields ``keystore-cli list --json`` gives for each certificate of a chain."""
-    try:
-        key = cert.key_description
-    except (KeystoreError, ValueError):
-        key = "unreadable"
-    return {
-        "subject": cert.subject,
-        "issuer": cert.issuer,
-        "serial": serial_hex(cert.serial),
-        "sha256": cert.sha256,
-        "not_before": iso(cert.not_before),
-        "not_after": iso(cert.not_after),
-        "key": key,
-    }
+    from .quickview import summary
+
+    return summary(cert)

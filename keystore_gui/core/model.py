@@ -137,7 +137,7 @@ class Certificate:
                 # damaged field takes the lenient path here instead of failing a later read.
                 _ = (parsed.subject, parsed.issuer, parsed.not_valid_after_utc)
                 self._x509 = parsed
-            except (ValueError, InvalidVersion):
+            except (ValueError, TypeError, InvalidVersion):  # TypeError: a name value's type
                 from .lenient import parse_lenient
 
                 self._fallback = parse_lenient(self.der)
@@ -361,10 +361,17 @@ class Keystore:
         return a == b
 
     def find(self, alias: str) -> Entry | None:
-        exact = next((e for e in self.entries if e.alias == alias), None)
-        if exact is not None:
-            return exact
-        return next((e for e in self.entries if self._same(e.alias, alias)), None)
+        # Plain loops, no per-entry call: codecs call this once per entry they add, so on a
+        # 10,000-entry store its constant factor is most of the load time.
+        for entry in self.entries:
+            if entry.alias == alias:
+                return entry
+        if self.store_type.case_insensitive_aliases:
+            folded = alias.lower()
+            for entry in self.entries:
+                if entry.alias.lower() == folded:
+                    return entry
+        return None
 
     def get(self, alias: str) -> Entry:
         entry = self.find(alias)

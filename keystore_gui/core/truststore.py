@@ -14,7 +14,6 @@ private-key entry's chain is not trusted yet.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import os
@@ -26,7 +25,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .errors import AliasError, KeystoreError, NotAKeystoreError
+from .errors import AliasError, KeystoreError
+from .formats import detect
+from .io import dump_keystore, load_keystore
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
 
 
@@ -96,17 +97,26 @@ class Step:
 
     @property
     def description(self) -> str:
-        """One line for the preview and the CLI: ``added as 'x'``, ``already present as 'y'``…"""
+        """One line for the preview: ``add as 'x'``, ``already present as 'y' (skipped)``…"""
+        return self._say(done=False)
+
+    @property
+    def outcome(self) -> str:
+        """The same, once the plan was applied: ``added as 'x'``…"""
+        return self._say(done=True)
+
+    def _say(self, done: bool) -> str:
         if self.action is Action.ADD:
-            return f"add as '{self.alias}'"
+            return f"{'added' if done else 'add'} as '{self.alias}'"
         if self.action is Action.PRESENT:
             return f"already present as '{self.alias}' (skipped)"
         if self.action is Action.DUPLICATE:
             return f"listed twice: copied once, as '{self.alias}'"
         if self.action is Action.RENAME:
-            return f"alias '{self.note}' is taken: add as '{self.alias}'"
+            verb = "was taken: added" if done else "is taken: add"
+            return f"alias '{self.note}' {verb} as '{self.alias}'"
         if self.action is Action.REPLACE:
-            return f"replace the certificate under '{self.alias}'"
+            return f"{'replaced' if done else 'replace'} the certificate under '{self.alias}'"
         return self.note
 
 
@@ -284,13 +294,6 @@ def candidates_for(
     return out
 
 
-def candidates_for_certificates(certs: Iterable[Certificate], origin: str) -> list[Candidate]:
-    """Candidates for certificates read from a file or the clipboard: aliases from their CN."""
-    return [
-        Candidate(cert, sanitise_alias(cert.common_name()), origin, Role.ISSUER) for cert in certs
-    ]
-
-
 # --- planning --------------------------------------------------------------------------------
 
 
@@ -437,160 +440,77 @@ def new_truststore(store_type: StoreType, password: str) -> Keystore:
 
 # --- certificate files -----------------------------------------------------------------------
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN ((?:TRUSTED |X509 )?CERTIFICATE|PKCS7)-----(.*?)-----END \1-----", re.S
-)
 
-
-def _der_element(data: bytes, any_tag: bool = False) -> bytes:
-    """The first complete DER element of ``data`` (OpenSSL's TRUSTED CERTIFICATE appends data)."""
-    if len(data) < 2 or (data[0] != 0x30 and not any_tag):
-        raise NotAKeystoreError("not a DER certificate")
-    first = data[1]
-    if first < 0x80:
-        length, header = first, 2
-    else:
-        n = first & 0x7F
-        if n == 0 or n > 4 or len(data) < 2 + n:
-            raise NotAKeystoreError("not a DER certificate")
-        length, header = int.from_bytes(data[2 : 2 + n], "big"), 2 + n
-    if len(data) < header + length:
-        raise NotAKeystoreError("the certificate is truncated")
-    return data[: header + length]
-
-
-def _der_children(data: bytes) -> list[tuple[int, bytes, bytes]]:
-    """The DER elements concatenated in ``data``: (tag, content, whole element)."""
-    out = []
-    pos = 0
-    while pos < len(data):
-        element = _der_element(data[pos:], any_tag=True)
-        header = 2 if element[1] < 0x80 else 2 + (element[1] & 0x7F)
-        out.append((element[0], element[header:], element))
-        pos += len(element)
-    return out
-
-
-def _pkcs7_certificates(der: bytes) -> list[Certificate]:
-    """The certificates of a PKCS#7 SignedData, as their original bytes."""
-    try:
-        (tag, content_info, _), *rest = _der_children(der)
-        oid, explicit = _der_children(content_info)[:2]
-        if tag != 0x30 or rest or oid[2] != _OID_SIGNED_DATA or explicit[0] != 0xA0:
-            raise NotAKeystoreError("not a PKCS#7 certificate file")
-        ((_, signed_data, _),) = _der_children(explicit[1])
-        fields = _der_children(signed_data)
-    except (NotAKeystoreError, ValueError, IndexError):
-        raise NotAKeystoreError("not a PKCS#7 certificate file") from None
-    certs = [f for f in fields if f[0] == 0xA0]
-    if not certs:
-        return []
-    return [_checked(Certificate(whole)) for _, _, whole in _der_children(certs[0][1])]
-
-
-def _checked(cert: Certificate) -> Certificate:
-    try:
-        cert.subject  # noqa: B018 - parses, strictly or leniently
-    except KeystoreError:
-        raise
-    except Exception as exc:
-        raise NotAKeystoreError(f"not an X.509 certificate ({exc})") from None
-    return cert
+def read_certificate_file(data: bytes, name: str | None = None) -> Keystore:
+    """A PEM bundle, DER certificate or PKCS#7 file (DER or PEM), read by its codec."""
+    kind = detect(data, name)
+    if not kind.is_certificate_file:
+        raise KeystoreError(
+            f"this is a {kind} keystore, not a certificate file: copy its certificates with "
+            "copy-certs, or open it and use Copy Certificates to Truststore"
+        )
+    return load_keystore(data, None, kind, name)
 
 
 def read_certificates(data: bytes, name: str | None = None) -> list[Certificate]:
-    """Every certificate of a PEM bundle, a DER certificate or a PKCS#7 file (DER or PEM).
+    """Every certificate of a certificate file, in file order."""
+    return [c for e in read_certificate_file(data, name).entries for c in e.chain]
 
-    Other PEM blocks (keys, requests) are ignored. Raises :class:`KeystoreError` when there is
-    no certificate at all.
+
+def candidates_from_file(data: bytes, origin: str) -> list[Candidate]:
+    """Candidates for the certificates of a file or pasted text.
+
+    A PEM bundle that names its certificates (OpenSSL's ``friendlyName`` lines, which this
+    product's PEM export writes too) keeps those names; otherwise aliases come from the CN.
     """
-    if not data:
-        raise NotAKeystoreError("the file is empty")
-    blocks = _PEM_BLOCK.findall(data)
-    certs: list[Certificate] = []
-    if blocks:
-        for label, body in blocks:
-            try:
-                der = base64.b64decode(re.sub(rb"\s+", b"", body), validate=True)
-            except ValueError:
-                raise NotAKeystoreError("a PEM block is not valid base64") from None
-            if label == b"PKCS7":
-                certs.extend(_pkcs7_certificates(der))
-            else:
-                certs.append(_checked(Certificate(_der_element(der))))
-    elif data[:1] == b"\x30":
-        from .sniff import sniff
-
-        kind = sniff(data, name)
-        if kind is StoreType.PKCS7:
-            certs = _pkcs7_certificates(data)
-        elif kind is StoreType.DER:
-            certs = [_checked(Certificate(_der_element(data)))]
-        else:
-            raise NotAKeystoreError("no certificate in it (a keystore? open it instead)")
-    if not certs:
-        raise NotAKeystoreError("no certificate found")
-    return certs
+    store = read_certificate_file(data, origin)
+    named = b"friendlyName:" in data
+    return [
+        Candidate(
+            cert,
+            entry.alias if named else sanitise_alias(cert.common_name()),
+            origin,
+            Role.ISSUER,
+        )
+        for entry in store.entries
+        for cert in entry.chain
+    ]
 
 
-def export_certificates(certs: Sequence[Certificate], fmt: str) -> bytes:
-    """``pem`` (a bundle), ``der`` (exactly one certificate) or ``pkcs7`` (DER "certs-only").
+_EXPORT_TYPES = {"pem": StoreType.PEM, "der": StoreType.DER, "pkcs7": StoreType.PKCS7}
 
-    The original DER bytes of each certificate are written, never a re-encoding.
+
+def export_certificates(certs: Sequence[tuple[str, Certificate]], fmt: str) -> bytes:
+    """``pem`` (a bundle naming each certificate), ``der`` (exactly one) or ``pkcs7``.
+
+    ``certs`` are (alias, certificate) pairs; the certificate file codec writes each
+    certificate's original DER bytes.
     """
     if not certs:
         raise KeystoreError("no certificate to export")
-    if fmt == "pem":
-        return "".join(c.pem for c in certs).encode("ascii")
-    if fmt == "der":
-        if len(certs) != 1:
-            raise KeystoreError(
-                f"a DER file holds one certificate, not {len(certs)}: choose PEM or PKCS#7"
-            )
-        return certs[0].der
-    if fmt == "pkcs7":
-        return _pkcs7_certs_only([c.der for c in certs])
-    raise KeystoreError(f"unknown certificate format '{fmt}' (choose pem, der or pkcs7)")
+    kind = _EXPORT_TYPES.get(fmt)
+    if kind is None:
+        raise KeystoreError(f"unknown certificate format '{fmt}' (choose pem, der or pkcs7)")
+    if kind is StoreType.DER and len(certs) != 1:
+        raise KeystoreError(
+            f"a DER file holds one certificate, not {len(certs)}: choose PEM or PKCS#7"
+        )
+    store = Keystore(kind, [trusted_entry(alias, cert) for alias, cert in certs])
+    return dump_keystore(store, kind, "")
 
 
-def _der(tag: int, body: bytes) -> bytes:
-    n = len(body)
-    if n < 0x80:
-        length = bytes([n])
-    else:
-        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(raw)]) + raw
-    return bytes([tag]) + length + body
-
-
-_OID_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")
-_OID_DATA = bytes.fromhex("06092a864886f70d010701")
-
-
-def _pkcs7_certs_only(ders: Sequence[bytes]) -> bytes:
-    """A degenerate PKCS#7 SignedData carrying ``ders`` verbatim (RFC 2315 / RFC 5652)."""
-    signed_data = _der(
-        0x30,
-        _der(0x02, b"\x01")  # version 1
-        + _der(0x31, b"")  # digestAlgorithms
-        + _der(0x30, _OID_DATA)  # contentInfo without content
-        + _der(0xA0, b"".join(ders))  # certificates [0] IMPLICIT
-        + _der(0x31, b""),  # signerInfos
-    )
-    return _der(0x30, _OID_SIGNED_DATA + _der(0xA0, signed_data))
-
-
-def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[Certificate]:
-    """The certificates of ``entries`` for export: each entry's own, or its chain; no repeats."""
+def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple[str, Certificate]]:
+    """(alias, certificate) for export: each entry's own certificate under the entry's alias, or
+    its whole chain (issuers named by their CN); no certificate twice."""
     seen: set[str] = set()
-    out: list[Certificate] = []
+    out: list[tuple[str, Certificate]] = []
     for entry in entries:
         if not entry.chain:
             raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
-        for cert in entry.chain if chain else entry.chain[:1]:
+        for i, cert in enumerate(entry.chain if chain else entry.chain[:1]):
             if cert.sha256 not in seen:
                 seen.add(cert.sha256)
-                out.append(cert)
+                out.append((entry.alias if i == 0 else sanitise_alias(cert.common_name()), cert))
     return out
 
 
@@ -632,17 +552,16 @@ def export_selection(
     folder = Path(path)
     if not folder.is_dir():
         raise KeystoreError(f"no such folder: {folder}")
-    own = {e.chain[0].sha256: e.alias for e in entries if e.chain}
     used: set[str] = set()
-    plans: list[tuple[Path, Certificate]] = []
-    for cert in certs:
-        base = sanitise_alias(own.get(cert.sha256) or cert.common_name())
+    files: list[tuple[Path, tuple[str, Certificate]]] = []
+    for alias, cert in certs:
+        base = sanitise_alias(alias)
         name, n = base, 1
         while name in used:
             n += 1
             name = f"{base}-{n}"
         used.add(name)
-        plans.append((folder / f"{name}.pem", cert))
-    for file, cert in plans:
-        write_file(file, cert.pem.encode("ascii"))
-    return [file for file, _ in plans]
+        files.append((folder / f"{name}.pem", (alias, cert)))
+    for file, pair in files:
+        write_file(file, export_certificates([pair], "pem"))
+    return [file for file, _ in files]

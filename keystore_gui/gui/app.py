@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -108,6 +108,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Qt's own command-line options, passed through to QApplication (-style fusion, -platform ...);
+# Qt accepts them with one dash or two, and "-style=fusion" too.
+QT_OPTIONS_WITH_VALUE = frozenset(
+    [
+        "platform",
+        "platformpluginpath",
+        "platformtheme",
+        "plugin",
+        "qwindowgeometry",
+        "qwindowicon",
+        "qwindowtitle",
+        "session",
+        "style",
+        "stylesheet",
+        "display",
+        "geometry",
+        "title",
+        "name",
+        "qmljsdebugger",
+    ]
+)
+QT_FLAGS = frozenset({"reverse", "widgetcount", "nograb", "dograb", "sync"})
+
+
+def split_qt_options(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(Qt's options with their values, the rest); ``--`` ends options, as usual."""
+    qt: list[str] = []
+    ours: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            ours += [arg, *rest]
+            break
+        name = arg.lstrip("-").split("=", 1)[0] if arg.startswith("-") else ""
+        if name in QT_FLAGS:
+            qt.append(arg)
+        elif name in QT_OPTIONS_WITH_VALUE:
+            qt.append(arg)
+            if "=" not in arg and rest:
+                qt.append(rest.pop(0))
+        else:
+            ours.append(arg)
+    return qt, ours
+
+
 def create_window() -> QWidget:
     from .main_window import MainWindow
     from .settings import Settings
@@ -118,12 +164,15 @@ def create_window() -> QWidget:
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    parser.parse_known_args(args_in)  # --help and --version end here, before any display
-    # Qt takes its own options (-platform, -style...) out; the rest must be ours.
-    app = KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *args_in])
-    args = parser.parse_args(app.arguments()[1:])
+    qt_args, own_args = split_qt_options(args_in)
+    # --help, --version and usage errors end here, before Qt needs a display.
+    args = parser.parse_intermixed_args(own_args)
+    qt_problems: list[str] = []
     if args.smoke_test:
-        return run_smoke_test(app, args.files)
+        qInstallMessageHandler(lambda kind, _ctx, text: _note_qt_problem(qt_problems, kind, text))
+    app = KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *qt_args])
+    if args.smoke_test:
+        return run_smoke_test(app, args.files, qt_problems)
 
     from .settings import Settings
     from .single_instance import InstanceServer, send_to_running_instance, server_name
@@ -150,12 +199,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- the packaging smoke test ----------------------------------------------------------------
 
 
-def run_smoke_test(app: KeystoreApplication, paths: Sequence[str]) -> int:
-    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries."""
+# What the offscreen platform says on every show(); not a problem of the app.
+HARMLESS_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
+
+
+def _note_qt_problem(problems: list[str], kind: QtMsgType, text: str) -> None:
+    if kind == QtMsgType.QtDebugMsg or kind == QtMsgType.QtInfoMsg:
+        return
+    if not text.startswith(HARMLESS_QT_MESSAGES):
+        problems.append(f"Qt: {text}")
+
+
+def run_smoke_test(
+    app: KeystoreApplication, paths: Sequence[str], qt_problems: list[str] | None = None
+) -> int:
+    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries.
+
+    Any Qt warning (a missing plugin, an icon that does not load) fails it too.
+    """
     from ..core.errors import KeystoreError
     from ..core.io import read_keystore
 
-    failures: list[str] = []
+    failures: list[str] = qt_problems if qt_problems is not None else []
     previous_hook = sys.excepthook
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -128,6 +129,7 @@ class CopyDialog(QDialog):
         parent: QWidget | None = None,
         *,
         entries: Sequence[Entry],
+        more_entries: Sequence[Entry] = (),
         pool: Sequence[Certificate] = (),
         targets: Sequence[CopyTarget] = (),
         initial_target: int | None = None,
@@ -137,6 +139,8 @@ class CopyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Copy Certificates to Truststore")
         self._entries = list(entries)
+        self._more_entries = list(more_entries)
+        """Entries selected in other tabs, offered with a check box."""
         self._pool = list(pool)
         self._targets = list(targets)
         self._read_store = read_store
@@ -202,6 +206,14 @@ class CopyDialog(QDialog):
             row.addWidget(radio)
             radio.toggled.connect(self._what_toggled)
         row.addStretch(1)
+        count = len(self._more_entries)
+        self.more_box = QCheckBox(
+            f"Also the {count} entr{'y' if count == 1 else 'ies'} selected in other tabs"
+        )
+        self.more_box.setToolTip(", ".join(e.alias for e in self._more_entries))
+        self.more_box.setVisible(bool(count))
+        self.more_box.toggled.connect(self._rebuild_candidates)
+        row.addWidget(self.more_box)
         return box
 
     def _build_where(self) -> QGroupBox:
@@ -368,7 +380,8 @@ class CopyDialog(QDialog):
 
     def _rebuild_candidates(self) -> None:
         try:
-            self._candidates = candidates_for(self._entries, self.what, self._pool)
+            entries = self._entries + (self._more_entries if self.more_box.isChecked() else [])
+            self._candidates = candidates_for(entries, self.what, self._pool)
             self._candidate_error = None
         except KeystoreError as exc:
             self._candidates = []

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -59,7 +60,7 @@ def key_fields(entry: Entry) -> list[Field]:
     elif entry.certificate is not None:
         rows.append(("Key", entry.algorithm_description, ()))
     if entry.is_locked:
-        rows.append(("Key state", "sealed under its password (unlocked when needed)", ()))
+        rows.append(("Key state", "encrypted; decrypted when needed", ()))
     if entry.timestamp is not None:
         rows.append(("Created", entry.timestamp.strftime("%Y-%m-%d %H:%M:%S %Z").strip(), ()))
     if entry.chain:
@@ -95,7 +96,12 @@ class DetailsPane(QWidget):
         self.fields.setWordWrap(False)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.header().setStretchLastSection(True)
-        layout.addWidget(self.fields, 3)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        fields_page = QWidget()
+        fields_layout = QVBoxLayout(fields_page)
+        fields_layout.setContentsMargins(0, 4, 0, 0)
+        fields_layout.addWidget(self.fields, 1)
 
         self.fingerprints = QGroupBox("Fingerprints")
         grid = QGridLayout(self.fingerprints)
@@ -103,10 +109,12 @@ class DetailsPane(QWidget):
         self.sha256_edit = self._fingerprint_row(grid, 1, "SHA-256")
         self.copy_sha1 = grid.itemAtPosition(0, 2).widget()
         self.copy_sha256 = grid.itemAtPosition(1, 2).widget()
-        layout.addWidget(self.fingerprints)
+        fields_layout.addWidget(self.fingerprints)
+        self.pages.addTab(fields_page, "&Fields")
 
-        self.pem_box = QGroupBox("PEM")
+        self.pem_box = QWidget()
         pem_layout = QVBoxLayout(self.pem_box)
+        pem_layout.setContentsMargins(0, 4, 0, 0)
         self.pem_text = QPlainTextEdit()
         self.pem_text.setReadOnly(True)
         self.pem_text.setFont(_monospace())
@@ -121,7 +129,8 @@ class DetailsPane(QWidget):
         buttons.addWidget(self.copy_pem)
         buttons.addWidget(self.export_button)
         pem_layout.addLayout(buttons)
-        layout.addWidget(self.pem_box, 2)
+        self.pages.addTab(self.pem_box, "&PEM")
+        layout.addWidget(self.pages, 1)
         self.show_nothing()
 
     def _fingerprint_row(self, grid: QGridLayout, row: int, label: str) -> QLineEdit:
@@ -167,7 +176,7 @@ class DetailsPane(QWidget):
             where = entry.alias if cert is entry.certificate else f"in the chain of {entry.alias}"
             self.title.setText(f"{heading}  ({where})")
             if cert is entry.certificate:
-                entry_item = QTreeWidgetItem(["Entry", KIND_TEXT[entry.kind]])
+                entry_item = QTreeWidgetItem(["Entry", entry.alias])
                 self.fields.addTopLevelItem(entry_item)
                 self._fill(entry_item, key_fields(entry))
             self._fill(self.fields.invisibleRootItem(), fields)
@@ -186,7 +195,7 @@ class DetailsPane(QWidget):
 
     def _show_certificate_parts(self, cert: Certificate | None) -> None:
         self.fingerprints.setVisible(cert is not None)
-        self.pem_box.setVisible(cert is not None)
+        self.pages.setTabVisible(1, cert is not None)
         if cert is None:
             self.sha1_edit.clear()
             self.sha256_edit.clear()

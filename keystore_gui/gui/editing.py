@@ -29,11 +29,19 @@ def install(window: MainWindow) -> None:
         "Ctrl+Shift+P",
     )
     window.menu("entry").addSeparator()
-    export = add(
-        "entry", "export_certificate", "&Export certificate…", lambda: export(window), "Ctrl+E"
+    export_action = add(
+        "entry",
+        "export_certificate",
+        "&Export certificate…",
+        lambda: export_current(window),
+        "Ctrl+E",
     )
     copy_pem = add(
-        "entry", "copy_pem", "&Copy certificate as PEM", lambda: copy(window), "Ctrl+Shift+C"
+        "entry",
+        "copy_pem",
+        "&Copy certificate as PEM",
+        lambda: copy_current_pem(window),
+        "Ctrl+Shift+C",
     )
     store_pw = add(
         "tools",
@@ -42,7 +50,7 @@ def install(window: MainWindow) -> None:
         lambda: set_store_password(window),
         "Ctrl+Alt+P",
     )
-    for action in (rename, delete, entry_pw, export, copy_pem):
+    for action in (rename, delete, entry_pw, export_action, copy_pem):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     def update() -> None:
@@ -53,7 +61,7 @@ def install(window: MainWindow) -> None:
         delete.setEnabled(bool(entries))
         entry_pw.setEnabled(one and _can_have_own_password(tab, entries[0]))  # type: ignore[arg-type]
         has_cert = tab is not None and tab.current_certificate() is not None and bool(entries)
-        export.setEnabled(has_cert)
+        export_action.setEnabled(has_cert)
         copy_pem.setEnabled(has_cert)
         store_pw.setEnabled(tab is not None and tab.store.store_type.has_password)
 
@@ -155,13 +163,13 @@ def set_store_password(window: MainWindow) -> None:
     dialog.open()
 
 
-def export(window: MainWindow) -> None:
+def export_current(window: MainWindow) -> None:
     tab = window.current_tab()
     if tab is not None and tab.current_certificate() is not None:
         tab.details.export_certificate()
 
 
-def copy(window: MainWindow) -> None:
+def copy_current_pem(window: MainWindow) -> None:
     tab = window.current_tab()
     cert = tab.current_certificate() if tab else None
     if cert is not None:

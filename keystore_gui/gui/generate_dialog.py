@@ -52,7 +52,9 @@ from ..core.keygen import (
 from ..core.model import Entry
 
 ERROR_STYLE = "color: #b00020;"
+GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
+DN_ORDER = ("CN", "OU", "O", "L", "ST", "C", "E")
 FIELD_LABELS = {
     "CN": "Common name (CN)",
     "O": "Organization (O)",
@@ -74,10 +76,15 @@ EKU_CHOICES = (
 
 @dataclass(frozen=True)
 class IssuerChoice:
-    """A CA private-key entry the user may sign with; ``label`` says where it lives."""
+    """A CA private-key entry the user may sign with; ``label`` says where it lives. Its key may
+    still be sealed under a password of its own: the caller unlocks it before generating."""
 
     label: str
-    issuer: cb.Issuer
+    entry: Entry
+
+    @property
+    def certificate(self) -> cb.Certificate:
+        return self.entry.chain[0]
 
 
 @dataclass(frozen=True)
@@ -86,21 +93,27 @@ class GenerateKeyPairResult:
 
     key_spec: KeySpec | None
     request: cb.NewCertificate
-    issuer: cb.Issuer | None
+    issuer_entry: Entry | None
     alias: str | None
     entry_password: str | None
+
+    def issuer(self) -> cb.Issuer | None:
+        """The CA to sign with (its key must be unlocked by now), or ``None`` for self-signed."""
+        return cb.Issuer.from_entry(self.issuer_entry) if self.issuer_entry is not None else None
 
     def generate(self) -> Entry:
         """Make the key and its chain: slow for RSA-4096 and DSA, so call it off the GUI thread."""
         assert self.key_spec is not None and self.alias is not None
+        issuer = self.issuer()
         key = self.key_spec.generate()
-        chain = cb.issue(self.request, key, self.issuer)
+        chain = cb.issue(self.request, key, issuer)
         return cb.new_key_entry(self.alias, key, chain, self.entry_password)
 
     def sign(self, csr: x509.CertificateSigningRequest) -> list[cb.Certificate]:
-        assert self.issuer is not None
+        issuer = self.issuer()
+        assert issuer is not None
         return cb.sign_csr(
-            csr, self.issuer, self.request.validity, self.request.extensions, self.request.signature
+            csr, issuer, self.request.validity, self.request.extensions, self.request.signature
         )
 
 
@@ -153,6 +166,7 @@ class GenerateKeyPairDialog(QDialog):
         issuers: Sequence[IssuerChoice] = (),
         existing_aliases: Sequence[str] = (),
         has_entry_passwords: bool = False,
+        ascii_passwords: bool = False,
         case_insensitive_aliases: bool = True,
         csr: x509.CertificateSigningRequest | None = None,
         default_issuer: str | None = None,
@@ -162,6 +176,7 @@ class GenerateKeyPairDialog(QDialog):
         self._aliases = {a.lower() if case_insensitive_aliases else a for a in existing_aliases}
         self._case_insensitive = case_insensitive_aliases
         self._has_entry_passwords = has_entry_passwords and csr is None
+        self._ascii_passwords = ascii_passwords
         self._csr = csr
         self._alias_edited = False
         self._offered_san: str | None = None
@@ -169,6 +184,7 @@ class GenerateKeyPairDialog(QDialog):
         self._result: GenerateKeyPairResult | None = None
         self._updating = False
         self._signature_chosen = False
+        self._template_usages: frozenset[str] = frozenset()
         self.setWindowTitle("Sign Certificate Request" if csr is not None else "Generate Key Pair")
 
         layout = QVBoxLayout(self)
@@ -252,7 +268,7 @@ class GenerateKeyPairDialog(QDialog):
             edit.textChanged.connect(self._dn_changed)
         layout.addLayout(self.dn_form)
         self.add_attribute = QPushButton("&Add attribute…")
-        self.add_attribute.clicked.connect(lambda: self._add_attribute_row())
+        self.add_attribute.clicked.connect(lambda: self._add_attribute_row().value.setFocus())
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_attribute)
         add_row.addStretch(1)
@@ -412,7 +428,7 @@ class GenerateKeyPairDialog(QDialog):
         return page
 
     def _build_entry_box(self) -> QWidget:
-        box = QGroupBox("Entry")
+        box = QGroupBox("Entry" if self._csr is None else "Signed by")
         form = QFormLayout(box)
         self.issuer = QComboBox()
         if self._csr is None:
@@ -457,7 +473,6 @@ class GenerateKeyPairDialog(QDialog):
         outer.addWidget(row.error)
         self.dn_form.addRow("Attribute:", holder)
         self._extra_rows.append(row)
-        row.value.setFocus()
         self._dn_changed()
         return row
 
@@ -494,9 +509,19 @@ class GenerateKeyPairDialog(QDialog):
     def _key_size_changed(self) -> None:
         self._refresh_signatures()
         name = self.template.currentData()
-        if name:  # key usage depends on the key type (keyEncipherment for RSA only)
-            self.apply_template()
+        if name and self._ticked_usages() == self._template_usages:
+            # the template's key usage depends on the key (keyEncipherment for RSA only); other
+            # extensions, and usages the user changed, stay as they are
+            usages = cb.template(name, self.key_spec().algorithm).key_usage or frozenset()
+            self._template_usages = usages
+            self._updating = True
+            for usage, check in self.ku_checks.items():
+                check.setChecked(usage in usages)
+            self._updating = False
         self.validate()
+
+    def _ticked_usages(self) -> frozenset[str]:
+        return frozenset(n for n, c in self.ku_checks.items() if c.isChecked())
 
     def _issuer_changed(self) -> None:
         self._refresh_signatures()
@@ -505,7 +530,7 @@ class GenerateKeyPairDialog(QDialog):
     def _signer_spec(self) -> KeySpec:
         choice = self.issuer.currentData()
         if isinstance(choice, IssuerChoice):
-            return spec_of_key(choice.issuer.key)
+            return spec_of_key(choice.certificate.public_key())
         return self.key_spec()
 
     def _refresh_signatures(self) -> None:
@@ -573,6 +598,7 @@ class GenerateKeyPairDialog(QDialog):
         cn = self.dn_fields["CN"].text().strip() or None
         choices = cb.template(name, self.key_spec().algorithm, cn)
         self._offered_san = choices.subject_alt_names[0] if choices.subject_alt_names else None
+        self._template_usages = choices.key_usage or frozenset()
         self._set_choices(choices)
         self.validate()
 
@@ -620,11 +646,15 @@ class GenerateKeyPairDialog(QDialog):
             row.key.setEnabled(False)
             row.remove.setEnabled(False)
         self.add_attribute.setEnabled(False)
-        spec = spec_of_key(csr.public_key())
-        self.key_type.setCurrentIndex(self.key_type.findText(str(spec.algorithm)))
-        index = self.key_size.findText(spec.curve or f"{spec.size} bits")
-        if index >= 0:
-            self.key_size.setCurrentIndex(index)
+        try:
+            spec = spec_of_key(csr.public_key())
+        except KeystoreError:
+            spec = None  # shown as the request's key anyway: the key row is disabled
+        if spec is not None:
+            self.key_type.setCurrentIndex(self.key_type.findText(str(spec.algorithm)))
+            index = self.key_size.findText(spec.curve or f"{spec.size} bits")
+            if index >= 0:
+                self.key_size.setCurrentIndex(index)
         self._set_choices(cb.csr_choices(csr))
 
     # --- reading the form ----------------------------------------------------------------------
@@ -634,7 +664,13 @@ class GenerateKeyPairDialog(QDialog):
         return spec
 
     def dn_pairs(self) -> list[tuple[str, str]]:
-        pairs = [(k, e.text().strip()) for k, e in self.dn_fields.items() if e.text().strip()]
+        """The subject in reading order: CN, OU, O, L, ST, C as keytool writes it, then E and
+        the added attributes."""
+        pairs = [
+            (k, self.dn_fields[k].text().strip())
+            for k in DN_ORDER
+            if self.dn_fields[k].text().strip()
+        ]
         pairs += [(r.key.currentText().strip(), r.value.text()) for r in self._extra_rows]
         return pairs
 
@@ -651,9 +687,7 @@ class GenerateKeyPairDialog(QDialog):
         return cb.ExtensionChoices(
             subject_alt_names=sans,
             san_critical=self.san_critical.isChecked(),
-            key_usage=frozenset(n for n, c in self.ku_checks.items() if c.isChecked())
-            if self.ku_box.isChecked()
-            else None,
+            key_usage=self._ticked_usages() if self.ku_box.isChecked() else None,
             key_usage_critical=self.ku_critical.isChecked(),
             extended_key_usage=ekus,
             extended_key_usage_critical=self.eku_critical.isChecked(),
@@ -691,7 +725,7 @@ class GenerateKeyPairDialog(QDialog):
             try:
                 if not self.dn_fields["CN"].text().strip():
                     raise cb.CertificateInputError("a common name (CN) is needed")
-                name = cb.name_from_pairs(self.dn_pairs())
+                name = self._csr.subject if self._csr else cb.name_from_pairs(self.dn_pairs())
             except KeystoreError as exc:
                 report(self.dn_preview_error, str(exc))
             else:
@@ -705,7 +739,7 @@ class GenerateKeyPairDialog(QDialog):
         try:
             validity = self.validity()
             if issuer is not None:
-                validity = validity.within(issuer.issuer.certificate)
+                validity = validity.within(issuer.certificate)
         except KeystoreError as exc:
             report(self.validity_error, str(exc))
             self.validity_summary.setText("—")
@@ -716,7 +750,7 @@ class GenerateKeyPairDialog(QDialog):
                 f"{validity.not_before:%Y-%m-%d %H:%M} to {validity.not_after:%Y-%m-%d %H:%M} UTC "
                 f"({days} days)"
             )
-            if issuer is not None and validity.not_after == issuer.issuer.certificate.not_after:
+            if issuer is not None and validity.not_after == issuer.certificate.not_after:
                 text += ", ending with the CA"
             self.validity_summary.setText(text)
 
@@ -728,7 +762,7 @@ class GenerateKeyPairDialog(QDialog):
             issuer_reason = "no CA entry to sign with is open"
         elif issuer is not None:
             try:
-                issuer.issuer.check_can_issue(choices)
+                cb.check_ca_can_issue(issuer.certificate, choices, issuer.entry.alias)
             except KeystoreError as exc:
                 issuer_reason = str(exc)
         report(self.issuer_error, issuer_reason)
@@ -736,8 +770,12 @@ class GenerateKeyPairDialog(QDialog):
         if self._csr is None:
             report(self.alias_error, self._alias_problem())
         if self._has_entry_passwords:
-            mismatch = self.password.text() != self.password_repeat.text()
-            report(self.password_error, "the two passwords differ" if mismatch else None)
+            password_reason = None
+            if self._ascii_passwords and not self.password.text().isascii():
+                password_reason = "this keystore type needs an ASCII password"
+            elif self.password.text() != self.password_repeat.text():
+                password_reason = "the two passwords differ"
+            report(self.password_error, password_reason)
 
         self.summary.setText(problems[0] if problems else "")
         self.ok_button.setEnabled(not problems)
@@ -757,15 +795,10 @@ class GenerateKeyPairDialog(QDialog):
 
     def _alias_problem(self) -> str | None:
         alias = self.alias.text()
-        if not alias.strip():
-            return "an alias is needed"
-        if alias != alias.strip():
-            return "the alias starts or ends with a space"
-        if any(ord(ch) > 0xFFFF for ch in alias):
-            return "keystores cannot hold characters such as emoji in an alias"
-        if self._alias_taken(alias):
-            return f"alias '{alias}' is already in use"
-        return None
+        problem = cb.alias_problem(alias)
+        if problem is None and self._alias_taken(alias):
+            problem = f"alias '{alias}' is already in use"
+        return problem
 
     def issuer_choice(self) -> IssuerChoice | None:
         data = self.issuer.currentData()
@@ -786,7 +819,7 @@ class GenerateKeyPairDialog(QDialog):
         self._result = GenerateKeyPairResult(
             key_spec=self.key_spec() if self._csr is None else None,
             request=request,
-            issuer=choice.issuer if choice is not None else None,
+            issuer_entry=choice.entry if choice is not None else None,
             alias=self.alias.text() if self._csr is None else None,
             entry_password=(self.password.text() or None) if self._has_entry_passwords else None,
         )
@@ -802,13 +835,19 @@ class GenerateKeyPairDialog(QDialog):
         assert self._result is not None, "the dialog was not accepted"
         return self._result
 
+    def _settings(self) -> QSettings:
+        """The window's settings when it has its own, else the application's."""
+        parent = self.parentWidget()
+        own = getattr(parent.window(), "settings", None) if parent is not None else None
+        return own if isinstance(own, QSettings) else QSettings()
+
     def _restore_geometry(self) -> None:
-        geometry = QSettings().value("generate_dialog/geometry")
+        geometry = self._settings().value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
 
     def _save_geometry(self) -> None:
-        QSettings().setValue("generate_dialog/geometry", self.saveGeometry())
+        self._settings().setValue(GEOMETRY_KEY, self.saveGeometry())
 
 
 def _to_datetime(value: QDateTime) -> dt.datetime:

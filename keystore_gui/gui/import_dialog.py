@@ -34,15 +34,14 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import KeystoreError
 from ..core.io import read_bytes
-from ..core.model import Certificate, Entry, Keystore
+from ..core.model import Entry, Keystore
 from ..core.truststore import (
     Action,
     Candidate,
     CopyPlan,
-    candidates_for_certificates,
+    candidates_from_file,
     certificates_of,
     plan_copy,
-    read_certificates,
 )
 from .copy_dialog import short_fingerprint
 
@@ -63,7 +62,7 @@ class ImportDialog(QDialog):
         *,
         target: Keystore,
         target_name: str,
-        certificates: Sequence[tuple[str, Certificate]] = (),
+        certificates: Sequence[Candidate] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import Certificates into {target_name}")
@@ -104,8 +103,7 @@ class ImportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        for origin, cert in certificates:
-            self._add([cert], origin)
+        self._add(list(certificates))
         self._replan()
         self.resize(1000, 460)
 
@@ -113,11 +111,11 @@ class ImportDialog(QDialog):
     def add_data(self, data: bytes, origin: str) -> None:
         """Add the certificates of ``data`` (a file's or the clipboard's content)."""
         try:
-            certs = read_certificates(data, origin)
+            candidates = candidates_from_file(data, origin)
         except KeystoreError as exc:
             self.summary.setText(f"{origin}: {exc}")
             return
-        self._add(certs, origin)
+        self._add(candidates)
         self._replan()
 
     def add_file(self, path: str) -> None:
@@ -140,9 +138,9 @@ class ImportDialog(QDialog):
         for path in paths:
             self.add_file(path)
 
-    def _add(self, certs: Sequence[Certificate], origin: str) -> None:
+    def _add(self, candidates: Sequence[Candidate]) -> None:
         known = {c.cert.sha256 for c in self._candidates}
-        for cand in candidates_for_certificates(certs, origin):
+        for cand in candidates:
             if cand.cert.sha256 in known:
                 continue
             known.add(cand.cert.sha256)

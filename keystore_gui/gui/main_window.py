@@ -63,6 +63,20 @@ GEOMETRY_KEY = "mainWindow/geometry"
 STATE_KEY = "mainWindow/state"
 MAX_RECENT = 10
 
+TAB_MENU = (
+    "save",
+    "save_as",
+    "set_store_password",
+    "close_tab",
+    None,
+    "new",
+    "open",
+    "open_folder",
+    "open_cacerts",
+)
+"""The tab bar's context menu; the tree's is the Entry menu followed by TREE_MENU_EXTRA."""
+TREE_MENU_EXTRA = (None, "undo", "redo", None, "find", "hide_expired", "details")
+
 OPEN_FILTERS = ";;".join(
     [
         "Keystores and certificates (*.jks *.ks *.keystore *.truststore *.jceks *.p12 *.pfx "
@@ -191,6 +205,7 @@ class MainWindow(QMainWindow):
             store, Path(path) if path is not None else None, settings=self.settings, notice=notice
         )
         tab.entry_menu = self.menu("entry")
+        tab.extra_menu_actions = self.context_actions(TREE_MENU_EXTRA)
         tab.title_changed.connect(lambda: self._retitle(tab))
         tab.selection_changed.connect(self._update_actions)
         tab.modified_changed.connect(self._update_actions)
@@ -201,6 +216,7 @@ class MainWindow(QMainWindow):
         self.tab_widget.setCurrentIndex(index)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
+        tab.start_indexing()
         if tab.path is not None:
             self.add_recent(tab.path)
         self._update_actions()
@@ -318,10 +334,21 @@ class MainWindow(QMainWindow):
             return
         self.tab_widget.setCurrentIndex(index)
         menu = QMenu(self)
-        for name in ("save", "save_as", "set_store_password", "close_tab"):
-            if name in self.actions_by_name:
-                menu.addAction(self.actions_by_name[name])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(self.context_actions(TAB_MENU))
         menu.popup(bar.mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def context_actions(self, names: Iterable[str | None]) -> list[QAction]:
+        """The named actions (``None`` for a separator), skipping names no feature installed."""
+        out: list[QAction] = []
+        for name in names:
+            if name is None:
+                separator = QAction(self)
+                separator.setSeparator(True)
+                out.append(separator)
+            elif name in self.actions_by_name:
+                out.append(self.actions_by_name[name])
+        return out
 
     # --- file --------------------------------------------------------------------------------
     def open_dialog(self) -> None:

@@ -9,7 +9,7 @@ certificate that is not on screen. Every structural change is bracketed with ``b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -21,10 +21,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
 
+from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from . import icons
+from .theme import status_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -34,6 +35,9 @@ CERT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
 DEFAULT_WARNING_DAYS = 30
+FETCH_BATCH = 10_000
+"""Top-level rows handed to the view at a time: a view lays out every row it is given, so a
+store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
 
 
 class SortKind(Enum):
@@ -52,18 +56,23 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("alias", "Alias", width=220),
-    Column("kind", "Kind", width=150),
-    Column("algorithm", "Algorithm", width=120),
-    Column("subject", "Subject CN", width=200),
-    Column("issuer", "Issuer CN", width=200),
-    Column("expires", "Expires", sort=SortKind.DATE, width=100),
+    Column("alias", "Alias", width=140),
+    Column("kind", "Kind", width=110),
+    Column("algorithm", "Algorithm", width=105),
+    Column("subject", "Subject CN", width=150),
+    Column("issuer", "Issuer CN", width=150),
+    Column("expires", "Expires", sort=SortKind.DATE, width=85),
     Column("status", "Status", sort=SortKind.NUMBER, width=150),
     Column("not_before", "Valid from", visible=False, sort=SortKind.DATE, width=100),
     Column("serial", "Serial", visible=False, width=200),
     Column("sha256", "SHA-256", visible=False, width=300),
 )
 COLUMN_IDS = tuple(c.id for c in COLUMNS)
+_COLUMN_COUNT = len(COLUMNS)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+LEAF_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_PRIVATE_KEY = EntryKind.PRIVATE_KEY
 
 
 def column_index(column_id: str) -> int:
@@ -78,16 +87,9 @@ class Status(Enum):
     NOT_YET_VALID = "not-yet-valid"
 
 
-STATUS_COLOURS = {
-    Status.VALID: QColor("#2f855a"),
-    Status.EXPIRING: QColor("#c05621"),
-    Status.EXPIRED: QColor("#c53030"),
-    Status.NOT_YET_VALID: QColor("#4a5568"),
-}
-
 KIND_TEXT = {
-    EntryKind.PRIVATE_KEY: "Private key",
-    EntryKind.TRUSTED_CERT: "Trusted certificate",
+    EntryKind.PRIVATE_KEY: "Key pair",
+    EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
 }
 
@@ -139,6 +141,10 @@ class Node:
         return self.parent is not None and self.parent.parent is None
 
     def child_count(self) -> int:
+        if self._children is None:
+            entry = self.entry
+            if entry is None or entry.kind is not _PRIVATE_KEY or not self.is_entry:
+                return 0
         return len(self.children)
 
     @property
@@ -161,27 +167,6 @@ class Node:
         self.haystack = None
 
 
-def search_text(node: Node) -> str:
-    """Everything the filter box matches: alias, subject, issuer, serial, fingerprints."""
-    parts: list[str] = []
-    if node.is_entry and node.entry is not None:
-        parts.append(node.entry.alias)
-    cert = node.cert
-    if cert is not None:
-        try:
-            parts += [
-                cert.subject,
-                cert.issuer,
-                format(cert.serial, "x"),
-                str(cert.serial),
-                cert.sha1,
-                cert.sha256,
-            ]
-        except Exception:
-            parts.append(cert.sha256)
-    return "\n".join(parts).lower()
-
-
 class EntryModel(QAbstractItemModel):
     def __init__(
         self,
@@ -190,22 +175,45 @@ class EntryModel(QAbstractItemModel):
         *,
         now: dt.datetime | None = None,
         warning_days: int = DEFAULT_WARNING_DAYS,
+        batch: int = FETCH_BATCH,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.now = now or dt.datetime.now(dt.UTC)
         self.warning_days = warning_days
         self._root = Node(None, 0, None, None)
-        self._root.set_children(self._entry_nodes(store.entries, 0))
+        self._top: list[Node | None] = [None] * len(store.entries)
+        """One slot per entry, in the store's order; a node is made when first asked for."""
+        self.batch = batch
+        self._fetched = min(len(self._top), self.batch)
+        """Top-level rows the view has been given so far (``canFetchMore``/``fetchMore``)."""
+        self._cert_text: dict[Certificate, str] = {}
+        self._entry_texts: list[str] | None = None
+        for signal in (
+            self.rowsInserted,
+            self.rowsRemoved,
+            self.layoutChanged,
+            self.modelReset,
+            self.dataChanged,
+        ):
+            signal.connect(self._rows_changed)
 
-    def _entry_nodes(self, entries: Sequence[Entry], first_row: int) -> list[Node]:
-        root = self._root
-        return [
-            Node(root, first_row + i, e, e.chain[0] if e.chain else None)
-            for i, e in enumerate(entries)
-        ]
+    def _rows_changed(self) -> None:
+        self._entry_texts = None
 
-    # --- navigation --------------------------------------------------------------------------
+    def _make_top(self, row: int) -> Node:
+        entry = self.store.entries[row]
+        node = Node(self._root, row, entry, _first(entry))
+        self._top[row] = node
+        return node
+
+    def top(self, row: int) -> Node:
+        return self._top[row] or self._make_top(row)
+
+    def _all_top(self) -> list[Node]:
+        return [n or self._make_top(i) for i, n in enumerate(self._top)]
+
+    # --- navigation (called for every row on screen: kept lean) ------------------------------
     def node(self, index: Index) -> Node:
         if not index.isValid():
             return self._root
@@ -213,38 +221,76 @@ class EntryModel(QAbstractItemModel):
         assert isinstance(node, Node)
         return node
 
+    def node_at(self, row: int, parent: Index) -> Node:
+        if parent.isValid():
+            return parent.internalPointer().children[row]  # type: ignore[no-any-return]
+        return self._top[row] or self._make_top(row)
+
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        if not 0 <= column < _COLUMN_COUNT or row < 0:
             return QModelIndex()
-        return self.createIndex(row, column, self.node(parent).children[row])
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            children = parent.internalPointer().children
+            if row >= len(children):
+                return QModelIndex()
+            return self.createIndex(row, column, children[row])
+        if row >= self._fetched:
+            return QModelIndex()
+        return self.createIndex(row, column, self._top[row] or self._make_top(row))
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
-        node = self.node(index)
-        up = node.parent
+        up = index.internalPointer().parent
         if up is None or up is self._root:
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            return self._fetched
+        if parent.column() != 0:
             return 0
-        node = self.node(parent)
-        if node is self._root:
-            return len(node.children)
-        return node.child_count()
+        return parent.internalPointer().child_count()  # type: ignore[no-any-return]
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._fetched < len(self._top)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        self._fetch_to(min(len(self._top), self._fetched + self.batch))
+
+    def fetch_all(self) -> None:
+        """Give the view every row (before filtering, or to show a row not fetched yet)."""
+        self._fetch_to(len(self._top))
+
+    def _fetch_to(self, count: int) -> None:
+        if count > self._fetched:
+            self.beginInsertRows(QModelIndex(), self._fetched, count - 1)
+            self._fetched = count
+            self.endInsertRows()
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
+        if not parent.isValid():
+            return bool(self._top)  # rows not fetched yet count: the view then fetches them
+        if parent.column() != 0:
+            return False
+        return parent.internalPointer().child_count() > 0  # type: ignore[no-any-return]
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
+        # Telling the view which rows never have children spares it a hasChildren() per row.
+        node = index.internalPointer()
+        if node.parent is self._root and node.entry.kind is _PRIVATE_KEY:
+            return _ROW_FLAGS
+        return LEAF_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -260,12 +306,16 @@ class EntryModel(QAbstractItemModel):
     # --- data --------------------------------------------------------------------------------
     def entry_index(self, entry: Entry, column: int = 0) -> QModelIndex:
         node = self._entry_node(entry)
-        return QModelIndex() if node is None else self.createIndex(node.row, column, node)
+        if node is None:
+            return QModelIndex()
+        if node.row >= self._fetched:
+            self._fetch_to(node.row + 1)
+        return self.createIndex(node.row, column, node)
 
     def _entry_node(self, entry: Entry) -> Node | None:
-        for node in self._root.children:
-            if node.entry is entry:
-                return node
+        for row, candidate in enumerate(self.store.entries):
+            if candidate is entry:
+                return self.top(row)
         return None
 
     def cells(self, node: Node) -> Cells:
@@ -325,7 +375,9 @@ class EntryModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 6:
-                return STATUS_COLOURS.get(self.cells(node).status)
+                status = self.cells(node).status
+                # A shade per scheme: the light-mode colours are unreadable on a dark base.
+                return status_colour(status.value) if status is not Status.NONE else None
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             cells = self.cells(node)
@@ -344,8 +396,52 @@ class EntryModel(QAbstractItemModel):
 
     def search_text(self, node: Node) -> str:
         if node.haystack is None:
-            node.haystack = search_text(node)
+            cert = node.cert
+            text = ""
+            if cert is not None:
+                text = self._text_of(cert)
+            if node.is_entry and node.entry is not None:
+                text = node.entry.alias.lower() + "\n" + text
+            node.haystack = text
         return node.haystack
+
+    def search_index_job(self) -> Callable[[], dict[Certificate, str]]:
+        """A function for a worker thread that prepares every certificate's search text (it
+        touches no node and no Qt object); hand its result to :meth:`add_search_index`."""
+        certs = [c for e in self.store.entries for c in e.chain]
+        return lambda: {c: certificate_search_text(c) for c in certs}
+
+    def add_search_index(self, texts: dict[Certificate, str]) -> None:
+        for cert, text in texts.items():
+            self._cert_text.setdefault(cert, text)
+        self._entry_texts = None
+        self.entry_search_texts()  # now, rather than on the first keystroke
+
+    def _text_of(self, cert: Certificate) -> str:
+        text = self._cert_text.get(cert)
+        if text is None:
+            text = self._cert_text[cert] = certificate_search_text(cert)
+        return text
+
+    def entry_search_texts(self) -> list[str]:
+        """Per entry: its alias and every certificate of its chain, for deciding in one pass
+        which rows a filter text keeps (cached until the rows change)."""
+        if self._entry_texts is None:
+            text_of = self._text_of
+            self._entry_texts = [
+                e.alias.lower() + "\n" + "\n".join(text_of(c) for c in e.chain)
+                for e in self.store.entries
+            ]
+        return self._entry_texts
+
+    def entry_expired(self) -> list[bool]:
+        """Per top-level row: is its (first) certificate expired."""
+        return [self.status_of(self.top(r)) is Status.EXPIRED for r in range(self._fetched)]
+
+    @property
+    def has_chains(self) -> bool:
+        """Whether any row has children (a private-key entry with a chain)."""
+        return any(e.kind is _PRIVATE_KEY and e.chain for e in self.store.entries)
 
     def status_of(self, node: Node) -> Status:
         return self.cells(node).status
@@ -358,7 +454,7 @@ class EntryModel(QAbstractItemModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_nodes = [(self.node(i), i.column()) for i in old]
-        nodes = self._root.children
+        nodes = self._all_top()
 
         def key(node: Node) -> tuple[bool, Any]:
             if column == 0 and node.entry is not None:
@@ -367,23 +463,38 @@ class EntryModel(QAbstractItemModel):
             return (True, 0) if value == "" else (False, value)
 
         nodes.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._top = list(nodes)
         self._renumber(0)
         self.store.entries[:] = [n.entry for n in nodes if n.entry is not None]
-        self.changePersistentIndexList(old, [self.createIndex(n.row, c, n) for n, c in old_nodes])
+        self.changePersistentIndexList(
+            old,
+            [
+                self.createIndex(n.row, c, n) if n.row < self._fetched else QModelIndex()
+                for n, c in old_nodes
+            ],
+        )
         self.layoutChanged.emit()
 
     def _renumber(self, start: int) -> None:
-        for row, node in enumerate(self._root.children[start:], start):
-            node.row = row
+        top = self._top
+        for row in range(start, len(top)):
+            node = top[row]
+            if node is not None:
+                node.row = row
 
     # --- edits -------------------------------------------------------------------------------
     def insert_entries(self, placed: Iterable[tuple[int, Entry]]) -> None:
         """Insert entries at the given rows (ascending), adding them to the store."""
         for row, entry in sorted(placed, key=lambda p: p[0]):
-            row = min(row, len(self._root.children))
+            row = min(row, len(self._top))
             self.store.add(entry, row)
+            if row > self._fetched:  # beyond what the view has: it gets it with a later fetch
+                self._top.insert(row, None)
+                self._renumber(row)
+                continue
             self.beginInsertRows(QModelIndex(), row, row)
-            self._root.children.insert(row, Node(self._root, row, entry, _first(entry)))
+            self._top.insert(row, None)
+            self._fetched += 1
             self._renumber(row)
             self.endInsertRows()
 
@@ -393,27 +504,30 @@ class EntryModel(QAbstractItemModel):
         aliases = [e.alias for e in entries]
         for entry in entries:
             if self.store.find(entry.alias) is not None or aliases.count(entry.alias) > 1:
-                from ..core.errors import AliasError
-
                 raise AliasError(f"alias '{entry.alias}' is already in use")
-        first = len(self._root.children)
+        self.fetch_all()
+        first = len(self._top)
         self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
         self.store.entries.extend(entries)
-        self._root.children.extend(self._entry_nodes(entries, first))
+        self._top.extend([None] * len(entries))
+        self._fetched = len(self._top)
         self.endInsertRows()
 
     def remove_entries(self, entries: Iterable[Entry]) -> list[tuple[int, Entry]]:
         """Remove entries; returns ``(row, entry)`` pairs (ascending) to put them back."""
         wanted = {id(e) for e in entries}
-        removed = [(n.row, n.entry) for n in self._root.children if id(n.entry) in wanted]
-        for row, entry in reversed(removed):
-            assert entry is not None
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._root.children[row]
-            self.store.entries.remove(entry)
+        removed = [(r, e) for r, e in enumerate(self.store.entries) if id(e) in wanted]
+        for row, _entry in reversed(removed):
+            shown = row < self._fetched
+            if shown:
+                self.beginRemoveRows(QModelIndex(), row, row)
+            del self._top[row]
+            del self.store.entries[row]
             self._renumber(row)
-            self.endRemoveRows()
-        return [(r, e) for r, e in removed if e is not None]
+            if shown:
+                self._fetched -= 1
+                self.endRemoveRows()
+        return removed
 
     def entry_changed(self, entry: Entry) -> None:
         """Show an entry's new alias, key or chain."""
@@ -421,17 +535,18 @@ class EntryModel(QAbstractItemModel):
         if node is None:
             return
         index = self.createIndex(node.row, 0, node)
-        old_count = len(node.children)
+        old_count = node.child_count()
         if old_count:
             self.beginRemoveRows(index, 0, old_count - 1)
             node.set_children([])
             self.endRemoveRows()
         node.cert = _first(entry)
         node.set_children(None)
-        fresh = node.children
-        if fresh:
+        fresh_count = node.child_count()
+        if fresh_count:
+            fresh = node.children
             node.set_children([])
-            self.beginInsertRows(index, 0, len(fresh) - 1)
+            self.beginInsertRows(index, 0, fresh_count - 1)
             node.set_children(fresh)
             self.endInsertRows()
         node.forget()
@@ -440,10 +555,26 @@ class EntryModel(QAbstractItemModel):
     def set_warning_days(self, days: int) -> None:
         self.warning_days = days
         self.beginResetModel()
-        for node in self._root.children:
-            node.forget()
-            node.set_children(None)
+        self._top = [None] * len(self.store.entries)
+        self._fetched = min(len(self._top), max(self._fetched, self.batch))
         self.endResetModel()
+
+
+def certificate_search_text(cert: Certificate) -> str:
+    """What the filter box matches in a certificate: subject, issuer, serial, fingerprints."""
+    try:
+        serial = cert.serial
+        parts = [
+            cert.subject,
+            cert.issuer,
+            format(serial, "x"),
+            str(serial),
+            cert.sha1,
+            cert.sha256,
+        ]
+    except Exception:
+        parts = [cert.sha1, cert.sha256]
+    return "\n".join(parts).lower()
 
 
 def _first(entry: Entry) -> Certificate | None:

@@ -162,7 +162,7 @@ class Opener(QObject):
             notice = (
                 f"Opened with the well-known default password “{password_used}”. "
                 "Anyone who knows it can read the keys in this file; consider changing it "
-                "(Tools, Set store password…)."
+                "with Set store password… in the Tools menu."
             )
         self.window.add_store_tab(store, request.path, notice=notice)
         self._done()

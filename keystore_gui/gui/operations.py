@@ -8,6 +8,7 @@ shows ``label``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -84,9 +85,15 @@ class _Runnable(QRunnable):
         except Exception as exc:
             if not isinstance(exc, KeystoreError):
                 log.exception("%s failed", self._op.label)
-            self._op.failed.emit(exc)
+            self._deliver(self._op.failed, exc)
         else:
-            self._op.succeeded.emit(result)
+            self._deliver(self._op.succeeded, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        # The application may have quit while the work ran: nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 _RUNNING: set[Operation] = set()

@@ -61,6 +61,7 @@ class KeystoreTab(QWidget):
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
+        self.search_ready = True
         self._unsaved_without_undo = False
         self._backed_up: set[Path] = set()
         """Files this tab already saved over in this session: only the first save makes a .bak."""
@@ -120,8 +121,8 @@ class KeystoreTab(QWidget):
         self.splitter.addWidget(self.tree)
         self.details = DetailsPane()
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.splitterMoved.connect(self._save_splitter)
         layout.addWidget(self.splitter, 1)
 
@@ -130,6 +131,7 @@ class KeystoreTab(QWidget):
         self.model.rowsRemoved.connect(self._update_count)
         self._update_count()
         self.entry_menu: QMenu | None = None
+        self.extra_menu_actions: list[QAction] = []
 
     # --- contract ----------------------------------------------------------------------------
     def selected_entries(self) -> list[Entry]:
@@ -191,6 +193,21 @@ class KeystoreTab(QWidget):
         )
         self.tree.scrollTo(index)
 
+    def start_indexing(self) -> None:
+        """Prepare the filter's search text for every certificate off the GUI thread, so the
+        first keystroke in the filter box doesn't parse the whole store."""
+        if not self.store.entries:
+            return
+        self.search_ready = False
+
+        def done(texts: dict[Certificate, str]) -> None:
+            self.model.add_search_index(texts)
+            self.search_ready = True
+
+        operations.run_in_background(
+            self, self.model.search_index_job(), on_success=done, label="Preparing the filter…"
+        )
+
     # --- title -------------------------------------------------------------------------------
     @property
     def display_name(self) -> str:
@@ -209,7 +226,8 @@ class KeystoreTab(QWidget):
 
     def _update_count(self) -> None:
         total = len(self.store.entries)
-        shown = self.proxy.rowCount()
+        filtering = bool(self.proxy.text) or self.proxy.hide_expired
+        shown = self.proxy.rowCount() if filtering else total
         noun = "entry" if total == 1 else "entries"
         text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
         self.count_label.setText(text)
@@ -232,14 +250,21 @@ class KeystoreTab(QWidget):
 
     # --- menus -------------------------------------------------------------------------------
     def _tree_menu(self, pos: QPoint) -> None:
-        if self.entry_menu is None:
-            return
-        menu = QMenu(self)
-        menu.addActions(self.entry_menu.actions())
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def context_menu(self) -> QMenu:
+        """The Entry menu's actions (features add theirs there), then undo and view actions."""
+        menu = QMenu(self)
+        if self.entry_menu is not None:
+            menu.addActions(self.entry_menu.actions())
+        menu.addActions(self.extra_menu_actions)
+        return menu
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         header = self.tree.header()
         for i, column in enumerate(COLUMNS):
             action = QAction(column.title, menu)
@@ -272,11 +297,9 @@ class KeystoreTab(QWidget):
             self.tree.header().restoreState(state)
 
     def restore_splitter(self) -> None:
-        if self.settings is None:
-            return
-        state = self.settings.value(SPLITTER_KEY)
-        if state is not None:
-            self.splitter.restoreState(state)
+        state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
+        if state is None or not self.splitter.restoreState(state):
+            self.splitter.setSizes([660, 340])
 
     # --- saving ------------------------------------------------------------------------------
     def save(

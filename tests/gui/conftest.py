@@ -86,7 +86,7 @@ def settings(tmp_path: Path) -> QSettings:
 def window(qtbot, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     win = MainWindow(settings)
     yield win
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
     for tab in win.tabs():
         tab.undo_stack.setClean()
     win.close()

@@ -111,13 +111,6 @@ def test_version_needs_no_display(tmp_path: Path) -> None:
     assert proc.stderr == ""
 
 
-def test_unknown_argument_is_a_usage_error(tmp_path: Path) -> None:
-    proc = run_child("from keystore_gui.gui.app import main; main(['--frobnicate', 'x'])", tmp_path)
-    assert proc.returncode == 2
-    assert "unrecognized arguments" in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
 class FakeWindow:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -328,3 +321,35 @@ def test_scheme_follower_switches_and_text_stays_readable(qtbot: QtBot) -> None:
         follower.deleteLater()
         app.setStyle(old_style)
         app.setPalette(old_palette)
+
+
+def test_qt_options_are_told_apart_from_files() -> None:
+    from keystore_gui.gui.app import build_parser, split_qt_options
+
+    qt, ours = split_qt_options(
+        ["-style", "fusion", "a.jks", "--platform=offscreen", "-reverse", "b.p12", "--", "-style"]
+    )
+    assert qt == ["-style", "fusion", "--platform=offscreen", "-reverse"]
+    args = build_parser().parse_intermixed_args(ours)
+    assert args.files == ["a.jks", "b.p12", "-style"]
+    assert build_parser().parse_intermixed_args(["a.jks", "--new-instance", "b.jks"]).files == [
+        "a.jks",
+        "b.jks",
+    ]
+
+
+def test_unknown_option_fails_before_any_display(tmp_path: Path) -> None:
+    env = child_env(tmp_path)
+    for var in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(var, None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "keystore_gui.gui.app", "--bogus", "x.jks"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "unrecognized arguments: --bogus" in proc.stderr
+    assert "Traceback" not in proc.stderr

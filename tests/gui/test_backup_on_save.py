@@ -8,10 +8,16 @@ from PySide6.QtCore import QSettings
 
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import StoreType
+from keystore_gui.gui.commands import RemoveEntries
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
 
 from .conftest import sample_store
+
+
+def _remove(tab, alias: str) -> None:
+    entry = tab.store.get(alias)
+    tab.undo_stack.push(RemoveEntries(tab.model, [entry], f"Delete {alias}"))
 
 
 def _save(qtbot, tab, path: Path) -> None:
@@ -28,11 +34,11 @@ def test_first_save_keeps_a_backup(
     save_keystore(sample_store(), path)
     original = path.read_bytes()
     tab = window.add_store_tab(read_keystore(path, "changeit"), path)
-    tab.store.remove("old-partner")
+    _remove(tab, "old-partner")
     _save(qtbot, tab, path)
     backup = tmp_path / "server.jks.bak"
     assert backup.read_bytes() == original
-    tab.store.remove("future-partner")
+    _remove(tab, "future-partner")
     _save(qtbot, tab, path)
     assert backup.read_bytes() == original  # the session's first save made it; later ones keep it
     assert len(read_keystore(path, "changeit")) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -158,8 +159,9 @@ def test_export_dialog(qtbot: QtBot, pki: Pki, tmp_path: Path) -> None:
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note on show()
-def test_screenshot(qtbot: QtBot, pki: Pki) -> None:
-    """The README's picture of the dialog (docs/screenshots/copy-dialog.png)."""
+def test_screenshot(qtbot: QtBot, pki: Pki, tmp_path: Path) -> None:
+    """The README's picture of the dialog: written to docs/screenshots/copy-dialog.png when
+    UPDATE_SCREENSHOTS=1 (the certificates are new each run, so the file would always change)."""
     target = pki.truststore()
     target.add(pki.trusted("example-root", "root"))
     target.add(pki.trusted("server", "other"))
@@ -172,6 +174,8 @@ def test_screenshot(qtbot: QtBot, pki: Pki) -> None:
     dialog.resize(1040, 430)
     dialog.show()
     qtbot.waitExposed(dialog)
-    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "copy-dialog.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    assert dialog.grab().save(str(out))
+    docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    out = (docs if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / "copy-dialog.png"
+    pixmap = dialog.grab()
+    assert (pixmap.width(), pixmap.height()) == (1040, 430)
+    assert pixmap.save(str(out))

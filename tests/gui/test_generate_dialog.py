@@ -12,10 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from keystore_gui.core import certbuild as cb
 from keystore_gui.core.keygen import KeyAlgorithm, parse_key_spec
+from keystore_gui.core.model import Entry
 from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog, IssuerChoice
-
-# the offscreen platform cannot propagate size hints; nothing to do with the dialog
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +24,7 @@ def _settings(tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def root_ca() -> cb.Issuer:
+def root_ca() -> Entry:
     key = parse_key_spec("ec:p-384").generate()
     chain = cb.issue(
         cb.NewCertificate(
@@ -36,7 +34,7 @@ def root_ca() -> cb.Issuer:
         ),
         key,
     )
-    return cb.Issuer(key, tuple(chain), "rootca")
+    return cb.new_key_entry("rootca", key, chain)
 
 
 def make_dialog(qtbot: QtBot, **kwargs: object) -> GenerateKeyPairDialog:
@@ -107,7 +105,7 @@ def test_type_a_dn_pick_a_template_and_generate(qtbot: QtBot) -> None:
     assert dialog.result() == GenerateKeyPairDialog.DialogCode.Accepted
     result = dialog.result_value()
     assert result.alias == "www.example.com-2"
-    assert result.issuer is None
+    assert result.issuer_entry is None
     entry = result.generate()
     cert = entry.chain[0].x509
     assert cert is not None
@@ -117,6 +115,21 @@ def test_type_a_dn_pick_a_template_and_generate(qtbot: QtBot) -> None:
     assert not eku.critical
     assert [o.dotted_string for o in eku.value] == ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]
     assert cert.extensions.get_extension_for_class(x509.KeyUsage).critical
+
+
+def test_changing_the_key_keeps_edited_extensions(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot)
+    qtbot.keyClicks(dialog.dn_fields["CN"], "www.example.com")
+    pick(dialog.template, "TLS server")
+    assert dialog.ku_checks["keyEncipherment"].isChecked()  # RSA, the default
+    dialog.san.appendPlainText("dns:alt.example.com")
+    pick(dialog.key_type, "EC")
+    assert not dialog.ku_checks["keyEncipherment"].isChecked()
+    assert dialog.san.toPlainText() == "dns:www.example.com\ndns:alt.example.com"
+    dialog.ku_checks["keyAgreement"].setChecked(True)
+    pick(dialog.key_type, "RSA")
+    assert dialog.ku_checks["keyAgreement"].isChecked()  # the user's choice stays
+    assert not dialog.ku_checks["keyEncipherment"].isChecked()
 
 
 def test_cn_follows_into_the_san_and_alias(qtbot: QtBot) -> None:
@@ -155,6 +168,10 @@ def test_every_field_explains_itself(qtbot: QtBot) -> None:
     dialog.alias.clear()
     qtbot.keyClicks(dialog.alias, "TAKEN")
     assert dialog.alias_error.text() == "alias 'TAKEN' is already in use"
+    dialog.alias.setText("smile \U0001f600")
+    assert dialog.alias_error.text() == (
+        "keystores cannot hold characters such as emoji in an alias"
+    )
     dialog.alias.clear()
     qtbot.keyClicks(dialog.alias, "fresh")
 
@@ -176,6 +193,15 @@ def test_every_field_explains_itself(qtbot: QtBot) -> None:
     assert (result.request.validity.not_after - result.request.validity.not_before).days == 30
 
 
+def test_jceks_passwords_are_ascii(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot, has_entry_passwords=True, ascii_passwords=True)
+    qtbot.keyClicks(dialog.dn_fields["CN"], "k")
+    dialog.password.setText("pässword")
+    dialog.password_repeat.setText("pässword")
+    assert dialog.password_error.text() == "this keystore type needs an ASCII password"
+    assert not dialog.ok_button.isEnabled()
+
+
 def test_add_any_attribute(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     qtbot.keyClicks(dialog.dn_fields["CN"], "svc")
@@ -191,7 +217,7 @@ def test_add_any_attribute(qtbot: QtBot) -> None:
     assert dialog.ok_button.isEnabled()
 
 
-def test_signed_by_a_ca(qtbot: QtBot, root_ca: cb.Issuer) -> None:
+def test_signed_by_a_ca(qtbot: QtBot, root_ca: Entry) -> None:
     dialog = make_dialog(qtbot, issuers=[IssuerChoice("rootca (pki.jks)", root_ca)])
     pick(dialog.key_type, "Ed25519")
     qtbot.keyClicks(dialog.dn_fields["CN"], "Intermediate CA")
@@ -209,21 +235,22 @@ def test_signed_by_a_ca(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     entry = dialog.result_value().generate()
     assert [c.common_name() for c in entry.chain] == ["Intermediate CA", "Example Root CA"]
-    assert entry.chain[0].not_after == root_ca.certificate.not_after
+    assert entry.chain[0].not_after == root_ca.chain[0].not_after
     cb.Issuer.from_entry(entry)  # a CA in its turn
 
 
-def test_sign_a_request(qtbot: QtBot, root_ca: cb.Issuer) -> None:
+def test_sign_a_request(qtbot: QtBot, root_ca: Entry) -> None:
     key = parse_key_spec("ec:p-256").generate()
     csr = cb.build_csr(
         key,
-        cb.parse_dn("CN=client.example.com, O=Example, STREET=Main St"),
+        cb.parse_dn("CN=client.example.com, OU=B, O=Example, OU=A, STREET=Main St"),
         cb.template("tls-client", KeyAlgorithm.EC, "client.example.com").request_extensions(),
     )
     dialog = make_dialog(qtbot, issuers=[IssuerChoice("rootca", root_ca)], csr=csr)
     assert dialog.windowTitle() == "Sign Certificate Request"
     assert dialog.dn_fields["CN"].isReadOnly()
-    assert dialog.dn_preview.text() == "CN=client.example.com,O=Example,STREET=Main St"
+    assert dialog.dn_preview.text() == "CN=client.example.com,OU=B,O=Example,OU=A,STREET=Main St"
+    assert dialog.dn_preview.text() == cb.format_dn(csr.subject)
     assert dialog.eku_checks["clientAuth"].isChecked()
     assert dialog.ok_button.text() == "Sign"
     dialog.period.setValue(90)
@@ -231,7 +258,7 @@ def test_sign_a_request(qtbot: QtBot, root_ca: cb.Issuer) -> None:
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     chain = dialog.result_value().sign(csr)
     assert chain[0].subject_name == csr.subject
-    assert chain[0].issuer_name == root_ca.certificate.subject_name
+    assert chain[0].issuer_name == root_ca.chain[0].subject_name
     assert (chain[0].not_after - chain[0].not_before).days == 90
 
 

@@ -78,7 +78,7 @@ def _visible_dialog(qtbot, window: MainWindow) -> PasswordDialog:
         found[:] = [d for d in window.findChildren(PasswordDialog) if d.isVisible()]
         return bool(found)
 
-    qtbot.waitUntil(ready, timeout=10_000)
+    qtbot.waitUntil(ready, timeout=20_000)
     return found[0]
 
 
@@ -92,7 +92,7 @@ def _type_password(qtbot, dialog: PasswordDialog, password: str) -> None:
 def _open(qtbot, window: MainWindow, path: Path, password: str = STOREPASS):
     window.open_paths([path])
     _type_password(qtbot, _visible_dialog(qtbot, window), password)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     return window.tabs()[0]
 
 
@@ -126,7 +126,7 @@ def test_open_with_password_dialog_rows_match_keytool(qtbot, window: MainWindow,
     assert "Wrong password for server.jks" in again.error_label.text()
     assert again.error_label.isVisible()
     _type_password(qtbot, again, STOREPASS)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     tab = window.tabs()[0]
     assert _tree(tab) == _keytool_tree(jks)
     server = tab.model.index(
@@ -145,7 +145,7 @@ def test_cancel_skips_the_file(qtbot, window: MainWindow, jks: Path) -> None:
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
     )
-    qtbot.waitUntil(lambda: not window.opener.busy)
+    qtbot.waitUntil(lambda: not window.opener.busy, timeout=20_000)
     assert window.tabs() == []
 
 
@@ -207,7 +207,7 @@ def test_open_folder_tries_default_passwords(
     )  # fmt: skip
     (folder / "carbon.xml").write_text("<Server/>")
     window.opener.open_folder(folder)
-    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
     tab = window.tabs()[0]
     assert "wso2carbon" in tab.notice_label.text() and tab.notice_label.isVisibleTo(tab)
 
@@ -232,3 +232,121 @@ def test_close_app_saves_when_asked(qtbot, window: MainWindow, jks: Path, monkey
     window.close()
     qtbot.waitUntil(lambda: not window.tabs(), timeout=20_000)
     assert sorted(_keytool_tree(jks)) == ["ownpass", "server"]
+
+
+def test_new_keystore_save_as_pkcs12_keytool_reads_it(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.gui.password_dialog import NewPasswordDialog
+
+    from .conftest import sample_store
+
+    target = tmp_path / "fresh.p12"
+    monkeypatch.setattr(
+        saving.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), saving.SAVE_FILTERS[saving.StoreType.PKCS12]),
+    )
+    window.actions_by_name["new"].trigger()
+    tab = window.current_tab()
+    assert tab is not None and tab.title() == "Untitled"
+    trusted = [e for e in sample_store().entries if e.kind.value == "trusted-cert"]
+    tab.add_entries(trusted, "Import certificates")
+    assert tab.is_modified() and tab.selected_entries() == [trusted[0]]
+    window.actions_by_name["save"].trigger()
+    found: list[NewPasswordDialog] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
+        ),
+        timeout=20_000,
+    )
+    dialog = found[0]
+    qtbot.keyClicks(dialog.password_edit, "fresh-pass")
+    qtbot.keyClicks(dialog.confirm_edit, "fresh-pass")
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: tab.path == target and not tab.is_modified(), timeout=20_000)
+    listed = keytool_list(target, "fresh-pass", "PKCS12")
+    assert sorted(e.alias for e in listed) == sorted(e.alias for e in trusted)
+    assert all(e.kind == "trusted-cert" for e in listed)
+
+
+def test_export_certificate_from_the_details_pane(
+    qtbot, window: MainWindow, jks: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.gui import details
+
+    target = tmp_path / "partner.der"
+    monkeypatch.setattr(
+        details.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (str(target), "DER certificate (*.cer *.der)"),
+    )
+    tab = _open(qtbot, window, jks)
+    partner = tab.store.get("partner")
+    tab.select_entry(partner)
+    window.actions_by_name["export_certificate"].trigger()
+    assert target.read_bytes() == partner.chain[0].der
+    printed = keytool("-printcert", "-file", str(target)).stdout
+    assert "GUI Partner" in printed
+
+
+def test_set_entry_password_on_a_key_with_its_own(qtbot, window: MainWindow, jks: Path) -> None:
+    from keystore_gui.gui.password_dialog import NewPasswordDialog
+
+    tab = _open(qtbot, window, jks)
+    tab.select_entry(tab.store.get("ownpass"))
+    window.actions_by_name["set_entry_password"].trigger()
+    asked = _visible_dialog(qtbot, window)  # the store password does not open this key
+    assert "ownpass" in asked.prompt_label.text()
+    _type_password(qtbot, asked, KEYPASS)
+    found: list[NewPasswordDialog] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            found.extend(d for d in tab.findChildren(NewPasswordDialog) if d.isVisible()) or found
+        ),
+        timeout=20_000,
+    )
+    qtbot.keyClicks(found[0].password_edit, "newkeypass3")
+    qtbot.keyClicks(found[0].confirm_edit, "newkeypass3")
+    qtbot.mouseClick(
+        found[0].buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert tab.is_modified()
+    window.actions_by_name["save"].trigger()
+    qtbot.waitUntil(lambda: not tab.is_modified(), timeout=20_000)
+    keytool(
+        "-certreq", "-alias", "ownpass", "-keystore", str(jks),
+        storepass=STOREPASS, keypass="newkeypass3",
+    )  # fmt: skip
+    old = keytool(
+        "-certreq", "-alias", "ownpass", "-keystore", str(jks),
+        storepass=STOREPASS, keypass=KEYPASS, check=False,
+    )  # fmt: skip
+    assert old.returncode != 0
+
+
+def test_cannot_hold_lists_the_entries(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from keystore_gui.core.model import Entry, EntryKind, Keystore, SecretKey, StoreType
+
+    shown: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(
+        saving.msgbox, "error", lambda _p, t, text, detail=None: shown.append((t, text, detail))
+    )
+    store = Keystore(
+        StoreType.JCEKS,
+        [Entry("db-key", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(32)))],
+        password=STOREPASS,
+    )
+    tab = window.add_store_tab(store, None)
+    target = tmp_path / "out.jks"
+    tab.save(target, StoreType.JKS, STOREPASS)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    title, text, detail = shown[0]
+    assert title == "Cannot save"
+    assert "nothing was written" in text and "db-key" in detail
+    assert not target.exists()

@@ -63,7 +63,7 @@ def test_rows_columns_and_chain_children() -> None:
     model = EntryModel(store)
     assert model.columnCount() == len(COLUMNS)
     assert _texts(model, "alias") == ["server", "root-ca", "old-partner", "future-partner"]
-    assert _texts(model, "kind")[:2] == ["Private key", "Trusted certificate"]
+    assert _texts(model, "kind")[:2] == ["Key pair", "Trusted cert"]
     server = model.index(0, 0)
     assert _texts(model, "subject", server) == ["server", "Example Issuing CA", "Example Root CA"]
     assert _texts(model, "issuer", server)[0] == "Example Issuing CA"
@@ -139,3 +139,66 @@ def test_sort_by_dates_as_dates_and_back() -> None:
         "Example Issuing CA",
         "Example Root CA",
     ]
+
+
+def test_many_scattered_changes_and_trusted_only_stores(qtmodeltester) -> None:
+    """A store without chains (recursion off) and a filter change with many runs (one
+    layout change) give the same rows as deciding each row by hand."""
+    from keystore_gui.core.model import Keystore, StoreType
+
+    der = make_cert("shared")[0]
+    letters = str.maketrans("0123456789", "gijklmpqtu")  # in no hex digit and no "cn=shared"
+    store = Keystore(
+        StoreType.JKS,
+        [
+            Entry(
+                f"row-{i:03d}".translate(letters),
+                EntryKind.TRUSTED_CERT,
+                [Certificate.from_x509(der)],
+            )
+            for i in range(200)
+        ],
+    )
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    qtmodeltester.check(proxy)
+    for text in ("row-", "i", "row-i", "m", "", "g"):
+        proxy.set_text(text)
+        assert _texts(proxy, "alias") == [e.alias for e in store.entries if text in e.alias]
+    assert not proxy.isRecursiveFilteringEnabled()
+    server = sample_store().entries[0]
+    model.append_entries([server])
+    assert proxy.isRecursiveFilteringEnabled()
+    proxy.set_text("issuing")
+    assert _texts(proxy, "alias") == ["server"]
+
+
+def test_large_stores_are_handed_to_the_view_in_batches(qtmodeltester) -> None:
+    from keystore_gui.core.model import Keystore, StoreType
+
+    der = make_cert("shared")[0]
+    letters = str.maketrans("0123456789", "gijklmpqtu")
+    entries = [
+        Entry(
+            f"row-{i:03d}".translate(letters), EntryKind.TRUSTED_CERT, [Certificate.from_x509(der)]
+        )
+        for i in range(25)
+    ]
+    store = Keystore(StoreType.JKS, list(entries))
+    model = EntryModel(store, batch=10)
+    proxy = EntryFilter(model)
+    assert model.rowCount() == 10 and model.canFetchMore(QModelIndex())
+    qtmodeltester.check(proxy)  # fetches the rest, as a view scrolling down would
+    assert model.rowCount() == 25 and not model.canFetchMore(QModelIndex())
+
+    small = EntryModel(Keystore(StoreType.JKS, list(entries)), batch=10)
+    small_proxy = EntryFilter(small)
+    small.remove_entries([entries[20]])  # not fetched yet: no row signals
+    assert small.rowCount() == 10
+    small.insert_entries([(20, entries[20])])
+    small_proxy.set_text("row-gj")  # a filter sees every entry, fetched or not
+    assert _texts(small_proxy, "alias") == [e.alias for e in entries if "row-gj" in e.alias]
+    assert len(_texts(small_proxy, "alias")) == 5
+    assert small.rowCount() == 25
+    index = small.entry_index(entries[24])
+    assert index.isValid() and index.row() == 24

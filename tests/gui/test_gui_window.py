@@ -30,7 +30,7 @@ def _dialog(qtbot, parent, kind):
         found[:] = [d for d in parent.findChildren(kind) if d.isVisible()]
         return bool(found)
 
-    qtbot.waitUntil(visible)
+    qtbot.waitUntil(visible, timeout=20_000)
     return found[0]
 
 
@@ -53,7 +53,7 @@ def test_every_action_has_a_shortcut(window: MainWindow) -> None:
 def test_rename_with_f2_undo_redo(qtbot, window: MainWindow) -> None:
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=20_000)
     tab = window.add_store_tab(sample_store(), None)
     tab.select_entry(tab.store.get("root-ca"))
     tab.tree.setFocus()
@@ -176,7 +176,7 @@ def test_bad_file_gets_a_message_and_the_app_goes_on(
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\x00\x01 this is not a keystore at all")
     window.open_paths([junk, tmp_path / "missing.p12"])
-    qtbot.waitUntil(lambda: len(errors) == 2)
+    qtbot.waitUntil(lambda: len(errors) == 2, timeout=20_000)
     assert errors[0] == (
         "Cannot open junk.jks",
         "not a keystore: the content is not a known keystore or certificate format",
@@ -221,3 +221,83 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
         a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()
     )
     assert [key for key, n in used.items() if n > 1] == []
+
+
+def test_copy_pem_and_the_context_menu_offers_entry_actions(qtbot, window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    root = tab.store.get("root-ca")
+    tab.select_entry(root)
+    window.actions_by_name["copy_pem"].trigger()
+    assert QApplication.clipboard().text() == root.chain[0].pem
+    assert tab.entry_menu is window.menu("entry")
+    names = {a.text() for a in window.menu("entry").actions()}
+    assert {"&Rename…", "&Delete…", "Set entry &password…"} <= names
+
+
+def test_background_work_shows_the_busy_indicator(qtbot, window: MainWindow) -> None:
+    import threading
+
+    from keystore_gui.gui import operations
+
+    release = threading.Event()
+    results: list[int] = []
+    operations.run_in_background(
+        window, lambda: release.wait(5) and 42, on_success=results.append, label="Reading…"
+    )
+    assert window.busy_indicator.busy and window.busy_indicator.label.text() == "Reading…"
+    release.set()
+    qtbot.waitUntil(lambda: results == [42], timeout=20_000)
+    assert not window.busy_indicator.busy
+
+
+def test_a_failure_in_the_worker_reaches_the_user_as_one_line(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    from keystore_gui.core.errors import KeystoreError
+    from keystore_gui.gui import operations
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(operations.msgbox, "error", lambda _p, t, text, *a: shown.append((t, text)))
+
+    def fail() -> None:
+        raise KeystoreError("file is damaged: bad MAC")
+
+    operations.run_in_background(window, fail, on_success=lambda _r: None, label="Saving x.jks…")
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert shown == [("Saving x.jks failed", "file is damaged: bad MAC")]
+
+
+def test_window_actions_are_in_a_context_menu_too(window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    in_context = set(tab.context_menu().actions()) | set(
+        window.context_actions(main_window.TAB_MENU)
+    )
+    mine = [
+        "new", "open", "open_folder", "open_cacerts", "save", "save_as", "close_tab", "undo",
+        "redo", "find", "hide_expired", "details", "rename", "delete", "set_entry_password",
+        "export_certificate", "copy_pem", "set_store_password",
+    ]  # fmt: skip
+    missing = [n for n in mine if window.actions_by_name[n] not in in_context]
+    assert missing == []
+
+
+def test_open_dialog_pem_file_and_recent_files(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    pem = tmp_path / "partner.pem"
+    pem.write_text(sample_store().entries[1].chain[0].pem)
+    monkeypatch.setattr(
+        main_window.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pem)], "")
+    )
+    window.actions_by_name["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
+    tab = window.tabs()[0]
+    assert tab.store.store_type.value == "PEM" and len(tab.store) == 1
+    assert window.recent_files()[0] == str(pem.resolve())
+    window.close_tab(tab)
+    item = window.start_page.recent_list.item(0)
+    window.start_page.recent_list.itemActivated.emit(item)
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1, timeout=20_000)
+    window.open_paths([pem])  # already open: shows that tab again
+    qtbot.waitUntil(lambda: not window.opener.busy, timeout=20_000)
+    assert len(window.tabs()) == 1

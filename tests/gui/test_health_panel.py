@@ -19,7 +19,7 @@ def panel_of(window: MainWindow) -> HealthPanel:
 def test_findings_fill_the_panel_and_badge_the_tab(qtbot, window: MainWindow) -> None:
     tab = window.add_store_tab(sample_store(), None)
     panel = panel_of(window)
-    qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=20_000)
     findings = panel.findings(tab)
     assert findings is not None
     codes = {f.code for f in findings}
@@ -34,7 +34,7 @@ def test_findings_fill_the_panel_and_badge_the_tab(qtbot, window: MainWindow) ->
 def test_clicking_a_finding_selects_its_entry(qtbot, window: MainWindow) -> None:
     tab = window.add_store_tab(sample_store(), None)
     panel = panel_of(window)
-    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() > 0, timeout=20_000)
     item = next(
         panel.list.topLevelItem(i)
         for i in range(panel.list.topLevelItemCount())
@@ -47,9 +47,9 @@ def test_clicking_a_finding_selects_its_entry(qtbot, window: MainWindow) -> None
 def test_an_edit_runs_the_report_again(qtbot, window: MainWindow) -> None:
     tab = window.add_store_tab(sample_store(), None)
     panel = panel_of(window)
-    qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=20_000)
     before = panel.findings(tab)
     root = tab.store.get("root-ca")
     tab.add_entries([Entry("root-copy", root.kind, list(root.chain))], "Add a copy")
-    qtbot.waitUntil(lambda: panel.findings(tab) is not before, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.findings(tab) is not before, timeout=20_000)
     assert "duplicate-certificate" in {f.code for f in panel.findings(tab) or []}

@@ -44,9 +44,10 @@ def encode_mutf8(text: str) -> bytes:
 
 def decode_mutf8(data: bytes) -> str:
     """``DataInputStream.readUTF``; raises ``UnicodeDecodeError`` on bytes Java would reject."""
-    raw = data.replace(b"\xc0\x80", b"\x00")
-    text = raw.decode("utf-8", "surrogatepass")
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if data.isascii():
+        return data.decode("ascii")
+    text = data.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+    if b"\xed" in data:  # a surrogate: pair them up as Java's UTF-16 does
         text = text.encode("utf-16-be", "surrogatepass").decode("utf-16-be")
     return text
 

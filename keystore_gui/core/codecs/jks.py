@@ -42,12 +42,14 @@ from ..errors import (
     CorruptFileError,
     KeyLockedError,
     KeystoreError,
+    NotAKeystoreError,
     TruncatedFileError,
     UnsupportedFormatError,
     WrongPasswordError,
 )
 from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
 from . import javaformat
+from .limits import check_iterations
 
 # javaobj logs parse failures of damaged secret-key objects; the caller reports them instead.
 logging.getLogger("javaobj").addHandler(logging.NullHandler())
@@ -89,7 +91,14 @@ class _JavaReading:
 class _JavaKeyStore(_JavaReading, jks.KeyStore):  # type: ignore[misc]
     @classmethod
     def _read_secret_key(cls, data: bytes, pos: int, store_type: str) -> tuple[Any, int]:
-        entry, end = super()._read_secret_key(data, pos, store_type)
+        if len(data) - pos < 4:
+            raise _Truncated
+        try:
+            entry, end = super()._read_secret_key(data, pos, store_type)
+        except RuntimeError as exc:
+            if "ended unexpectedly" in str(exc):  # javaobj ran out of data
+                raise _Truncated from None
+            raise
         entry.serialized = data[pos:end]
         return entry, end
 
@@ -117,6 +126,8 @@ class JavaSealedKey:
         self.alias = alias
         self._salt = os.urandom(16)
         self._opened_with: bytes | None = None
+        self.unlocked: KeyMaterial | None = None
+        """The key :meth:`unlock` returned: only that very key may be written back sealed."""
 
     @property
     def raw(self) -> Any:
@@ -139,6 +150,7 @@ class JavaSealedKey:
         else:
             key = self._unlock_bks(password)
         self._opened_with = self._tag(password)
+        self.unlocked = key
         return key
 
     def _wrong(self) -> WrongPasswordError:
@@ -169,6 +181,7 @@ class JavaSealedKey:
                 salt, count = pbe["salt"].asOctets(), int(pbe["iterationCount"])
             except Exception:
                 raise CorruptFileError(f"the key of entry '{self.alias}' is damaged") from None
+            check_iterations(count, f"the key of entry '{self.alias}'")
             try:
                 pkcs8 = sun_crypto.jce_pbe_decrypt(encrypted, password, salt, count)
             except Exception:
@@ -198,6 +211,14 @@ class JavaSealedKey:
             raise WrongPasswordError(
                 f"wrong key password for entry '{self.alias}' (JCEKS key passwords are ASCII)"
             )
+        try:
+            params, _ = ber_decoder.decode(
+                bytes(sealed.encodedParams), asn1Spec=jks.rfc2898.PBEParameter()
+            )
+            count = int(params["iterationCount"])
+        except Exception:
+            raise CorruptFileError(f"the secret key of entry '{self.alias}' is damaged") from None
+        check_iterations(count, f"the secret key of entry '{self.alias}'")
         copy = jks.SecretKeyEntry(sealed_obj=sealed, store_type="jceks", alias=self.alias)
         try:
             copy.decrypt(password)
@@ -208,6 +229,7 @@ class JavaSealedKey:
     def _unlock_bks(self, password: str) -> KeyMaterial:
         raw = self._raw
         if isinstance(raw, bks.BksSealedKeyEntry):
+            _bks_header_iterations(raw._encrypted, 0, f"the key of entry '{self.alias}'")
             copy = bks.BksSealedKeyEntry(
                 store_type=raw.store_type, encrypted=raw._encrypted, alias=self.alias
             )
@@ -289,7 +311,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
         if len(data) < 12:
             raise TruncatedFileError()
         if data[:4] != _MAGIC[store_type]:
-            raise CorruptFileError(f"this is not a {store_type} file")
+            raise NotAKeystoreError(f"the file does not start like a {store_type} keystore")
         try:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
         except Exception as exc:
@@ -319,10 +341,12 @@ def _load_java(store_type: StoreType) -> formats.Loader:
 
 
 def _import_twofish() -> None:
-    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12)."""
+    """UBER needs the ``twofish`` package, which imports ``imp`` (gone in Python 3.12) and leaves
+    the file ``imp.find_module`` opened for the garbage collector to close."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", ResourceWarning)
             importlib.import_module("twofish")
     except Exception:
         raise UnsupportedFormatError(
@@ -370,10 +394,22 @@ def _could_be_uber(data: bytes) -> bool:
     return body > 0 and body % 16 == 0
 
 
+def _bks_header_iterations(data: bytes, pos: int, what: str) -> None:
+    """Check the iteration count after a length-prefixed salt, before pyjks derives keys with it."""
+    if len(data) < pos + 4:
+        raise TruncatedFileError()
+    salt_size: int = struct.unpack_from(">I", data, pos)[0]
+    at = pos + 4 + salt_size
+    if len(data) < at + 4:
+        raise TruncatedFileError()
+    check_iterations(struct.unpack_from(">I", data, at)[0], what)
+
+
 def load_bks(data: bytes, password: str | None) -> Keystore:
     """BKS (v1, v2), falling back to UBER, which starts with the same version number."""
     if len(data) < 8:
         raise TruncatedFileError()
+    _bks_header_iterations(data, 4, "the keystore")
     if password is None:
         raise WrongPasswordError("a password is needed to open a BKS or UBER keystore")
     try:
@@ -415,7 +451,7 @@ def _verbatim(entry: Entry, password: str, usable: Callable[[Any], bool]) -> Any
     sealed = entry.sealed
     if not isinstance(sealed, JavaSealedKey) or not usable(sealed.raw):
         return None
-    if entry.key is None or sealed.opened_with(password):
+    if entry.key is None or (entry.key is sealed.unlocked and sealed.opened_with(password)):
         return sealed.raw
     return None
 
@@ -480,6 +516,10 @@ def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tu
             problems.append((entry.alias, "JKS cannot hold secret keys (JCEKS or PKCS#12 can)"))
         elif entry.kind is not EntryKind.SECRET_KEY and not entry.chain:
             problems.append((entry.alias, "it has no certificate"))
+        elif entry.kind is EntryKind.TRUSTED_CERT and len(entry.chain) > 1:
+            problems.append((entry.alias, "a trusted-certificate entry holds one certificate"))
+        elif entry.kind is EntryKind.SECRET_KEY and entry.chain:
+            problems.append((entry.alias, "a secret-key entry cannot carry certificates"))
     return problems
 
 

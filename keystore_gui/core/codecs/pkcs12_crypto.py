@@ -34,10 +34,7 @@ from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher,
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from . import pkcs12_der as der
-
-MAX_ITERATIONS = 5_000_000
-"""The largest iteration count accepted when reading (the JDK's limit too): beyond it a damaged
-or hostile file could keep the program busy for hours."""
+from .limits import MAX_ITERATIONS
 
 WRITE_ITERATIONS = 10_000
 """JDK 17's count for keys, certificates and the MAC."""

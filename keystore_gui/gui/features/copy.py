@@ -9,10 +9,9 @@ chains' DER, and the same certificates as PEM text for other programs. Keys neve
 from __future__ import annotations
 
 import base64
-import importlib.util
+import importlib
 import json
 import os
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ...core.io import save_keystore
-from ...core.model import Certificate, Entry, EntryKind
+from ...core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ...core.truststore import (
     Action,
     CopyPlan,
@@ -49,6 +48,15 @@ if TYPE_CHECKING:
     from ..tab import KeystoreTab
 
 MIME_TYPE = "application/x-keystore-gui-certificates"
+_WATCHED_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.DragEnter,
+        QEvent.Type.DragMove,
+        QEvent.Type.Drop,
+    }
+)
 
 
 # --- what travels ----------------------------------------------------------------------------
@@ -94,19 +102,13 @@ def entries_from_mime(mime: QMimeData | None) -> tuple[list[Entry], str] | None:
     return (entries, source) if entries else None
 
 
+def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
+    """Each tab's file name; names that several tabs share (``Untitled``) get the tab number."""
+    names = [t.display_name for t in tabs]
+    return [n if names.count(n) == 1 else f"{n} (tab {i})" for i, n in enumerate(names, 1)]
+
+
 # --- the undoable copy -----------------------------------------------------------------------
-
-
-_DRAG_EVENTS = frozenset(
-    {
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.DragEnter,
-        QEvent.Type.DragMove,
-        QEvent.Type.DragLeave,
-        QEvent.Type.Drop,
-    }
-)
 
 
 class CopyCertificates(QUndoCommand):
@@ -154,6 +156,11 @@ class CopyFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._drag_start: QPoint | None = None
+        self._drag_tab: KeystoreTab | None = None
+        self._viewports: dict[QObject, KeystoreTab] = {}
+        """Each tab's tree viewport (kept referenced, so identity holds) → the tab."""
+        self._tab_bar = window.tab_widget.tabBar()
         add = window.add_action
         edit = window.menu("edit")
         edit.addSeparator()
@@ -199,13 +206,9 @@ class CopyFeature(QObject):
         )
         for action in (self.copy_action, self.paste_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self._drag_start: QPoint | None = None
-        self._drag_tab: KeystoreTab | None = None
-        self._hooked: weakref.WeakSet[KeystoreTab] = weakref.WeakSet()
         window.state_changed.connect(self.update)
-        bar = window.tab_widget.tabBar()
-        bar.setAcceptDrops(True)
-        bar.installEventFilter(self)
+        self._tab_bar.setAcceptDrops(True)
+        self._tab_bar.installEventFilter(self)
         self.update()
 
     # --- state -------------------------------------------------------------------------------
@@ -221,14 +224,13 @@ class CopyFeature(QObject):
             self._hook_tab(each)
 
     def _hook_tab(self, tab: KeystoreTab) -> None:
-        if tab in self._hooked:
+        viewport = tab.tree.viewport()
+        if viewport in self._viewports:
             return
-        self._hooked.add(tab)
-        tab.tree.viewport().setAcceptDrops(True)
-        tab.tree.viewport().installEventFilter(self)
-
-    def _tab_of(self, widget: QObject) -> KeystoreTab | None:
-        return next((t for t in self.window.tabs() if t.tree.viewport() is widget), None)
+        self._viewports[viewport] = tab
+        tab.destroyed.connect(lambda _obj=None, v=viewport: self._viewports.pop(v, None))
+        viewport.setAcceptDrops(True)
+        viewport.installEventFilter(self)
 
     def pool(self) -> list[Certificate]:
         """Every certificate of every open keystore: where a CA is looked for."""
@@ -240,8 +242,11 @@ class CopyFeature(QObject):
         if tab is None:
             return
         entries = [e for e in tab.selected_entries() if e.chain]
+        others = [
+            e for t in self.window.tabs() if t is not tab for e in t.selected_entries() if e.chain
+        ]
         if entries:
-            self.open_copy_dialog(entries, source=tab, target=None)
+            self.open_copy_dialog(entries, source=tab, target=None, more_entries=others)
 
     def copy_to_clipboard(self) -> None:
         tab = self.window.current_tab()
@@ -278,6 +283,7 @@ class CopyFeature(QObject):
         *,
         source: KeystoreTab | None,
         target: KeystoreTab | None,
+        more_entries: Sequence[Entry] = (),
     ) -> CopyDialog:
         tabs = self.window.tabs()
         if target is not None:
@@ -288,8 +294,11 @@ class CopyFeature(QObject):
         dialog = CopyDialog(
             self.window,
             entries=entries,
+            more_entries=more_entries,
             pool=self.pool(),
-            targets=[CopyTarget(t.display_name, t.store) for t in tabs],
+            targets=[
+                CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
+            ],
             initial_target=initial,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -323,7 +332,7 @@ class CopyFeature(QObject):
             self.window.statusBar().showMessage(
                 f"{text} into {target.display_name}; Undo reverts the whole copy", 8000
             )
-            self._offer_chain_view(target, entries)
+            self._after_copy(target.display_name, target.store, entries, None)
             return
         assert request.path is not None
         path = Path(request.path)
@@ -342,33 +351,52 @@ class CopyFeature(QObject):
 
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
-            if msgbox.question(
-                self.window,
-                "Certificates copied",
-                f"{verb} {path.name}: {count} certificate(s) added. Open it?",
-                yes_text="Open",
-            ):
-                self.window.open_paths([path])
+            self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            self._after_copy(
+                path.name,
+                store,
+                entries,
+                path,
+                f"{verb} {path.name}: {count} certificate(s) added.",
+            )
 
         operations.run_in_background(
             self.window, work, on_success=done, label=f"Saving {path.name}…"
         )
 
-    def _offer_chain_view(self, target: KeystoreTab, entries: Sequence[Entry]) -> None:
-        """Offer the trust chain view, when this build has one, to confirm the new trust."""
-        if importlib.util.find_spec("keystore_gui.gui.chain_view") is None:
-            return
-        action = self.window.actions_by_name.get("chain_view")
-        if action is None or not action.isEnabled():
-            return
-        names = ", ".join(f"'{e.alias}'" for e in entries[:3])
-        if msgbox.question(
-            self.window,
-            "Certificates copied",
-            f"Check in the trust chain view that {target.display_name} now trusts {names}?",
-            yes_text="Show Trust Chain",
+    def _after_copy(
+        self,
+        title: str,
+        target: Keystore,
+        entries: Sequence[Entry],
+        path: Path | None,
+        done_text: str = "",
+    ) -> None:
+        """Offer the trust chain view (when this build has one) to confirm that ``target`` now
+        trusts the first source entry; without it, offer to open a file target."""
+        try:
+            chain_view = importlib.import_module("keystore_gui.gui.chain_view")
+        except ImportError:
+            chain_view = None
+        entry = entries[0] if entries else None
+        lead = f"{done_text} " if done_text else ""
+        if chain_view is not None and entry is not None:
+            if msgbox.question(
+                self.window,
+                "Certificates copied",
+                f"{lead}Check in the trust chain view that {title} now trusts '{entry.alias}'?",
+                yes_text="Show Trust Chain",
+            ):
+                source = Keystore(StoreType.JKS, list(entries))
+                dialog = chain_view.TrustChainDialog(
+                    entry=entry, store=source, open_stores=[(title, target)], parent=self.window
+                )
+                dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                dialog.show()
+        elif path is not None and msgbox.question(
+            self.window, "Certificates copied", f"{lead}Open it?", yes_text="Open"
         ):
-            action.trigger()
+            self.window.open_paths([path])
 
     def import_certificates(self, clipboard: bool = False) -> ImportDialog | None:
         tab = self.window.current_tab()
@@ -426,12 +454,11 @@ class CopyFeature(QObject):
     # --- drag and drop -----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in _DRAG_EVENTS:
-            # also keeps events sent while the window is being torn down away from its widgets
+        if kind not in _WATCHED_EVENTS:
             return False
-        if watched is self.window.tab_widget.tabBar():
+        if watched is self._tab_bar:
             return self._tab_bar_event(event)
-        tab = self._tab_of(watched)
+        tab = self._viewports.get(watched)
         if tab is None:
             return False
         if kind == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
@@ -461,8 +488,7 @@ class CopyFeature(QObject):
             return False
         if not event.mimeData().hasFormat(MIME_TYPE):
             return False
-        bar = self.window.tab_widget.tabBar()
-        index = bar.tabAt(event.position().toPoint())
+        index = self._tab_bar.tabAt(event.position().toPoint())
         if index < 0:
             event.ignore()
             return True

@@ -20,6 +20,7 @@ from ...core.io import read_keystore
 from ...core.model import Keystore
 from .. import msgbox, operations
 from ..about import AboutDialog
+from ..icons import icon
 from ..preferences import PreferencesDialog, apply_preferences
 
 if TYPE_CHECKING:
@@ -45,6 +46,37 @@ def install(window: MainWindow) -> None:
     prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
 
     window.disk_watcher = DiskWatcher(window)  # type: ignore[attr-defined]
+    # After every feature has added its actions (they install one after another).
+    QTimer.singleShot(0, window, lambda: give_actions_icons(window))
+
+
+# Window actions (by name) and the icon each shows in menus.
+ACTION_ICONS = {
+    "new": "action-new",
+    "open": "action-open",
+    "open_folder": "action-open",
+    "save": "action-save",
+    "save_as": "action-save",
+    "rename": "action-rename",
+    "delete": "action-delete",
+    "export_certificate": "action-export",
+    "export_certificates": "action-export",
+    "import_certificates": "action-import",
+    "import_ca_reply": "action-import",
+    "copy_pem": "action-copy",
+    "copy_certificates": "action-copy",
+    "copy_to_truststore": "entry-trusted-cert",
+    "generate_key_pair": "action-generate-key",
+    "details": "action-details",
+    "health_panel": "action-verify",
+}
+
+
+def give_actions_icons(window: MainWindow) -> None:
+    for name, icon_name in ACTION_ICONS.items():
+        action = window.actions_by_name.get(name)
+        if action is not None and action.icon().isNull():
+            action.setIcon(icon(icon_name))
 
 
 def show_about(window: MainWindow) -> None:

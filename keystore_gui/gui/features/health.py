@@ -9,6 +9,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -105,8 +106,8 @@ class HealthPanel(QDockWidget):
 
         def done(findings: list[Finding]) -> None:
             checked = ref()
-            if checked is None:
-                return
+            if checked is None or not shiboken6.isValid(self) or not shiboken6.isValid(checked):
+                return  # the window (or the tab) closed while the check ran
             self._running.discard(checked)
             self._findings[checked] = findings
             self._checked_at[checked] = version

@@ -3,6 +3,8 @@ CSR, Import CA Reply and Renew. Keys and signatures are made off the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from ...core import certbuild as cb
 from ...core.errors import KeystoreError
 from ...core.io import read_bytes
-from ...core.model import Certificate, Entry, EntryKind
+from ...core.model import Certificate, Entry, EntryKind, StoreType
 from .. import msgbox, operations
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
 
@@ -28,7 +30,7 @@ CSR_FILTERS = "Certificate requests (*.csr *.pem *.req *.der);;All files (*)"
 
 def install(window: MainWindow) -> None:
     add = window.add_action
-    generate = add(
+    add(
         "tools",
         "generate_key_pair",
         "&Generate key pair…",
@@ -63,7 +65,6 @@ def install(window: MainWindow) -> None:
         key_entry = _selected_key_entry(window) is not None
         for action in (csr, reply, renew_action):
             action.setEnabled(key_entry)
-        generate.setEnabled(True)
         sign.setEnabled(bool(window.tabs()))
 
     window.state_changed.connect(update)
@@ -79,7 +80,8 @@ def _selected_key_entry(window: MainWindow) -> Entry | None:
 
 
 def available_issuers(window: MainWindow) -> list[IssuerChoice]:
-    """The CA private-key entries of every open keystore whose key the store password opens."""
+    """The CA private-key entries of every open keystore. A key the store password opens is
+    unlocked now; one with a password of its own is asked for when it is used."""
     choices = []
     for tab in window.tabs():
         for entry in tab.store.entries:
@@ -87,17 +89,26 @@ def available_issuers(window: MainWindow) -> list[IssuerChoice]:
                 continue
             if not cb.is_ca_certificate(entry.chain[0]):
                 continue
-            if entry.is_locked:
-                try:
+            if entry.is_locked and tab.store.password is not None:
+                with contextlib.suppress(KeystoreError):
                     tab.store.unlock(entry)
-                except KeystoreError:
-                    continue
-            try:
-                issuer = cb.Issuer.from_entry(entry)
-            except KeystoreError:
-                continue
-            choices.append(IssuerChoice(f"{entry.alias} ({tab.display_name})", issuer))
+            label = f"{entry.alias} ({tab.display_name})"
+            if entry.is_locked:
+                label += ", key password needed"
+            choices.append(IssuerChoice(label, entry))
     return choices
+
+
+def with_issuer_unlocked(window: MainWindow, entry: Entry | None, then: Callable[[], None]) -> None:
+    """Run ``then()`` once the issuer's key is usable, asking for its own password if needed."""
+    if entry is None or not entry.is_locked:
+        then()
+        return
+    tab = next((t for t in window.tabs() if any(e is entry for e in t.store.entries)), None)
+    if tab is None:
+        msgbox.error(window, "Issuer", f"the keystore holding '{entry.alias}' was closed")
+        return
+    tab.unlock_entry(entry, then)
 
 
 class ReplaceChain(QUndoCommand):
@@ -137,6 +148,7 @@ def generate_key_pair(window: MainWindow) -> GenerateKeyPairDialog:
         issuers=available_issuers(window),
         existing_aliases=store.aliases(),
         has_entry_passwords=store.store_type.has_entry_passwords,
+        ascii_passwords=store.store_type is StoreType.JCEKS,
         case_insensitive_aliases=store.store_type.case_insensitive_aliases,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -148,6 +160,7 @@ def generate_key_pair(window: MainWindow) -> GenerateKeyPairDialog:
 
 def _generate(window: MainWindow, tab: KeystoreTab, result: GenerateKeyPairResult) -> None:
     assert result.key_spec is not None
+    label = f"Generating a {result.key_spec.label} key…"
 
     def done(entry: Entry) -> None:
         if tab.store.find(entry.alias) is not None:
@@ -157,8 +170,10 @@ def _generate(window: MainWindow, tab: KeystoreTab, result: GenerateKeyPairResul
             entry.key_password = None
         tab.add_entries([entry], f"Generate key pair '{entry.alias}'")
 
-    operations.run_in_background(
-        tab, result.generate, on_success=done, label=f"Generating a {result.key_spec.label} key…"
+    with_issuer_unlocked(
+        window,
+        result.issuer_entry,
+        lambda: operations.run_in_background(tab, result.generate, on_success=done, label=label),
     )
 
 
@@ -209,9 +224,7 @@ def sign_csr(window: MainWindow) -> None:
         )
         return
     selected = _selected_key_entry(window)
-    default = next(
-        (c.label for c in issuers if selected and c.issuer.alias == selected.alias), None
-    )
+    default = next((c.label for c in issuers if c.entry is selected), None)
     dialog = GenerateKeyPairDialog(parent=window, issuers=issuers, csr=csr, default_issuer=default)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: _sign(window, csr, dialog.result_value()))
@@ -235,8 +248,12 @@ def _sign(
             return
         window.statusBar().showMessage(f"Saved {name}", 5000)
 
-    operations.run_in_background(
-        window, lambda: result.sign(csr), on_success=done, label="Signing the request…"
+    with_issuer_unlocked(
+        window,
+        result.issuer_entry,
+        lambda: operations.run_in_background(
+            window, lambda: result.sign(csr), on_success=done, label="Signing the request…"
+        ),
     )
 
 
@@ -263,15 +280,15 @@ def import_ca_reply(window: MainWindow) -> None:
     tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Import CA reply into '{entry.alias}'"))
 
 
-def find_issuer(window: MainWindow, entry: Entry) -> cb.Issuer | None:
+def find_issuer(window: MainWindow, entry: Entry) -> Entry | None:
     """The open CA entry that signed ``entry``'s certificate (``None`` when self-signed)."""
     cert = entry.certificate
     assert cert is not None
     if cb.is_self_signed(cert):
         return None
     for choice in available_issuers(window):
-        if cb.signed_by(cert, choice.issuer.certificate):
-            return choice.issuer
+        if cb.signed_by(cert, choice.certificate):
+            return choice.entry
     raise cb.CertificateInputError(
         f"the CA that issued '{entry.alias}' ({cert.issuer}) is not open: open the keystore "
         "holding its private key to renew"
@@ -284,7 +301,7 @@ def renew(window: MainWindow) -> None:
     if tab is None or entry is None or entry.certificate is None:
         return
     try:
-        issuer = find_issuer(window, entry)
+        issuer_entry = find_issuer(window, entry)
     except KeystoreError as exc:
         msgbox.error(window, "Renew certificate", str(exc))
         return
@@ -302,14 +319,13 @@ def renew(window: MainWindow) -> None:
         return
 
     def work() -> list[Certificate]:
+        issuer = cb.Issuer.from_entry(issuer_entry) if issuer_entry is not None else None
         return cb.renew(entry, cb.Validity.from_period(days), issuer)
 
     def done(chain: list[Certificate]) -> None:
         tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Renew '{entry.alias}'"))
 
-    tab.unlock_entry(
-        entry,
-        lambda: operations.run_in_background(
-            tab, work, on_success=done, label=f"Renewing {entry.alias}…"
-        ),
-    )
+    def start() -> None:
+        operations.run_in_background(tab, work, on_success=done, label=f"Renewing {entry.alias}…")
+
+    tab.unlock_entry(entry, lambda: with_issuer_unlocked(window, issuer_entry, start))

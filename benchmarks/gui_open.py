@@ -1,0 +1,215 @@
+"""Time the window against ``keytool -list`` on the same files, in the same run.
+
+Three measurements, each in a fresh process (Qt offscreen):
+
+1. launch → a populated, scrollable tree, for a JKS of 10,000 trusted certificates: the wall time
+   of a process that starts Python, builds the window, opens the file through the window's own
+   code path (off the GUI thread), waits until the tree shows every row and can scroll, and
+   exits; against ``keytool -list`` on the same file. Peak resident memory of each, from
+   ``wait4``.
+2. typing in the filter box on that store: each keystroke (key event → filtered tree laid out),
+   in milliseconds.
+3. a JKS of 100,000 trusted certificates: launch → populated tree, and the longest stall of the
+   GUI thread meanwhile (a 10 ms heartbeat timer; a window that freezes shows a long gap).
+
+The stores are made by ``benchmarks/list_speed.py``'s generator (certificates from
+``cryptography``, keystores written by the JDK's own ``KeyStore`` in one JVM run).
+
+Usage: python benchmarks/gui_open.py [--runs 3] [--certs 10000] [--big 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+import list_speed  # noqa: E402
+
+FILTER_TEXT = "benchmark ca 00999"
+
+
+# --- the measured process ----------------------------------------------------------------------
+
+
+def child(path: Path, mode: str) -> int:
+    """Open ``path`` in the window and report (JSON on stdout) when the tree is ready."""
+    started = time.perf_counter()
+    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    from keystore_gui.gui.main_window import MainWindow
+    from keystore_gui.gui.opening import OpenRequest
+
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.show()
+    password = os.environ[list_speed.PASSWORD_VAR]
+    result: dict[str, float] = {}
+    beat = QElapsedTimer()
+    beat.start()
+    longest = [0]
+
+    def heartbeat() -> None:
+        longest[0] = max(longest[0], beat.restart())
+
+    ticker = QTimer()
+    ticker.setInterval(10)
+    ticker.timeout.connect(heartbeat)
+
+    def ready() -> bool:
+        tab = window.current_tab()
+        if tab is None:
+            return False
+        app.processEvents()
+        # the first batch of rows (all of them up to 10,000) is in the tree, and it scrolls
+        wanted = min(len(tab.store), tab.model.batch)
+        return tab.proxy.rowCount() >= wanted and tab.tree.verticalScrollBar().maximum() > 0
+
+    def poll() -> None:
+        if not ready():
+            QTimer.singleShot(1, poll)
+            return
+        result["ready_s"] = time.perf_counter() - started
+        result["longest_stall_ms"] = longest[0]
+        if mode == "launch":
+            print(json.dumps(result), flush=True)
+            os._exit(0)
+        if mode == "filter":
+            QTimer.singleShot(0, type_filter)
+        else:
+            ticker.stop()
+            print(json.dumps(result), flush=True)
+            os._exit(0)
+
+    def type_filter() -> None:
+        tab = window.current_tab()
+        assert tab is not None
+        if not tab.search_ready:
+            QTimer.singleShot(10, type_filter)
+            return
+        from PySide6.QtTest import QTest
+
+        times = []
+        for ch in FILTER_TEXT:
+            t0 = time.perf_counter()
+            QTest.keyClicks(tab.filter_edit, ch)
+            app.processEvents()
+            times.append((time.perf_counter() - t0) * 1000)
+        result["keystroke_ms"] = times  # type: ignore[assignment]
+        result["rows_after"] = tab.proxy.rowCount()
+        print(json.dumps(result), flush=True)
+        os._exit(0)
+
+    ticker.start()
+    window.opener.open([OpenRequest(path, (password,))])
+    QTimer.singleShot(0, poll)
+    return app.exec()
+
+
+# --- the driver --------------------------------------------------------------------------------
+
+
+def run_child(path: Path, mode: str, env: dict[str, str]) -> tuple[dict[str, float], float, int]:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(path)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0 or not out.strip():
+        raise SystemExit(f"gui_open: the window process failed:\n{err}")
+    return json.loads(out.strip().splitlines()[-1]), elapsed, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--certs", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=100_000, help="0 to skip the big store")
+    parser.add_argument("--keep", metavar="DIR", help="make (or reuse) the files in DIR")
+    args = parser.parse_args()
+    if args.child:
+        return child(Path(args.child[1]), args.child[0])
+    keytool = shutil.which("keytool")
+    if keytool is None or shutil.which("java") is None:
+        print("gui_open: the JDK (java, keytool) must be on PATH", file=sys.stderr)
+        return 1
+
+    with tempfile.TemporaryDirectory(prefix="keystore-gui-bench-") as tmp:
+        base = Path(args.keep) if args.keep else Path(tmp)
+        stores = {}
+        for count in [args.certs] + ([args.big] if args.big else []):
+            folder = base / str(count)
+            target = folder / f"trusted-{count}.jks"
+            if not target.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                t0 = time.perf_counter()
+                list_speed.make_files(folder, count, 1)
+                print(f"made {target.name} in {time.perf_counter() - t0:.0f} s")
+            stores[count] = target
+        print(list_speed.machine())
+        env = {
+            **os.environ,
+            list_speed.PASSWORD_VAR: list_speed.PASSWORD,
+            "PYTHONPATH": str(REPO),
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        path = stores[args.certs]
+        ours = [run_child(path, "launch", env) for _ in range(args.runs)]
+        theirs = list_speed.measure(
+            [keytool, "-J-Duser.language=en", "-list", "-keystore", str(path),
+             "-storepass:env", list_speed.PASSWORD_VAR],
+            args.runs,
+            env,
+        )  # fmt: skip
+        if theirs.failed:
+            print(f"keytool failed: {theirs.failed}", file=sys.stderr)
+            return 1
+        wall = statistics.median(o[1] for o in ours)
+        rss = max(o[2] for o in ours)
+        print(f"\n{path.name}: median of {args.runs} runs")
+        print(f"  window, launch to populated tree  {wall:7.3f} s   peak RSS {rss / 1024:5.0f} MB")
+        print(
+            f"  keytool -list                     {theirs.median:7.3f} s   "
+            f"peak RSS {theirs.peak_rss_kib / 1024:5.0f} MB"
+        )
+        print(f"  ratio window/keytool              {wall / theirs.median:7.2f}  (target <= 0.25)")
+
+        typed, _, _ = run_child(path, "filter", env)
+        strokes = typed["keystroke_ms"]
+        print(
+            f"\nfilter box, typing {FILTER_TEXT!r} on {args.certs} entries: "
+            f"median {statistics.median(strokes):.1f} ms, max {max(strokes):.1f} ms per keystroke "
+            f"(target <= 50 ms); {int(typed['rows_after'])} row(s) left"
+        )
+        print(
+            "  per keystroke: "
+            + " ".join(f"{ch}:{ms:.0f}" for ch, ms in zip(FILTER_TEXT, strokes, strict=True))
+        )
+        if args.big:
+            big, big_wall, big_rss = run_child(stores[args.big], "freeze", env)
+            print(
+                f"\n{stores[args.big].name}: launch to populated tree {big_wall:.2f} s, "
+                f"longest GUI-thread stall {big['longest_stall_ms']:.0f} ms, "
+                f"peak RSS {big_rss / 1024:.0f} MB"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""The few certificate fields a listing shows, read straight from the DER.
+
+``keystore-cli list`` shows each certificate's subject and key. Through ``cryptography`` that
+costs a ``Name`` of Python objects and a validated public key per certificate: most of the time
+of listing 10,000 entries. Here the common shapes (single-valued RDNs of UTF8/Printable/IA5
+strings; RSA, EC on named curves, DSA, EdDSA keys) are read from the bytes; anything else falls
+back to ``cryptography``, so the result is always what :class:`~.model.Certificate` gives.
+"""
+
+from __future__ import annotations
+
+from .model import Certificate
+
+_SHORT_NAMES = {
+    bytes.fromhex("550403"): "CN",
+    bytes.fromhex("550407"): "L",
+    bytes.fromhex("550408"): "ST",
+    bytes.fromhex("55040a"): "O",
+    bytes.fromhex("55040b"): "OU",
+    bytes.fromhex("550406"): "C",
+    bytes.fromhex("550409"): "STREET",
+    bytes.fromhex("0992268993f22c640119"): "DC",
+    bytes.fromhex("0992268993f22c640101"): "UID",
+}
+_STRING_TAGS = {0x0C: "utf-8", 0x13: "ascii", 0x16: "ascii"}
+_CURVES = {
+    bytes.fromhex("2a8648ce3d030107"): "secp256r1",
+    bytes.fromhex("2b81040022"): "secp384r1",
+    bytes.fromhex("2b81040023"): "secp521r1",
+    bytes.fromhex("2b81040021"): "secp224r1",
+    bytes.fromhex("2b8104000a"): "secp256k1",
+    bytes.fromhex("2b2403030208010107"): "brainpoolP256r1",
+    bytes.fromhex("2b240303020801010b"): "brainpoolP384r1",
+    bytes.fromhex("2b240303020801010d"): "brainpoolP512r1",
+}
+_RSA = bytes.fromhex("2a864886f70d010101")
+_EC = bytes.fromhex("2a8648ce3d0201")
+_DSA = bytes.fromhex("2a8648ce380401")
+_EDDSA = {bytes.fromhex("2b6570"): "Ed25519", bytes.fromhex("2b6571"): "Ed448"}
+_SPECIAL = frozenset('\\"+,;<>\0')
+
+
+class _Unusual(Exception):
+    """A shape the fast path leaves to cryptography."""
+
+
+def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+    """``(tag, content_start, end)`` of the element at ``pos``."""
+    first = data[pos + 1]
+    if first < 0x80:
+        start, length = pos + 2, first
+    else:
+        n = first & 0x7F
+        if not 0 < n <= 4:
+            raise _Unusual
+        start = pos + 2 + n
+        length = int.from_bytes(data[pos + 2 : start], "big")
+    end = start + length
+    if end > len(data):
+        raise _Unusual
+    return data[pos], start, end
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    out = []
+    while start < end:
+        element = _tlv(data, start)
+        out.append(element)
+        start = element[2]
+    return out
+
+
+def _tbs_fields(der: bytes) -> list[tuple[int, int, int]]:
+    _, cert_start, _cert_end = _tlv(der, 0)
+    _, tbs_start, tbs_end = _tlv(der, cert_start)
+    fields = _children(der, tbs_start, tbs_end)
+    return fields[1:] if fields[0][0] == 0xA0 else fields
+
+
+def _dotted(oid: bytes) -> str:
+    parts, value = [], 0
+    for byte in oid:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    first = min(parts[0] // 40, 2)
+    return ".".join(str(p) for p in (first, parts[0] - 40 * first, *parts[1:]))
+
+
+def _escape(value: str) -> str:
+    """RFC 4514 escaping exactly as cryptography's ``Name.rfc4514_string`` does it."""
+    if not value:
+        return ""
+    if not _SPECIAL.isdisjoint(value):
+        value = value.replace("\\", "\\\\")
+        for ch in '"+,;<>':
+            value = value.replace(ch, "\\" + ch)
+        value = value.replace("\0", "\\00")
+    if value[0] == "#" or (value[0] == " " and len(value) > 1):
+        value = "\\" + value
+    if value[-1] == " ":
+        value = value[:-1] + "\\ "
+    return value
+
+
+def _name(der: bytes, start: int, end: int) -> str:
+    parts = []
+    for _, set_start, set_end in _children(der, start, end):
+        attributes = _children(der, set_start, set_end)
+        if len(attributes) != 1:
+            raise _Unusual
+        _, atv_start, atv_end = attributes[0]
+        (oid_tag, oid_start, oid_end), (tag, v_start, v_end) = _children(der, atv_start, atv_end)
+        encoding = _STRING_TAGS.get(tag)
+        if oid_tag != 0x06 or encoding is None:
+            raise _Unusual
+        oid = der[oid_start:oid_end]
+        label = _SHORT_NAMES.get(oid) or _dotted(oid)
+        try:
+            value = der[v_start:v_end].decode(encoding)
+        except UnicodeDecodeError:
+            raise _Unusual from None
+        parts.append(f"{label}={_escape(value)}")
+    parts.reverse()
+    return ",".join(parts)
+
+
+def _positive_bits(integer: bytes) -> int:
+    stripped = integer.lstrip(b"\x00")
+    if not stripped or integer[0] & 0x80:
+        raise _Unusual
+    return (len(stripped) - 1) * 8 + stripped[0].bit_length()
+
+
+def _key(der: bytes, start: int, end: int) -> str:
+    (_, alg_start, alg_end), (bits_tag, bits_start, _bits_end) = _children(der, start, end)
+    algorithm = _children(der, alg_start, alg_end)
+    oid = der[algorithm[0][1] : algorithm[0][2]]
+    if oid == _RSA:
+        if bits_tag != 0x03 or der[bits_start] != 0:
+            raise _Unusual
+        _, seq_start, _seq_end = _tlv(der, bits_start + 1)
+        _, n_start, n_end = _tlv(der, seq_start)
+        return f"RSA {_positive_bits(der[n_start:n_end])}"
+    if oid == _EC and len(algorithm) == 2 and algorithm[1][0] == 0x06:
+        curve = _CURVES.get(der[algorithm[1][1] : algorithm[1][2]])
+        if curve is None:
+            raise _Unusual
+        return f"EC {curve}"
+    if oid in _EDDSA:
+        return _EDDSA[oid]
+    if oid == _DSA and len(algorithm) == 2 and algorithm[1][0] == 0x30:
+        _, p_start, p_end = _tlv(der, algorithm[1][1])
+        return f"DSA {_positive_bits(der[p_start:p_end])}"
+    raise _Unusual
+
+
+def _time(der: bytes, element: tuple[int, int, int]) -> str:
+    """UTCTime or GeneralizedTime in whole seconds UTC, as ISO 8601 ``YYYY-MM-DDTHH:MM:SSZ``."""
+    tag, start, end = element
+    text = der[start:end]
+    if tag == 0x17 and len(text) == 13:
+        year = int(text[:2])
+        century = b"19" if year >= 50 else b"20"
+        text = century + text
+    elif tag != 0x18 or len(text) != 15:
+        raise _Unusual
+    if text[-1:] != b"Z" or not text[:14].isdigit():
+        raise _Unusual
+    t = text.decode("ascii")
+    return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
+
+
+def _slow_summary(cert: Certificate) -> dict[str, str]:
+    from .errors import KeystoreError
+
+    try:
+        cert.subject_name  # noqa: B018 -- a certificate no parser reads is listed, marked
+    except KeystoreError as exc:
+        return {
+            "subject": f"unreadable certificate ({exc})",
+            "issuer": "",
+            "serial": "",
+            "sha256": cert.sha256,
+            "not_before": "",
+            "not_after": "",
+            "key": "unreadable",
+        }
+    try:
+        key = cert.key_description
+    except (KeystoreError, ValueError):
+        key = "unreadable"
+    return {
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "serial": format(cert.serial, "x"),
+        "sha256": cert.sha256,
+        "not_before": cert.not_before.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "not_after": cert.not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "key": key,
+    }
+
+
+def summary(cert: Certificate) -> dict[str, str]:
+    """What ``keystore-cli list`` shows of a certificate: subject, issuer, serial (lowercase hex
+    as keytool prints it), SHA-256, validity (ISO 8601 UTC) and key, from one walk of the DER."""
+    der = cert.der
+    try:
+        fields = _tbs_fields(der)
+        serial_tag, serial_start, serial_end = fields[0]
+        _, validity_start, validity_end = fields[3]
+        not_before, not_after = _children(der, validity_start, validity_end)
+        if serial_tag != 0x02:
+            raise _Unusual
+        return {
+            "subject": _name(der, fields[4][1], fields[4][2]),
+            "issuer": _name(der, fields[2][1], fields[2][2]),
+            "serial": format(int.from_bytes(der[serial_start:serial_end], "big", signed=True), "x"),
+            "sha256": cert.sha256,
+            "not_before": _time(der, not_before),
+            "not_after": _time(der, not_after),
+            "key": _key(der, fields[5][1], fields[5][2]),
+        }
+    except (_Unusual, IndexError, ValueError):
+        return _slow_summary(cert)

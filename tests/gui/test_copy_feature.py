@@ -1,0 +1,237 @@
+"""The copy feature in the window: drag between tabs, Copy/Paste, undo, import, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from keystore_gui.core.io import read_keystore
+from keystore_gui.core.model import EntryKind, Keystore, StoreType
+from keystore_gui.core.truststore import What
+from keystore_gui.gui import operations
+from keystore_gui.gui.chain_view import TrustChainDialog
+from keystore_gui.gui.copy_dialog import CopyDialog
+from keystore_gui.gui.features import copy as feature_module
+from keystore_gui.gui.features.copy import MIME_TYPE, CopyFeature, entries_from_mime, mime_for
+from keystore_gui.gui.import_dialog import ExportDialog, ImportDialog
+from keystore_gui.gui.main_window import MainWindow
+from tests.truststore_certs import Pki
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    return Pki()
+
+
+class Questions:
+    """Stands in for msgbox.question: records each text, answers ``answer``."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answer = False
+
+    def __call__(self, _parent: object, _title: str, text: str, **_kw: object) -> bool:
+        self.asked.append(text)
+        return self.answer
+
+
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    q = Questions()
+    monkeypatch.setattr(feature_module.msgbox, "question", q)
+    return q
+
+
+@pytest.fixture
+def win(window: MainWindow, questions: Questions) -> MainWindow:
+    """The shared window fixture; its features include this one."""
+    assert window.findChild(CopyFeature) is not None
+    return window
+
+
+def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
+    source = win.add_store_tab(Keystore(StoreType.JKS, [pki.key_entry("server")], "changeit"), None)
+    target = win.add_store_tab(pki.truststore(), None)
+    win.tab_widget.setCurrentWidget(source)
+    source.select_entry(source.store.entries[0])
+    return source, target
+
+
+def the_dialog(qtbot: QtBot, win: MainWindow) -> CopyDialog:
+    qtbot.waitUntil(lambda: win.findChild(CopyDialog) is not None)
+    dialog = win.findChild(CopyDialog)
+    assert isinstance(dialog, CopyDialog)
+    return dialog
+
+
+def test_payload_carries_certificates_only(pki: Pki) -> None:
+    mime = mime_for([pki.key_entry("server")], "server.jks")
+    raw = bytes(mime.data(MIME_TYPE).data())
+    payload = json.loads(raw)
+    assert set(payload["entries"][0]) == {"alias", "kind", "chain"}
+    assert "PRIVATE KEY" not in mime.text() and "BEGIN CERTIFICATE" in mime.text()
+    carried = entries_from_mime(mime)
+    assert carried is not None
+    (entry,) = carried[0]
+    assert entry.key is None and entry.sealed is None
+    assert entry.chain == pki.key_entry().chain
+
+
+def test_drag_onto_another_tab_then_undo(
+    qtbot: QtBot, win: MainWindow, pki: Pki, qtmodeltester: object, questions: Questions
+) -> None:
+    questions.answer = True  # yes, show the trust chain afterwards
+    source, target = two_tabs(win, pki)
+    before = list(target.store.entries)
+    mime = mime_for(source.selected_entries(), source.display_name)
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    feature = win.findChild(CopyFeature)
+    # what Qt's drag machinery delivers to the target tree's viewport
+    assert feature.eventFilter(target.tree.viewport(), drop)
+    assert drop.isAccepted() and drop.dropAction() == Qt.DropAction.CopyAction
+    dialog = the_dialog(qtbot, win)
+    assert dialog.tab_combo.currentIndex() == 1  # the tab it was dropped on
+    dialog.what_radios[What.CHAIN].setChecked(True)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert win.current_tab() is target
+    added = target.store.entries[len(before) :]
+    assert [e.alias for e in added] == ["server", "example-issuing-ca-1", "example-root-ca"]
+    assert all(e.kind is EntryKind.TRUSTED_CERT and e.key is None for e in added)
+    assert target.undo_stack.count() == 1 and target.is_modified()
+    assert "now trusts 'server'" in questions.asked[-1]
+    chain = win.findChild(TrustChainDialog)
+    assert chain is not None and chain.verdict is not None and chain.verdict.trusted
+    chain.close()
+    assert source.undo_stack.count() == 0 and len(source.store.entries) == 1
+    qtmodeltester.check(target.model)  # type: ignore[attr-defined]
+    target.undo_stack.undo()
+    assert target.store.entries == before
+    assert target.model.rowCount() == len(before)
+    target.undo_stack.redo()
+    assert [e.alias for e in target.store.entries[len(before) :]] == [e.alias for e in added]
+
+
+def test_copy_and_paste_between_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    _source, target = two_tabs(win, pki)
+    win.actions_by_name["copy_certificates"].trigger()
+    clip = QGuiApplication.clipboard().mimeData()
+    assert clip.hasFormat(MIME_TYPE) and "PRIVATE" not in clip.text()
+    win.tab_widget.setCurrentWidget(target)
+    win.actions_by_name["paste_certificates"].trigger()
+    dialog = the_dialog(qtbot, win)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert target.store.find("server").chain == [pki.cert("leaf")]
+    # pasting again: already present, nothing to copy
+    win.actions_by_name["paste_certificates"].trigger()
+    qtbot.waitUntil(lambda: len(win.findChildren(CopyDialog)) >= 1)
+    again = [d for d in win.findChildren(CopyDialog) if d.isVisible()][-1]
+    assert "already present as 'server'" in again.table.item(0, again.OUTCOME_COLUMN).text()
+    assert not again.copy_button.isEnabled()
+    again.reject()
+
+
+def test_replace_is_undone_in_place(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    _source, target = two_tabs(win, pki)
+    old = pki.trusted("server", "other")
+    target.model.insert_entries([(0, old)])
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    combo = dialog.table.cellWidget(0, dialog.CONFLICT_COLUMN)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(1)  # replace
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert target.store.entries[0].alias == "server"
+    assert target.store.entries[0].chain == [pki.cert("leaf")]
+    target.undo_stack.undo()
+    assert target.store.entries[0] is old
+
+
+def test_copy_into_new_pkcs12_file(
+    qtbot: QtBot,
+    win: MainWindow,
+    pki: Pki,
+    tmp_path: Path,
+    questions: Questions,
+) -> None:
+    asked = questions.asked
+    two_tabs(win, pki)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    path = tmp_path / "new-truststore.p12"
+    qtbot.keyClicks(dialog.new_path, str(path))
+    qtbot.keyClicks(dialog.new_password.first, "changeit")
+    qtbot.keyClicks(dialog.new_password.second, "changeit")
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert "Created new-truststore.p12: 1 certificate(s) added" in asked[0]
+    store = read_keystore(path, "changeit")
+    assert [(e.alias, e.kind) for e in store.entries] == [("server", EntryKind.TRUSTED_CERT)]
+
+
+def test_import_from_clipboard_and_undo(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    tab = win.add_store_tab(pki.truststore(), None)
+    QGuiApplication.clipboard().setText(pki.cert("inter").pem + pki.cert("other").pem)
+    win.actions_by_name["paste_certificates"].trigger()  # plain PEM text: the import dialog
+    qtbot.waitUntil(lambda: win.findChild(ImportDialog) is not None)
+    dialog = win.findChild(ImportDialog)
+    assert dialog.table.rowCount() == 2
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert [e.alias for e in tab.store.entries] == ["other", "example-issuing-ca-1"]
+    tab.undo_stack.undo()
+    assert [e.alias for e in tab.store.entries] == ["other"]
+
+
+def test_export_selection(qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path) -> None:
+    two_tabs(win, pki)
+    win.actions_by_name["export_certificates"].trigger()
+    qtbot.waitUntil(lambda: win.findChild(ExportDialog) is not None)
+    dialog = win.findChild(ExportDialog)
+    dialog.radios["pem-each"].setChecked(True)
+    dialog.chain.setChecked(True)
+    qtbot.keyClicks(dialog.path, str(tmp_path))
+    dialog.accept()
+    qtbot.waitUntil(lambda: operations.running() == 0)
+    assert sorted(p.name for p in tmp_path.glob("*.pem")) == [
+        "example-issuing-ca-1.pem",
+        "example-root-ca.pem",
+        "server.pem",
+    ]
+
+
+def test_selection_of_several_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    source, target = two_tabs(win, pki)
+    other = win.add_store_tab(
+        Keystore(StoreType.PKCS12, [pki.trusted("partner", "root")], "changeit"), None
+    )
+    other.select_entry(other.store.entries[0])
+    win.tab_widget.setCurrentWidget(source)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    assert dialog.tab_combo.currentIndex() == 1  # the first tab that is not the source
+    assert [dialog.tab_combo.itemText(i) for i in range(3)] == [
+        "Untitled (tab 1)",
+        "Untitled (tab 2)",
+        "Untitled (tab 3)",
+    ]
+    assert (
+        not dialog.more_box.isHidden()
+        and "1 entry selected in other tabs" in dialog.more_box.text()
+    )
+    assert dialog.table.rowCount() == 1
+    dialog.more_box.setChecked(True)
+    assert [dialog.table.item(r, 1).text() for r in range(2)] == ["server", "partner"]
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert [e.alias for e in target.store.entries] == ["other", "server", "partner"]
+    assert target.undo_stack.count() == 1
