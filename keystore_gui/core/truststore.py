@@ -21,7 +21,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -66,11 +66,6 @@ class Action(StrEnum):
         return self in (Action.ADD, Action.RENAME, Action.REPLACE)
 
 
-class Role(StrEnum):
-    OWN = "own"
-    ISSUER = "issuer"
-
-
 @dataclass(eq=False)
 class Candidate:
     """One certificate offered for copying, with the alias wanted for it (editable)."""
@@ -79,7 +74,6 @@ class Candidate:
     alias: str
     origin: str
     """Where it comes from, for display: ``wso2carbon`` or ``issuer of wso2carbon``."""
-    role: Role = Role.OWN
     on_conflict: Conflict | None = None
     """This certificate's own choice; ``None`` follows the plan's default."""
 
@@ -143,15 +137,6 @@ class CopyPlan:
             raise KeystoreError("; ".join(problems))
 
 
-@dataclass
-class AppliedCopy:
-    """What :func:`apply_plan` changed, so that it can be undone exactly."""
-
-    added: list[Entry] = field(default_factory=list)
-    replaced: list[tuple[int, Entry]] = field(default_factory=list)
-    """(index, entry) of each entry a new certificate replaced, in the order they were removed."""
-
-
 # --- aliases ---------------------------------------------------------------------------------
 
 
@@ -185,10 +170,6 @@ def alias_problem(alias: str) -> str | None:
     if any(unicodedata.category(ch) == "Cc" for ch in alias):
         return "an alias cannot contain control characters"
     return None
-
-
-def _fold(alias: str, store_type: StoreType) -> str:
-    return alias.lower() if store_type.case_insensitive_aliases else alias
 
 
 def target_alias(alias: str, store_type: StoreType) -> str:
@@ -273,11 +254,11 @@ def candidates_for(
         last = issuers[-1] if issuers else own
         issuers += _issuer_chain(last, [*pool_list, *entry.chain])
         if what in (What.CERT, What.CHAIN):
-            out.append(Candidate(own, entry.alias, entry.alias, Role.OWN))
+            out.append(Candidate(own, entry.alias, entry.alias))
         if what in (What.CA, What.CHAIN):
             if what is What.CA and not issuers:
                 if own.is_self_issued:
-                    out.append(Candidate(own, entry.alias, entry.alias, Role.OWN))
+                    out.append(Candidate(own, entry.alias, entry.alias))
                     continue
                 raise KeystoreError(
                     f"entry '{entry.alias}': its issuer ({own.issuer}) is not in the source"
@@ -287,7 +268,6 @@ def candidates_for(
                     cert,
                     sanitise_alias(cert.common_name()),
                     f"issuer of {entry.alias}",
-                    Role.ISSUER,
                 )
                 for cert in issuers
             )
@@ -312,18 +292,17 @@ def plan_copy(
     for entry in target.entries:
         if entry.kind is EntryKind.TRUSTED_CERT and entry.chain:
             trusted.setdefault(entry.chain[0].sha256, entry.alias)
-    taken: dict[str, Entry] = {_fold(e.alias, kind): e for e in target.entries}
+    taken: dict[str, Entry] = {target_alias(e.alias, kind): e for e in target.entries}
     claimed: set[str] = set()
     planned: dict[str, str] = {}
-    replaced: set[str] = set()
 
     def free(alias: str) -> bool:
-        folded = _fold(alias, kind)
-        return folded not in claimed and (folded not in taken or folded in replaced)
+        folded = target_alias(alias, kind)
+        return folded not in claimed and folded not in taken
 
     def unique(wanted: str) -> str:
         candidate, n = wanted, 1
-        while _fold(candidate, kind) in claimed or _fold(candidate, kind) in taken:
+        while target_alias(candidate, kind) in claimed or target_alias(candidate, kind) in taken:
             n += 1
             candidate = f"{wanted}-{n}"
         return candidate
@@ -342,7 +321,7 @@ def plan_copy(
         if problem is not None:
             steps.append(Step(cand, Action.BLOCKED, alias, problem))
             continue
-        folded = _fold(alias, kind)
+        folded = target_alias(alias, kind)
         if free(alias):
             step = Step(cand, Action.ADD, alias)
         else:
@@ -367,7 +346,8 @@ def plan_copy(
                         True,
                     )
                 else:
-                    replaced.add(folded)
+                    # the certificate it replaces is no longer "already present" for later ones
+                    trusted = {k: v for k, v in trusted.items() if v != holder.alias}
                     step = Step(cand, Action.REPLACE, holder.alias, holder.alias, True)
             else:
                 step = Step(
@@ -378,7 +358,7 @@ def plan_copy(
                     True,
                 )
         if step.action.writes:
-            claimed.add(_fold(step.alias, kind))
+            claimed.add(target_alias(step.alias, kind))
             planned[sha] = step.alias
         steps.append(step)
     return CopyPlan(steps)
@@ -401,35 +381,25 @@ def new_entries(plan: CopyPlan) -> list[Entry]:
     return [trusted_entry(step.alias, step.candidate.cert, when) for step in plan.writes]
 
 
-def apply_plan(plan: CopyPlan, target: Keystore) -> AppliedCopy:
-    """Carry out ``plan`` on ``target``. Raises before changing anything if a step is blocked."""
+def apply_plan(plan: CopyPlan, target: Keystore) -> list[Entry]:
+    """Carry out ``plan`` on ``target`` and return the entries added. Raises before changing
+    anything if a step is blocked; a replaced certificate's entry keeps its place."""
     entries = new_entries(plan)
-    applied = AppliedCopy()
     for step in plan.writes:
-        if step.action is Action.REPLACE:
-            old = target.get(step.alias)
-            if old.kind is not EntryKind.TRUSTED_CERT:
-                raise AliasError(f"alias '{old.alias}' does not hold a trusted certificate")
+        if (
+            step.action is Action.REPLACE
+            and target.get(step.alias).kind is not EntryKind.TRUSTED_CERT
+        ):
+            raise AliasError(f"alias '{step.alias}' does not hold a trusted certificate")
     for step, entry in zip(plan.writes, entries, strict=True):
         if step.action is Action.REPLACE:
             old = target.get(step.alias)
             index = target.entries.index(old)
             target.entries.remove(old)
-            applied.replaced.append((index, old))
             target.add(entry, index)
         else:
             target.add(entry)
-        applied.added.append(entry)
-    return applied
-
-
-def undo_copy(target: Keystore, applied: AppliedCopy) -> None:
-    """Reverse :func:`apply_plan` exactly."""
-    for entry in applied.added:
-        if entry in target.entries:
-            target.entries.remove(entry)
-    for index, old in reversed(applied.replaced):
-        target.entries.insert(min(index, len(target.entries)), old)
+    return entries
 
 
 def new_truststore(store_type: StoreType, password: str) -> Keystore:
@@ -470,7 +440,6 @@ def candidates_from_file(data: bytes, origin: str) -> list[Candidate]:
             cert,
             entry.alias if named else sanitise_alias(cert.common_name()),
             origin,
-            Role.ISSUER,
         )
         for entry in store.entries
         for cert in entry.chain

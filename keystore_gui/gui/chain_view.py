@@ -334,6 +334,12 @@ class TrustChainDialog(QDialog):
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.sources.blockSignals(False)
 
+    def _set_text(self, item: QListWidgetItem, text: str) -> None:
+        """Relabel without an ``itemChanged`` that would read as a tick."""
+        self.sources.blockSignals(True)
+        item.setText(text)
+        self.sources.blockSignals(False)
+
     def _source_toggled(self, item: QListWidgetItem) -> None:
         choice = self._choice(item)
         ticked = item.checkState() == Qt.CheckState.Checked
@@ -345,13 +351,13 @@ class TrustChainDialog(QDialog):
 
     def _load_in_background(self, choice: _SourceChoice, item: QListWidgetItem) -> None:
         choice.loading = True
-        item.setText(f"{choice.title} (reading…)")
+        self._set_text(item, f"{choice.title} (reading…)")
 
         def done() -> bool:
             choice.loading = False
             if not Shiboken.isValid(self):  # the dialog was closed meanwhile
                 return False
-            item.setText(choice.title)
+            self._set_text(item, choice.title)
             return True
 
         def loaded(source: TrustSource) -> None:

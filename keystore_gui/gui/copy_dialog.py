@@ -48,6 +48,7 @@ from ..core.truststore import (
     new_truststore,
     plan_copy,
 )
+from . import operations
 
 
 def short_fingerprint(sha256: str) -> str:
@@ -55,6 +56,7 @@ def short_fingerprint(sha256: str) -> str:
     return ":".join(sha256[i : i + 2] for i in range(0, 12, 2)).upper() + "…"
 
 
+GEOMETRY_KEY = "copyDialog/geometry"
 STORE_FILTER = "Truststores (*.jks *.p12 *.pfx *.ks *.truststore);;All files (*)"
 
 
@@ -135,6 +137,7 @@ class CopyDialog(QDialog):
         initial_target: int | None = None,
         what: What = What.CERT,
         read_store: Callable[[str, str], Keystore] = read_keystore,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Copy Certificates to Truststore")
@@ -184,7 +187,8 @@ class CopyDialog(QDialog):
             self.new_radio.setChecked(True)
         self._rebuild_candidates()
         self.resize(1040, 520)
-        geometry = QSettings().value("copy_dialog/geometry")
+        self._settings = settings
+        geometry = settings.value(GEOMETRY_KEY) if settings is not None else None
         if geometry is not None:
             self.restoreGeometry(geometry)
 
@@ -360,23 +364,41 @@ class CopyDialog(QDialog):
             self.new_password.first.setFocus()
 
     def _open_file(self) -> None:
+        """Read the chosen truststore with the typed password, off the GUI thread."""
         path = self.file_path.text().strip()
         self.file_radio.setChecked(True)
         if not path:
             self.summary.setText("Choose the truststore file first.")
             return
-        try:
-            store = self._read_store(path, self.file_password.text())
-        except KeystoreError as exc:
+        name = os.path.basename(path)
+        password = self.file_password.text()
+        read = self._read_store
+        self.file_open.setEnabled(False)
+        self.summary.setText(f"Opening {name}…")
+
+        def opened(store: Keystore) -> None:
+            self.file_open.setEnabled(True)
+            if path != self.file_path.text().strip():
+                return  # the user chose another file meanwhile
+            if store.store_type.is_certificate_file:
+                self.summary.setText(f"{name} is a certificate file, not a truststore.")
+                return
+            self._file_store = store
+            self._replan()
+
+        def failed(exc: BaseException) -> None:
+            self.file_open.setEnabled(True)
             self._file_store = None
             self._replan()
-            self.summary.setText(f"Cannot open {os.path.basename(path)}: {exc}")
-            return
-        if store.store_type.is_certificate_file:
-            self.summary.setText(f"{os.path.basename(path)} is a certificate file, not a store.")
-            return
-        self._file_store = store
-        self._replan()
+            self.summary.setText(f"Cannot open {name}: {operations.describe(exc)}")
+
+        operations.run_in_background(
+            self,
+            lambda: read(path, password),
+            on_success=opened,
+            on_failure=failed,
+            label=f"Opening {name}…",
+        )
 
     def _rebuild_candidates(self) -> None:
         try:
@@ -504,7 +526,8 @@ class CopyDialog(QDialog):
             tab_index=self.tab_combo.currentIndex() if kind is TargetKind.TAB else None,
             path=path,
         )
-        QSettings().setValue("copy_dialog/geometry", self.saveGeometry())
+        if self._settings is not None:
+            self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         super().accept()
 
     def result_request(self) -> CopyRequest | None:

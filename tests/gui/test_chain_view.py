@@ -340,8 +340,12 @@ def test_a_cacerts_that_cannot_be_read_is_unticked(
     monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: damaged)
     entry = key_entry("shop", certs.leaf, certs.inter)
     dialog = make_dialog(qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(certs.root))
+    reads: list[object] = []
+    original = chain_view.java_cacerts
+    monkeypatch.setattr(chain_view, "java_cacerts", lambda p: reads.append(p) or original(p))
     source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    assert reads == [damaged]  # tried once, not again when the item is relabelled
     assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Unchecked
     assert dialog.source_error.text().startswith("Java cacerts: ")
     assert dialog.verdict is not None and dialog.verdict.trusted

@@ -102,10 +102,12 @@ def test_existing_file_needs_its_password(qtbot: QtBot, pki: Pki, tmp_path: Path
     assert dialog.file_radio.isChecked() and not dialog.copy_button.isEnabled()
     qtbot.keyClicks(dialog.file_password, "wrong")
     qtbot.keyClick(dialog.file_password, Qt.Key.Key_Return)
-    assert "wrong password" in dialog.summary.text()
+    qtbot.waitUntil(lambda: "wrong password" in dialog.summary.text())
+    assert dialog.file_open.isEnabled()
     dialog.file_password.clear()
     qtbot.keyClicks(dialog.file_password, "changeit")
     qtbot.mouseClick(dialog.file_open, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog._plan is not None)
     assert actions(dialog) == [(Action.PRESENT, "other")]
     assert not dialog.copy_button.isEnabled()  # nothing to add
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt
+from PySide6.QtGui import QDropEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
-from keystore_gui.core.io import read_keystore
+from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
 from keystore_gui.gui import operations
@@ -49,10 +51,14 @@ def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
 
 
 @pytest.fixture
-def win(window: MainWindow, questions: Questions) -> MainWindow:
+def win(qtbot: QtBot, window: MainWindow, questions: Questions) -> Iterator[MainWindow]:
     """The shared window fixture; its features include this one."""
     assert window.findChild(CopyFeature) is not None
-    return window
+    yield window
+    # The health panel re-checks 150 ms after a change, in the background: let that finish
+    # before the window is torn down, or its result arrives for a deleted window.
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
 
 
 def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
@@ -154,8 +160,12 @@ def test_replace_is_undone_in_place(qtbot: QtBot, win: MainWindow, pki: Pki) -> 
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert target.store.entries[0].alias == "server"
     assert target.store.entries[0].chain == [pki.cert("leaf")]
+    new = target.store.entries[0]
     target.undo_stack.undo()
-    assert target.store.entries[0] is old
+    assert target.store.entries[0] is old and new not in target.store.entries
+    target.undo_stack.redo()
+    assert target.store.entries[0] is new and old not in target.store.entries
+    assert target.model.rowCount() == len(target.store.entries)
 
 
 def test_copy_into_new_pkcs12_file(
@@ -235,3 +245,72 @@ def test_selection_of_several_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> N
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert [e.alias for e in target.store.entries] == ["other", "server", "partner"]
     assert target.undo_stack.count() == 1
+
+
+def test_copy_into_existing_truststore_file(
+    qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path, questions: Questions
+) -> None:
+    path = tmp_path / "client-truststore.jks"
+    save_keystore(pki.truststore(), path, password="changeit")
+    two_tabs(win, pki)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    qtbot.keyClicks(dialog.file_path, str(path))
+    qtbot.keyClicks(dialog.file_password, "changeit")
+    qtbot.mouseClick(dialog.file_open, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.copy_button.isEnabled)
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(questions.asked), timeout=10_000)
+    assert "Updated client-truststore.jks: 1 certificate(s) added" in questions.asked[0]
+    store = read_keystore(path, "changeit")
+    assert [(e.alias, e.kind) for e in store.entries] == [
+        ("other", EntryKind.TRUSTED_CERT),
+        ("server", EntryKind.TRUSTED_CERT),
+    ]
+    assert store.get("server").chain == [pki.cert("leaf")]
+
+
+class FakeDrag:
+    """Stands in for QDrag, whose exec() runs the platform's drag loop: keeps the MIME data."""
+
+    started: ClassVar[list[FakeDrag]] = []
+
+    def __init__(self, source: object) -> None:
+        self.source = source
+        self.mime: QMimeData | None = None
+        FakeDrag.started.append(self)
+
+    def setMimeData(self, mime: QMimeData) -> None:
+        self.mime = mime
+
+    def exec(self, _actions: object) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+
+def test_pressing_on_a_row_and_moving_starts_a_certificate_drag(
+    qtbot: QtBot, win: MainWindow, pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feature_module, "QDrag", FakeDrag)
+    FakeDrag.started.clear()
+    source, _target = two_tabs(win, pki)
+    win.show()
+    qtbot.waitExposed(win)
+    feature = win.findChild(CopyFeature)
+    viewport = source.tree.viewport()
+    start = source.tree.visualRect(source.proxy.index(0, 0)).center()
+    press = QMouseEvent(
+        QEvent.Type.MouseButtonPress, QPointF(start), QPointF(viewport.mapToGlobal(start)),
+        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert not feature.eventFilter(viewport, press)  # the view still selects the row
+    end = QPointF(start.x() + 40, start.y())
+    move = QMouseEvent(
+        QEvent.Type.MouseMove, end, QPointF(viewport.mapToGlobal(end.toPoint())),
+        Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert feature.eventFilter(viewport, move)
+    (drag,) = FakeDrag.started
+    assert drag.source is viewport and drag.mime is not None
+    carried = entries_from_mime(drag.mime)
+    assert carried is not None and [e.alias for e in carried[0]] == ["server"]
+    assert all(e.key is None for e in carried[0])

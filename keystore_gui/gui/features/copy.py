@@ -117,32 +117,25 @@ class CopyCertificates(QUndoCommand):
     def __init__(self, model: EntryModel, plan: CopyPlan, text: str) -> None:
         super().__init__(text)
         self._model = model
-        self._steps = plan.writes
+        steps = plan.writes
         self.entries = new_entries(plan)
+        pairs = list(zip(steps, self.entries, strict=True))
+        self._replacing = [
+            (model.store.get(s.alias), new) for s, new in pairs if s.action is Action.REPLACE
+        ]
+        """(old entry, new entry): the new one takes the old one's row."""
+        self._appended = [new for s, new in pairs if s.action is not Action.REPLACE]
         self._removed: list[tuple[int, Entry]] = []
         self._placed: list[tuple[int, Entry]] | None = None
 
     def redo(self) -> None:
-        store = self._model.store
-        old = [store.get(s.alias) for s in self._steps if s.action is Action.REPLACE]
-        self._removed = self._model.remove_entries(old)
+        self._removed = self._model.remove_entries([old for old, _ in self._replacing])
         if self._placed is not None:
             self._model.insert_entries(self._placed)
             return
-        by_alias = {row_entry.alias.lower(): row for row, row_entry in self._removed}
-        in_place = [
-            (by_alias[s.alias.lower()], e)
-            for s, e in zip(self._steps, self.entries, strict=True)
-            if s.action is Action.REPLACE
-        ]
-        self._model.insert_entries(in_place)
-        self._model.append_entries(
-            [
-                e
-                for s, e in zip(self._steps, self.entries, strict=True)
-                if s.action is not Action.REPLACE
-            ]
-        )
+        rows = {id(old): row for row, old in self._removed}
+        self._model.insert_entries([(rows[id(old)], new) for old, new in self._replacing])
+        self._model.append_entries(self._appended)
 
     def undo(self) -> None:
         self._placed = self._model.remove_entries(self.entries)
@@ -192,7 +185,7 @@ class CopyFeature(QObject):
         self.export_action = add(
             "entry",
             "export_certificates",
-            "Export Certificates (PEM, DER, PKCS#7)…",
+            "Export Selected Certificates…",
             self.export_selection,
             "Ctrl+Shift+X",
         )
@@ -300,6 +293,7 @@ class CopyFeature(QObject):
                 CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
             ],
             initial_target=initial,
+            settings=self.window.settings,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
