@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QWidget
 
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
@@ -36,6 +37,8 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
 DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
+SYNC_SORT_ROWS = 2_000
+"""Up to this many entries a sort that needs certificates parses them on the GUI thread."""
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
 
@@ -465,6 +468,9 @@ class EntryModel(QAbstractItemModel):
         """Sort the entries (chains keep their leaf → root order)."""
         if not 0 <= column < len(COLUMNS):
             return
+        if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
+            self._sort_later(column, order)
+            return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_nodes = [(self.node(i), i.column()) for i in old]
@@ -489,6 +495,38 @@ class EntryModel(QAbstractItemModel):
             ],
         )
         self.layoutChanged.emit()
+
+    def _cells_missing(self) -> bool:
+        return any(n is None or n.cells is None for n in self._top)
+
+    def _sort_later(self, column: int, order: Qt.SortOrder) -> None:
+        """Parse what the sort needs in a worker (on 100,000 entries, seconds), then sort."""
+        from . import operations
+
+        generation = self._generation
+        entries = list(self.store.entries)
+        root = self._root
+
+        def job() -> list[Cells]:
+            # throwaway nodes: the model's own are only ever made on the GUI thread
+            return [self._compute_cells(Node(root, i, e, _first(e))) for i, e in enumerate(entries)]
+
+        def done(cells: list[Cells]) -> None:
+            if generation != self._generation:
+                return  # the entries changed meanwhile; sorting again will start over
+            for row, computed in enumerate(cells):
+                node = self.top(row)
+                if node.cells is None:
+                    node.cells = computed
+            self.sort(column, order)
+
+        parent = QObject.parent(self)  # parent(index) above is the model's tree parent
+        operations.run_in_background(
+            parent if isinstance(parent, QWidget) else None,
+            job,
+            on_success=done,
+            label="Sorting…",
+        )
 
     def _renumber(self, start: int) -> None:
         top = self._top
