@@ -49,11 +49,32 @@ from ..core.truststore import (
     plan_copy,
 )
 from . import operations
+from .theme import error_colour, status_colour
 
 
 def short_fingerprint(sha256: str) -> str:
     """The first eight bytes of a SHA-256 fingerprint, ``AB:CD:…``, for narrow columns."""
     return ":".join(sha256[i : i + 2] for i in range(0, 12, 2)).upper() + "…"
+
+
+def read_only_item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
+    """A table cell the user can select but not edit."""
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if tooltip is not None:
+        item.setToolTip(tooltip)
+    return item
+
+
+def outcome_item(text: str, action: Action | None) -> QTableWidgetItem:
+    """The "what happens" cell of a copy or import preview: red when the certificate is blocked,
+    muted when nothing is written, in shades readable in light and dark mode."""
+    item = read_only_item(text)
+    if action is Action.BLOCKED:
+        item.setForeground(error_colour())
+    elif action is None or not action.writes:
+        item.setForeground(status_colour("muted"))
+    return item
 
 
 GEOMETRY_KEY = "copyDialog/geometry"
@@ -462,26 +483,19 @@ class CopyDialog(QDialog):
             steps = self._plan.steps if self._plan is not None else None
             for row, cand in enumerate(self._candidates):
                 step = steps[row] if steps is not None else None
-                cert_item = QTableWidgetItem(cand.cert.common_name())
-                cert_item.setToolTip(
-                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}"
+                cert_item = read_only_item(
+                    cand.cert.common_name(),
+                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}",
                 )
-                cert_item.setFlags(cert_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                origin = QTableWidgetItem(cand.origin)
-                origin.setFlags(origin.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                fingerprint = QTableWidgetItem(short_fingerprint(cand.cert.sha256))
-                fingerprint.setToolTip(cand.cert.sha256)
-                fingerprint.setFlags(fingerprint.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                origin = read_only_item(cand.origin)
+                fingerprint = read_only_item(short_fingerprint(cand.cert.sha256), cand.cert.sha256)
                 alias = QTableWidgetItem(cand.alias)
                 alias.setToolTip("Double-click to change the alias")
-                outcome = QTableWidgetItem(step.description if step else "")
-                outcome.setFlags(outcome.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                outcome = outcome_item(
+                    step.description if step else "", step.action if step else None
+                )
                 if step is not None:
                     outcome.setToolTip(_ACTION_TEXT[step.action])
-                    if step.action is Action.BLOCKED:
-                        outcome.setForeground(Qt.GlobalColor.red)
-                    elif not step.action.writes:
-                        outcome.setForeground(Qt.GlobalColor.gray)
                 for col, item in enumerate((cert_item, origin, fingerprint, alias, outcome)):
                     self.table.setItem(row, col, item)
                 self._set_conflict_cell(row, cand, step is not None and step.alias_taken)

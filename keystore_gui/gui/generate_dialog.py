@@ -50,8 +50,8 @@ from ..core.keygen import (
     spec_of_key,
 )
 from ..core.model import Entry
+from .theme import error_style
 
-ERROR_STYLE = "color: #b00020;"
 GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
 DN_ORDER = ("CN", "OU", "O", "L", "ST", "C", "E")
@@ -119,7 +119,7 @@ class GenerateKeyPairResult:
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setWordWrap(True)
     label.hide()
     return label
@@ -196,7 +196,7 @@ class GenerateKeyPairDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._build_entry_box())
         self.summary = QLabel()
-        self.summary.setStyleSheet(ERROR_STYLE)
+        self.summary.setStyleSheet(error_style())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox(

@@ -43,7 +43,7 @@ from ..core.truststore import (
     certificates_of,
     plan_copy,
 )
-from .copy_dialog import short_fingerprint
+from .copy_dialog import outcome_item, read_only_item, short_fingerprint
 
 CERT_FILTER = "Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"
 
@@ -175,19 +175,13 @@ class ImportDialog(QDialog):
                     Qt.CheckState.Checked if self._checked[row] else Qt.CheckState.Unchecked
                 )
                 subject.setToolTip(f"{cert.subject}\nfrom {cand.origin}")
-                issuer = QTableWidgetItem(cert.common_name("issuer"))
-                issuer.setToolTip(cert.issuer)
-                expires = QTableWidgetItem(cert.not_after.strftime("%Y-%m-%d"))
-                fingerprint = QTableWidgetItem(short_fingerprint(cert.sha256))
-                fingerprint.setToolTip(cert.sha256)
+                issuer = read_only_item(cert.common_name("issuer"), cert.issuer)
+                expires = read_only_item(cert.not_after.strftime("%Y-%m-%d"))
+                fingerprint = read_only_item(short_fingerprint(cert.sha256), cert.sha256)
                 step = steps.get(id(cand))
-                outcome = QTableWidgetItem(step.description if step else "not imported")
-                if step is not None and step.action is Action.BLOCKED:
-                    outcome.setForeground(Qt.GlobalColor.red)
-                elif step is None or not step.action.writes:
-                    outcome.setForeground(Qt.GlobalColor.gray)
-                for item in (issuer, expires, fingerprint, outcome):
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                outcome = outcome_item(
+                    step.description if step else "not imported", step.action if step else None
+                )
                 alias = QTableWidgetItem(cand.alias)
                 for col, item in enumerate((subject, issuer, expires, fingerprint, alias, outcome)):
                     self.table.setItem(row, col, item)

@@ -19,6 +19,7 @@ _STATUS_COLOURS = {
     "expiring": ("#8a5a00", "#f2c04d"),
     "expired": ("#b42323", "#ff8080"),
     "not-yet-valid": ("#1f5fae", "#8ab8f0"),
+    "muted": ("#5f6368", "#a4a7ac"),
 }
 
 
@@ -75,9 +76,34 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def status_colour(status: str, palette: QPalette | None = None) -> QColor:
-    """Text colour for an entry status (valid, expiring, expired, not-yet-valid)."""
+    """Text colour for an entry status (valid, expiring, expired, not-yet-valid), or ``muted``
+    for secondary text such as "skipped"."""
     light, dark = _STATUS_COLOURS[status]
     return QColor(dark if is_dark(palette) else light)
+
+
+def error_colour(palette: QPalette | None = None) -> QColor:
+    """Text colour for an error message, readable on the window and on the base background."""
+    return status_colour("expired", palette)
+
+
+def error_style(palette: QPalette | None = None) -> str:
+    """A style sheet that paints a label's text in :func:`error_colour`."""
+    return f"color: {error_colour(palette).name()};"
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """The WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white)."""
+
+    def luminance(c: QColor) -> float:
+        channels = [
+            v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+            for v in (c.redF(), c.greenF(), c.blueF())
+        ]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 class ColorSchemeFollower(QObject):
