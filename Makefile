@@ -29,6 +29,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/list_speed.py
+	$(PY) benchmarks/gui_open.py
 
 fuzz: $(STAMP)
 	$(PY) -m tests.fuzz --inputs 100000
