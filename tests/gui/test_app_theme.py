@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QStyle, QStyleOptionButton
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.chain import Severity
@@ -115,5 +115,36 @@ def test_trust_chain_verdict_is_readable_on_its_banner(app: QApplication, scheme
             # The banner's second line is in the ordinary text colour.
             plain = app.palette().color(QPalette.ColorRole.WindowText)
             assert contrast(plain, banner) >= 4.5, (scheme, severity)
+    finally:
+        follower.deleteLater()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", [QCheckBox, QRadioButton])
+def test_unticked_boxes_show_their_outline(
+    qtbot: QtBot, app: QApplication, scheme: str, kind: type[QCheckBox] | type[QRadioButton]
+) -> None:
+    """WCAG asks 3:1 for the parts of a control: an unticked box must not vanish."""
+    follower = theme.ColorSchemeFollower(app, scheme)
+    try:
+        button = kind("Java cacerts")
+        qtbot.addWidget(button)
+        button.resize(button.sizeHint())
+        image = button.grab().toImage()
+        option = QStyleOptionButton()
+        option.initFrom(button)
+        element = (
+            QStyle.SubElement.SE_CheckBoxIndicator
+            if kind is QCheckBox
+            else QStyle.SubElement.SE_RadioButtonIndicator
+        )
+        box = button.style().subElementRect(element, option, button)
+        window = app.palette().color(QPalette.ColorRole.Window)
+        best = max(
+            contrast(image.pixelColor(x, y), window)
+            for x in range(box.left(), box.right() + 1)
+            for y in range(box.top(), box.bottom() + 1)
+        )
+        assert best >= 3.0, (scheme, kind.__name__, best)
     finally:
         follower.deleteLater()
