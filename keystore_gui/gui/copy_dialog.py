@@ -66,6 +66,30 @@ def read_only_item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
     return item
 
 
+def preview_table(columns: Sequence[str], stretch_column: int) -> QTableWidget:
+    """The per-certificate preview of a copy or import: whole-row selection, columns fitted to
+    their contents but for ``stretch_column``, which takes the rest."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (titled ``ok_text``) and Cancel buttons wired to ``dialog``'s accept and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def outcome_item(text: str, action: Action | None) -> QTableWidgetItem:
     """The "what happens" cell of a copy or import preview: red when the certificate is blocked,
     muted when nothing is written, in shades readable in light and dark mode."""
@@ -178,25 +202,14 @@ class CopyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_what(what))
         layout.addWidget(self._build_where())
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.OUTCOME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table = preview_table(self.COLUMNS, self.OUTCOME_COLUMN)
         self.table.itemChanged.connect(self._alias_edited)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, "Copy")
         self.copy_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.copy_button.setText("Copy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
         if self._targets:

@@ -94,6 +94,16 @@ def source_item(dialog: TrustChainDialog, prefix: str):  # type: ignore[no-untyp
     raise AssertionError(f"no source {prefix!r}")
 
 
+def pick_files(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """The file dialogs answer with ``paths``: the first for one file, all for several."""
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(paths[0]), "")
+    )
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], "")
+    )
+
+
 def make_dialog(qtbot: QtBot, entry: Entry, store: Keystore, trust_store: Keystore, **kw: object):  # type: ignore[no-untyped-def]
     dialog = TrustChainDialog(
         entry=entry,
@@ -186,9 +196,7 @@ def test_fetched_issuer_is_appended_as_one_undoable_change(
     )
     assert dialog.verdict is not None and not dialog.verdict.trusted
     bundle = certs.pki.bundle("offered.pem", certs.expired, certs.inter)
-    monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bundle)], "")
-    )
+    pick_files(monkeypatch, bundle)
     qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
 
     assert entry.chain == [certs.leaf.certificate, certs.inter.certificate]
@@ -208,9 +216,7 @@ def test_nothing_fitting_is_said_and_nothing_changes(
     stack = QUndoStack()
     dialog = make_dialog(qtbot, entry, store, truststore(certs.root), undo_stack=stack)
     unrelated = certs.pki.bundle("unrelated.pem", certs.expired)
-    monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(unrelated)], "")
-    )
+    pick_files(monkeypatch, unrelated)
     dialog.fetch_missing()
     assert entry.chain == [certs.leaf.certificate] and stack.count() == 0
     assert dialog.source_error.isVisible()
@@ -319,7 +325,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     dialog = make_dialog(qtbot, entry, store, truststore())
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
-    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    pick_files(monkeypatch, junk)
     monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
     count = dialog.sources.count()
     dialog.add_truststore()
@@ -327,7 +333,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     assert dialog.source_error.text().startswith("junk.jks: ")
 
     good = certs.pki.bundle("root-only.pem", certs.root)
-    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    pick_files(monkeypatch, good)
     dialog.add_truststore()
     assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
     assert dialog.verdict is not None and dialog.verdict.trusted
@@ -370,18 +376,13 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
         chain_view, "ask_password", lambda parent, path: asked.append(path) or "secret"
     )
 
-    def pick(path: Path) -> None:
-        monkeypatch.setattr(
-            chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "")
-        )
-
     entry = key_entry("shop", certs.leaf)
     store = Keystore(StoreType.JKS, [entry])
     first = make_dialog(qtbot, entry, store, truststore(), settings=settings)
     for path in (trust_jks, gone, unticked):
-        pick(path)
+        pick_files(monkeypatch, path)
         first.add_truststore()
-    pick(inter)
+    pick_files(monkeypatch, inter)
     first.add_intermediates()
     assert asked == [str(trust_jks)]
     source_item(first, "Truststore: unticked.pem").setCheckState(Qt.CheckState.Unchecked)
