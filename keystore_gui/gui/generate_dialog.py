@@ -140,6 +140,15 @@ def _with_error(field: QWidget, error: QLabel) -> QWidget:
     return box
 
 
+def _check_grid(layout: QGridLayout, names: Sequence[str]) -> dict[str, QCheckBox]:
+    """A check box per name, two a row from the top of ``layout``."""
+    checks: dict[str, QCheckBox] = {}
+    for i, name in enumerate(names):
+        checks[name] = QCheckBox(name)
+        layout.addWidget(checks[name], i // 2, i % 2)
+    return checks
+
+
 class _AttributeRow:
     """An extra DN attribute the user added: type (any known key or an OID) and value."""
 
@@ -369,11 +378,7 @@ class GenerateKeyPairDialog(QDialog):
         self.ku_box = QGroupBox("Key usage")
         self.ku_box.setCheckable(True)
         ku_layout = QGridLayout(self.ku_box)
-        self.ku_checks: dict[str, QCheckBox] = {}
-        for i, name in enumerate(cb.KEY_USAGES):
-            check = QCheckBox(name)
-            self.ku_checks[name] = check
-            ku_layout.addWidget(check, i // 2, i % 2)
+        self.ku_checks = _check_grid(ku_layout, cb.KEY_USAGES)
         self.ku_critical = QCheckBox("Critical")
         self.ku_error = _error_label()
         ku_layout.addWidget(self.ku_critical, 5, 0)
@@ -383,11 +388,7 @@ class GenerateKeyPairDialog(QDialog):
         self.eku_box = QGroupBox("Extended key usage")
         self.eku_box.setCheckable(True)
         eku_layout = QGridLayout(self.eku_box)
-        self.eku_checks: dict[str, QCheckBox] = {}
-        for i, name in enumerate(EKU_CHOICES):
-            check = QCheckBox(name)
-            self.eku_checks[name] = check
-            eku_layout.addWidget(check, i // 2, i % 2)
+        self.eku_checks = _check_grid(eku_layout, EKU_CHOICES)
         self.eku_other = QLineEdit()
         self.eku_other.setPlaceholderText("other OIDs, comma-separated")
         eku_layout.addWidget(self.eku_other, 3, 0, 1, 2)
