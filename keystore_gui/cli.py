@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__, commands
+from .core.chain import TrustSource, source_from_store
 from .core.errors import KeystoreError, WrongPasswordError
 from .core.formats import detect
 from .core.io import load_keystore, read_bytes
 from .core.model import Keystore, StoreType
+from .core.trustsources import truststore_label
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -98,6 +100,24 @@ def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
     if prompted and getpass.getpass("Repeat the password: ") != password:
         raise WrongPasswordError("the two passwords differ")
     return password
+
+
+def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:
+    """A repeatable ``--truststore FILE`` with its ``--truststore-password-*`` options."""
+    parser.add_argument("--truststore", action="append", default=[], metavar="FILE", help=help)
+    add_password_options(parser, "truststore-", "truststore")
+
+
+def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
+    """The ``--truststore`` files, opened, as trusted sources."""
+    return [
+        source_from_store(
+            open_store(args, path, "truststore-", f"truststore {path}"),
+            truststore_label(path),
+            trusted=True,
+        )
+        for path in args.truststore
+    ]
 
 
 def store_type_arg(value: str) -> StoreType:

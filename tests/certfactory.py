@@ -82,6 +82,15 @@ def two_certs() -> tuple[x509.Certificate, x509.Certificate]:
     return root, leaf
 
 
+@pytest.fixture
+def chain_pem(tmp_path: Path, two_certs: tuple[x509.Certificate, x509.Certificate]) -> Path:
+    """``chain.pem``: the leaf of ``two_certs``, then its root."""
+    root, leaf = two_certs
+    path = tmp_path / "chain.pem"
+    path.write_bytes(pem(leaf) + pem(root))
+    return path
+
+
 @pytest.fixture(scope="session")
 def dsa_cert_der(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A DSA certificate as JDK 17's keytool writes it (cryptography 49+ refuses to parse it)."""

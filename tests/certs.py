@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import NameOID
 
@@ -80,6 +80,30 @@ def issue(
     signer = issuer.key if issuer else key
     cert = builder.sign(signer, hash_algorithm or hashes.SHA256())
     return Issued(cert, key)
+
+
+def self_signed(
+    cn: str,
+    key: CertificateIssuerPrivateKeyTypes,
+    *,
+    serial: int | None = None,
+    days: int = 1,
+    backdate: int = 0,
+) -> x509.Certificate:
+    """A bare self-signed certificate (no extensions) for ``CN=cn``, valid from ``backdate``
+    days ago to ``days`` days from now."""
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name(cn))
+        .issuer_name(name(cn))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number() if serial is None else serial)
+        .not_valid_before(now - dt.timedelta(days=backdate))
+        .not_valid_after(now + dt.timedelta(days=days))
+    )
+    unhashed = isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey)
+    return builder.sign(key, None if unhashed else hashes.SHA256())
 
 
 def rsa_key(bits: int) -> rsa.RSAPrivateKey:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.certfactory import dsa_cert_der, two_certs  # noqa: F401
+from tests.certfactory import chain_pem, dsa_cert_der, two_certs  # noqa: F401
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -28,7 +28,7 @@ from pathlib import Path
 from keystore_gui.core.errors import KeystoreError
 from keystore_gui.core.io import load_keystore
 from keystore_gui.core.model import StoreType
-from tests.tools import keytool, openssl
+from tests.tools import genkeypair, keytool, openssl
 
 PASSWORD = "fuzzpass"
 PER_INPUT_SECONDS = 15
@@ -70,25 +70,10 @@ def make_seeds(folder: Path) -> list[Seed]:
     """Small real files of every readable format, made by keytool and openssl."""
     jks, jceks, p12 = folder / "s.jks", folder / "s.jceks", folder / "s.p12"
     for store, kind in ((jks, "JKS"), (jceks, "JCEKS"), (p12, "PKCS12")):
-        keytool(
-            "-genkeypair",
-            "-keystore",
-            str(store),
-            "-storetype",
-            kind,
-            "-alias",
-            "k",
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-dname",
-            "CN=fuzz",
-            "-validity",
-            "30",
-            storepass=PASSWORD,
-            keypass=PASSWORD if kind != "PKCS12" else None,
-        )
+        genkeypair(
+            store, kind, "k", "CN=fuzz", "-keyalg", "EC", "-groupname", "secp256r1",
+            "-validity", "30", storepass=PASSWORD, keypass=PASSWORD if kind != "PKCS12" else None,
+        )  # fmt: skip
     cert = folder / "c.pem"
     keytool(
         "-exportcert",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.tools import keytool
+from tests.tools import genkeypair, keytool
 
 STOREPASS = "storepass1"
 KEYPASS = "keypass2"
@@ -20,22 +20,10 @@ class MadeStore:
 
 
 def _gen(path: Path, storetype: str, alias: str, *args: str, keypass: str = STOREPASS) -> None:
-    keytool(
-        "-genkeypair",
-        "-alias",
-        alias,
-        "-dname",
-        f"CN={alias}, O=Keystore GUI tests",
-        "-validity",
-        "3650",
-        *args,
-        "-keystore",
-        str(path),
-        "-storetype",
-        storetype,
-        storepass=STOREPASS,
-        keypass=keypass,
-    )
+    genkeypair(
+        path, storetype, alias, f"CN={alias}, O=Keystore GUI tests", "-validity", "3650", *args,
+        storepass=STOREPASS, keypass=keypass,
+    )  # fmt: skip
 
 
 def _sign(

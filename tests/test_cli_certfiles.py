@@ -7,30 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from keystore_gui.cli import main
 from keystore_gui.commands.list import entry_json, store_json, table
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
-from tests.certfactory import der, pem
+from tests.certfactory import der
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def bundle(tmp_path, two_certs) -> Path:
+def test_list_json_matches_the_issue_schema(chain_pem, two_certs, capsys) -> None:
     root, leaf = two_certs
-    path = tmp_path / "chain.pem"
-    path.write_bytes(pem(leaf) + pem(root))
-    return path
-
-
-def test_list_json_matches_the_issue_schema(bundle, two_certs, capsys) -> None:
-    root, leaf = two_certs
-    assert main(["list", str(bundle), "--json"]) == 0
+    assert main(["list", str(chain_pem), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == {
-        "file": str(bundle),
+        "file": str(chain_pem),
         "type": "PEM",
         "entries": [
             {
@@ -67,10 +57,10 @@ def test_list_json_matches_the_issue_schema(bundle, two_certs, capsys) -> None:
     }
 
 
-def test_list_table_is_aligned(bundle, capsys) -> None:
-    assert main(["list", str(bundle)]) == 0
+def test_list_table_is_aligned(chain_pem, capsys) -> None:
+    assert main(["list", str(chain_pem)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{bundle}: PEM, 2 entries"
+    assert out[0] == f"{chain_pem}: PEM, 2 entries"
     header, *rows = out[2:]
     assert header.split() == ["ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT"]
     for column in ("KIND", "KEY", "EXPIRES", "SUBJECT"):
@@ -107,8 +97,8 @@ def test_private_and_secret_entries_in_json_and_table(two_certs) -> None:
     assert "encrypted (algorithm unknown)" in lines[4]
 
 
-def test_show_prints_every_field(bundle, capsys) -> None:
-    assert main(["show", str(bundle), "--alias", "WWW.example.org"]) == 0
+def test_show_prints_every_field(chain_pem, capsys) -> None:
+    assert main(["show", str(chain_pem), "--alias", "WWW.example.org"]) == 0
     out = capsys.readouterr().out
     for needle in (
         "Alias: www.example.org",
@@ -123,23 +113,23 @@ def test_show_prints_every_field(bundle, capsys) -> None:
         assert needle in out
 
 
-def test_show_json(bundle, capsys) -> None:
-    assert main(["show", str(bundle), "--alias", "example root", "--json"]) == 0
+def test_show_json(chain_pem, capsys) -> None:
+    assert main(["show", str(chain_pem), "--alias", "example root", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["type"] == "PEM" and doc["entry"]["value"] == "example root"
     labels = [c["label"] for c in doc["entry"]["children"]]
     assert labels == ["Alias", "Kind", "Certificate"]
 
 
-def test_show_unknown_alias_is_one_line(bundle, capsys) -> None:
-    assert main(["show", str(bundle), "--alias", "nope"]) == 1
+def test_show_unknown_alias_is_one_line(chain_pem, capsys) -> None:
+    assert main(["show", str(chain_pem), "--alias", "nope"]) == 1
     err = capsys.readouterr().err
     assert err == "keystore-cli: no entry with alias 'nope'\n"
 
 
-def test_list_as_a_subprocess(bundle) -> None:
+def test_list_as_a_subprocess(chain_pem) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "keystore_gui.cli", "list", str(bundle), "--json"],
+        [sys.executable, "-m", "keystore_gui.cli", "list", str(chain_pem), "--json"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -153,13 +143,13 @@ def test_list_as_a_subprocess(bundle) -> None:
     ]
 
 
-def test_cli_does_not_import_qt(bundle) -> None:
+def test_cli_does_not_import_qt(chain_pem) -> None:
     code = (
         "import sys; from keystore_gui.cli import main; main(['list', sys.argv[1]]); "
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, str(bundle)],
+        [sys.executable, "-c", code, str(chain_pem)],
         cwd=REPO,
         capture_output=True,
         text=True,

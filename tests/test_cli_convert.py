@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,7 @@ from keystore_gui.core.model import (
     SecretKey,
     StoreType,
 )
-from tests.certfactory import EC_KEY, der, pem
+from tests.certfactory import EC_KEY, der
 
 
 @dataclass
@@ -101,14 +100,6 @@ def test_jks_cannot_hold_secret_keys_names_them() -> None:
     )
     convert.check_capacity(store, StoreType.JCEKS)
     convert.check_capacity(store, StoreType.PKCS12)
-
-
-@pytest.fixture
-def chain_pem(tmp_path, two_certs) -> Path:
-    root, leaf = two_certs
-    path = tmp_path / "chain.pem"
-    path.write_bytes(pem(leaf) + pem(root))
-    return path
 
 
 def test_existing_dest_needs_overwrite(tmp_path, chain_pem, capsys, monkeypatch) -> None:

@@ -9,7 +9,14 @@ import pytest
 
 from keystore_gui import cli
 from keystore_gui.core.io import read_keystore, save_keystore
-from tests.tools import keytool, keytool_list, openssl, requires_keytool, requires_openssl
+from tests.tools import (
+    genkeypair,
+    keytool,
+    keytool_list,
+    openssl,
+    requires_keytool,
+    requires_openssl,
+)
 
 pytestmark = [requires_keytool, requires_openssl]
 
@@ -18,19 +25,8 @@ OWN = "Ops-Owned-9"
 
 
 def gen(store: Path, alias: str, *args: str, storetype: str = "JKS", dname: str = "") -> None:
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        str(store),
-        "-storetype",
-        storetype,
-        "-alias",
-        alias,
-        "-dname",
-        dname or f"CN={alias}",
-        *args,
-        storepass=DEFAULT,
-        keypass=DEFAULT,
+    genkeypair(
+        store, storetype, alias, dname or f"CN={alias}", *args, storepass=DEFAULT, keypass=DEFAULT
     )
 
 
@@ -109,23 +105,10 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     # A clean PKCS#12 with its own password, and a truststore it does not chain to.
     clean = d / "clean.p12"
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        str(clean),
-        "-storetype",
-        "PKCS12",
-        "-alias",
-        "svc",
-        "-dname",
-        "CN=svc.example",
-        *ec,
-        "-ext",
-        "SAN=dns:svc.example",
-        "-validity",
-        "365",
-        storepass=OWN,
-    )
+    genkeypair(
+        clean, "PKCS12", "svc", "CN=svc.example", *ec, "-ext", "SAN=dns:svc.example",
+        "-validity", "365", storepass=OWN,
+    )  # fmt: skip
     trust = d / "trust.p12"
     gen(trust, "other-root", *ec, "-ext", "BC:c=ca:true", storetype="PKCS12")
 

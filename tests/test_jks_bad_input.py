@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import jks
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
@@ -25,6 +22,7 @@ from keystore_gui.core.errors import (
 from keystore_gui.core.formats import codec_for
 from keystore_gui.core.io import load_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
+from tests.certs import self_signed
 
 PASSWORD = "store-pass"
 KEY_PASSWORD = "key-pass"
@@ -38,19 +36,7 @@ EXPECTED = (
 
 
 def _certificate(key: ec.EllipticCurvePrivateKey) -> Certificate:
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "fuzz")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1234)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return Certificate.from_x509(cert)
+    return Certificate.from_x509(self_signed("fuzz", key, serial=1234))
 
 
 @pytest.fixture(scope="module", params=[StoreType.JKS, StoreType.JCEKS])

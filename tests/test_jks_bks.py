@@ -15,9 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
@@ -36,6 +35,7 @@ from keystore_gui.core.errors import (
 from keystore_gui.core.formats import detect
 from keystore_gui.core.io import load_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, SecretKey, StoreType
+from tests.certs import self_signed
 
 PASSWORD = "bks-pass"
 KEY_PASSWORD = "bks-key-pass"
@@ -78,19 +78,7 @@ def _entry(kind: int, alias: str, chain: list[bytes], body: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def material() -> Material:
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "bks")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert.public_bytes(Encoding.DER)
+    return key, self_signed("bks", key, serial=7).public_bytes(Encoding.DER)
 
 
 def _entries(material: Material) -> bytes:

@@ -6,19 +6,17 @@ stores built by the tests.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from keystore_gui.core.errors import KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, SecretKey, StoreType
+from tests.certs import self_signed
 from tests.tools import keytool, keytool_list, requires_keytool
 
 BCPROV = Path("/usr/share/java/bcprov.jar")
@@ -55,19 +53,7 @@ def bc(path: Path, store_type: str, *args: str, keypass: str | None = None) -> s
 
 
 def ca_certificate_der() -> bytes:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "Some CA")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=10))
-        .sign(key, hashes.SHA256())
-    )
+    cert = self_signed("Some CA", ec.generate_private_key(ec.SECP256R1()), days=10)
     return cert.public_bytes(Encoding.DER)
 
 

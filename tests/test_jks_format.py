@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import jks
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from jks import sun_crypto
@@ -26,6 +22,7 @@ from keystore_gui.core.model import (
     SecretKey,
     StoreType,
 )
+from tests.certs import self_signed
 
 
 @pytest.mark.parametrize(
@@ -84,7 +81,7 @@ def test_a_replaced_key_is_not_written_as_the_sealed_one() -> None:
     old_key = ec.generate_private_key(ec.SECP256R1())
     new_key = ec.generate_private_key(ec.SECP256R1())
     pkcs8 = old_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-    cert = Certificate.from_x509(self_signed_for(new_key))
+    cert = Certificate.from_x509(self_signed("k", new_key, serial=1))
     raw = jks.PrivateKeyEntry(encrypted=javaformat.jks_protect(pkcs8, "pw"), store_type="jks")
     entry = Entry("k", EntryKind.PRIVATE_KEY, [cert], sealed=JavaSealedKey(StoreType.JKS, raw, "k"))
     store = Keystore(StoreType.JKS, [entry], password="pw")
@@ -96,24 +93,9 @@ def test_a_replaced_key_is_not_written_as_the_sealed_one() -> None:
     assert again.unlock(again.get("k")).public_key() == new_key.public_key()  # type: ignore[union-attr]
 
 
-def self_signed_for(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
-    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "k")])
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-
-
 def test_entries_the_format_cannot_hold_are_named() -> None:
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = Certificate.from_x509(self_signed_for(key))
+    cert = Certificate.from_x509(self_signed("k", key, serial=1))
     store = Keystore(StoreType.BKS, password="pw")
     store.add(Entry("bare", EntryKind.PRIVATE_KEY, [], key=key))
     store.add(Entry("two", EntryKind.TRUSTED_CERT, [cert, cert]))

@@ -6,8 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from jks import sun_crypto
 
@@ -27,6 +26,7 @@ from keystore_gui.core.model import (
     SecretKey,
     StoreType,
 )
+from tests.certs import self_signed
 from tests.jks_stores import KEYPASS, STOREPASS, MadeStore, make_stores
 from tests.tools import keytool, keytool_list, requires_keytool
 
@@ -250,35 +250,17 @@ def test_jceks_to_jks(made: dict[str, MadeStore], tmp_path: Path) -> None:
 # --- a store built in memory --------------------------------------------------------------------
 
 
-def self_signed(
-    name: str, key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
-) -> x509.Certificate:
-    subject = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-    )
-    algorithm = None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
-    return builder.sign(key, algorithm)
-
-
 def memory_store(store_type: StoreType) -> Keystore:
     store = Keystore(store_type, password=STOREPASS)
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ed_key = ed25519.Ed25519PrivateKey.generate()
     own_key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = self_signed("Some CA", ec.generate_private_key(ec.SECP256R1()))
+    ca_cert = self_signed("Some CA", ec.generate_private_key(ec.SECP256R1()), days=30, backdate=1)
     store.add(
         Entry(
             "Server",
             EntryKind.PRIVATE_KEY,
-            [Certificate.from_x509(self_signed("server", ec_key))],
+            [Certificate.from_x509(self_signed("server", ec_key, days=30, backdate=1))],
             key=ec_key,
         )
     )
@@ -286,7 +268,7 @@ def memory_store(store_type: StoreType) -> Keystore:
         Entry(
             "edwards",
             EntryKind.PRIVATE_KEY,
-            [Certificate.from_x509(self_signed("ed", ed_key))],
+            [Certificate.from_x509(self_signed("ed", ed_key, days=30, backdate=1))],
             key=ed_key,
         )
     )
@@ -294,7 +276,7 @@ def memory_store(store_type: StoreType) -> Keystore:
         Entry(
             "own",
             EntryKind.PRIVATE_KEY,
-            [Certificate.from_x509(self_signed("own", own_key))],
+            [Certificate.from_x509(self_signed("own", own_key, days=30, backdate=1))],
             key=own_key,
             key_password=KEYPASS,
         )
@@ -365,7 +347,7 @@ def test_aliases_are_written_lowercase_and_in_modified_utf8(tmp_path: Path) -> N
     surrogates); keytool must find every entry by its alias."""
     store = Keystore(StoreType.JKS, password=STOREPASS)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = Certificate.from_x509(self_signed("alias test", key))
+    cert = Certificate.from_x509(self_signed("alias test", key, days=30, backdate=1))
     aliases = ["Mixed Case", "clé 🔑 key", "nul\x00inside"]
     for alias in aliases:
         store.add(Entry(alias, EntryKind.TRUSTED_CERT, [cert]))
@@ -384,7 +366,7 @@ def test_aliases_are_written_lowercase_and_in_modified_utf8(tmp_path: Path) -> N
 @pytest.mark.parametrize("store_type", [StoreType.JKS, StoreType.JCEKS])
 def test_aliases_differing_only_in_case_are_refused(store_type: StoreType, tmp_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = Certificate.from_x509(self_signed("case", key))
+    cert = Certificate.from_x509(self_signed("case", key, days=30, backdate=1))
     store = Keystore(StoreType.BKS)  # a format where case matters
     store.add(Entry("Server", EntryKind.TRUSTED_CERT, [cert]))
     store.add(Entry("server", EntryKind.TRUSTED_CERT, [cert]))

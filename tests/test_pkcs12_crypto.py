@@ -4,13 +4,9 @@ checked against pyasn1-modules' RFC 7292 schemas."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
 from pyasn1_modules import rfc5652, rfc7292, rfc8018
@@ -19,6 +15,7 @@ from keystore_gui.core.codecs import pkcs12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
 from keystore_gui.core.codecs import pkcs12_der as der
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
+from tests.certs import self_signed
 
 
 def bmp(text: str) -> bytes:
@@ -86,18 +83,7 @@ def test_oid_round_trip(dotted: str) -> None:
 def test_written_pfx_matches_the_rfc7292_schema() -> None:
     """What the writer emits decodes with pyasn1-modules' schemas and is canonical DER."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "schema")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    cert = self_signed("schema", key, serial=7)
     store = Keystore(StoreType.PKCS12)
     store.add(Entry("key", EntryKind.PRIVATE_KEY, [Certificate.from_x509(cert)], key))
     store.add(Entry("ca", EntryKind.TRUSTED_CERT, [Certificate.from_x509(cert)]))

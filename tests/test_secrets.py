@@ -10,7 +10,7 @@ import pytest
 from keystore_gui import cli
 from keystore_gui.core.errors import KeystoreError
 from keystore_gui.core.io import load_keystore, read_bytes, read_keystore
-from tests.tools import keytool, requires_keytool
+from tests.tools import genkeypair, requires_keytool
 
 SECRET = "Sup3r-Secret-Pw"
 WRONG = "Wr0ng-Guess-Pw"
@@ -24,23 +24,10 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     made = []
     for kind in ("JKS", "JCEKS", "PKCS12"):
         path = d / f"s.{kind.lower()}"
-        keytool(
-            "-genkeypair",
-            "-keystore",
-            str(path),
-            "-storetype",
-            kind,
-            "-alias",
-            "k",
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-dname",
-            "CN=secret",
-            storepass=SECRET,
-            keypass=SECRET,
-        )
+        genkeypair(
+            path, kind, "k", "CN=secret", "-keyalg", "EC", "-groupname", "secp256r1",
+            storepass=SECRET, keypass=SECRET,
+        )  # fmt: skip
         made.append(path)
     return made
 

@@ -75,6 +75,22 @@ def keytool(
     return _run(argv, env, check)
 
 
+def genkeypair(
+    store: Path,
+    storetype: str,
+    alias: str,
+    dname: str,
+    *args: str,
+    storepass: str,
+    keypass: str | None = None,
+) -> None:
+    """``keytool -genkeypair`` of ``alias`` into ``store``; ``args`` choose key and extensions."""
+    keytool(
+        "-genkeypair", "-keystore", str(store), "-storetype", storetype, "-alias", alias,
+        "-dname", dname, *args, storepass=storepass, keypass=keypass,
+    )  # fmt: skip
+
+
 def openssl(
     *args: str,
     passin: str | None = None,

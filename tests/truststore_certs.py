@@ -2,57 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
-
-
-def make_cert(
-    cn: str,
-    issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None = None,
-    ca: bool = False,
-) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    issuer_name, signer = (name, key) if issuer is None else (issuer[0].subject, issuer[1])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(issuer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .sign(signer, hashes.SHA256())
-    )
-    return cert, key
+from tests.certs import issue
 
 
 class Pki:
     """root CA → intermediate CA → leaf ``server`` (with key), plus an unrelated root."""
 
     def __init__(self) -> None:
-        self.root = make_cert("Example Root CA", ca=True)
-        self.inter = make_cert("Example Issuing CA 1", self.root, ca=True)
-        self.leaf = make_cert("server.example.com", self.inter)
-        self.other = make_cert("Other Root", ca=True)
+        self.root = issue("Example Root CA", ca=True, key_usage=False)
+        self.inter = issue("Example Issuing CA 1", self.root, ca=True, key_usage=False)
+        self.leaf = issue("server.example.com", self.inter, key_usage=False)
+        self.other = issue("Other Root", ca=True, key_usage=False)
 
     def cert(self, which: str) -> Certificate:
-        return Certificate.from_x509(getattr(self, which)[0])
+        return getattr(self, which).model
 
     def key_entry(self, alias: str = "server") -> Entry:
         return Entry(
             alias,
             EntryKind.PRIVATE_KEY,
             chain=[self.cert("leaf"), self.cert("inter"), self.cert("root")],
-            key=self.leaf[1],
+            key=self.leaf.key,
         )
 
     def trusted(self, alias: str, which: str) -> Entry:

@@ -59,17 +59,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="jks|pkcs12",
         help="type of a new DEST (default: from its extension)",
     )
-    p.add_argument(
-        "--on-conflict",
-        choices=[c.value for c in Conflict],
-        default=Conflict.RENAME.value,
-        help="when an alias is taken by another certificate: add under a new alias (rename, "
+    add_conflict_option(
+        p,
+        "when an alias is taken by another certificate: add under a new alias (rename, "
         "the default), replace that trusted certificate, or fail",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_password_options(p, "", "source")
     add_password_options(p, "dest-", "destination")
     p.set_defaults(run=run)
+
+
+def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--on-conflict",
+        choices=[c.value for c in Conflict],
+        default=Conflict.RENAME.value,
+        help=help,
+    )
 
 
 def selected_entries(store: Keystore, aliases: Sequence[str]) -> list[Entry]:
@@ -86,6 +93,11 @@ def open_or_create_target(
         store = open_store(args, path, prefix, "the truststore")
         if store.store_type.is_certificate_file:
             raise CliError(f"{path} is a certificate file, not a truststore")
+        if store_type is not None and store.store_type is not store_type:
+            raise CliError(
+                f"{path} is an existing {store.store_type} file; --dest-type {store_type} applies "
+                "only to a new one (convert it with keystore-cli convert)"
+            )
         return store, False
     kind = store_type or type_from_extension(path)
     if kind not in (StoreType.JKS, StoreType.PKCS12):
@@ -125,6 +137,15 @@ def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
         print(f"{dest} unchanged: nothing to add")
 
 
+def carry_out(plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool) -> None:
+    """Check ``plan``, write ``dest`` if it adds anything, and report what happened."""
+    plan.check()
+    if plan.writes:
+        apply_plan(plan, target)
+        save_keystore(target, dest)
+    report(plan, as_json, dest, created)
+
+
 def run(args: argparse.Namespace) -> int:
     if os.path.abspath(args.src) == os.path.abspath(args.dest):
         raise CliError("SRC and DEST are the same file")
@@ -137,9 +158,5 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_copy(
         candidates_for(entries, What(args.what), pool), target, Conflict(args.on_conflict)
     )
-    plan.check()
-    if plan.writes:
-        apply_plan(plan, target)
-        save_keystore(target, args.dest)
-    report(plan, args.json, args.dest, created)
+    carry_out(plan, target, args.json, args.dest, created)
     return 0

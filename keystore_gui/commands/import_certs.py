@@ -6,15 +6,14 @@ import argparse
 
 from ..cli import CliError, add_password_options, store_type_arg
 from ..core.errors import KeystoreError
-from ..core.io import read_bytes, save_keystore
+from ..core.io import read_bytes
 from ..core.truststore import (
     Candidate,
     Conflict,
-    apply_plan,
     candidates_from_file,
     plan_copy,
 )
-from .copy_certs import open_or_create_target, report
+from .copy_certs import add_conflict_option, carry_out, open_or_create_target
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,11 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="jks|pkcs12",
         help="type of a new STORE (default: from its extension)",
     )
-    p.add_argument(
-        "--on-conflict",
-        choices=[c.value for c in Conflict],
-        default=Conflict.RENAME.value,
-        help="when an alias is taken by another certificate: rename (default), replace or fail",
+    add_conflict_option(
+        p, "when an alias is taken by another certificate: rename (default), replace or fail"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_password_options(p, "", "truststore")
@@ -60,9 +56,5 @@ def run(args: argparse.Namespace) -> int:
         candidates[0].alias = args.alias
     target, created = open_or_create_target(args, args.store, args.store_type, "")
     plan = plan_copy(candidates, target, Conflict(args.on_conflict))
-    plan.check()
-    if plan.writes:
-        apply_plan(plan, target)
-        save_keystore(target, args.store)
-    report(plan, args.json, args.store, created)
+    carry_out(plan, target, args.json, args.store, created)
     return 0

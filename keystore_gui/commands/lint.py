@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli import add_password_options, open_store, print_json
-from ..core.chain import source_from_store
+from ..cli import (
+    add_password_options,
+    add_truststore_options,
+    open_store,
+    print_json,
+    truststore_sources,
+)
 from ..core.health import DEFAULT_WARNING_DAYS, Severity, check_store, truststore_check
-from ..core.trustsources import truststore_label
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 4
@@ -24,14 +28,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("store", metavar="STORE", help="the keystore to check")
     add_password_options(parser)
-    parser.add_argument(
-        "--truststore",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="also report private-key entries that do not chain to this truststore (repeatable)",
+    add_truststore_options(
+        parser,
+        "also report private-key entries that do not chain to this truststore (repeatable)",
     )
-    add_password_options(parser, "truststore-", "truststore")
     parser.add_argument(
         "--days",
         type=int,
@@ -47,15 +47,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args, args.store)
     chain_check = None
     if args.truststore:
-        sources = [
-            source_from_store(
-                open_store(args, path, "truststore-", f"truststore {path}"),
-                truststore_label(path),
-                trusted=True,
-            )
-            for path in args.truststore
-        ]
-        chain_check = truststore_check(sources, store)
+        chain_check = truststore_check(truststore_sources(args), store)
     findings = check_store(store, warning_days=args.days, chain_check=chain_check)
     status = EXIT_FINDINGS if any(f.severity >= Severity.WARNING for f in findings) else EXIT_CLEAN
     if args.json:

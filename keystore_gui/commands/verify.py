@@ -7,10 +7,16 @@ import datetime as dt
 import sys
 from typing import Any
 
-from ..cli import add_password_options, open_store, print_json
+from ..cli import (
+    add_password_options,
+    add_truststore_options,
+    open_store,
+    print_json,
+    truststore_sources,
+)
 from ..core.chain import Purpose, Severity, TrustSource, Verdict, source_from_store, verify_entry
 from ..core.errors import KeystoreError
-from ..core.trustsources import intermediates_label, java_cacerts, system_cas, truststore_label
+from ..core.trustsources import intermediates_label, java_cacerts, system_cas
 
 EXIT_TRUSTED = 0
 EXIT_NOT_TRUSTED = 3
@@ -40,14 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("store", metavar="STORE", help="the keystore holding the entry")
     parser.add_argument("--alias", required=True, help="the entry to check")
     add_password_options(parser)
-    parser.add_argument(
-        "--truststore",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a truststore or certificate file whose certificates are trusted (repeatable)",
+    add_truststore_options(
+        parser, "a truststore or certificate file whose certificates are trusted (repeatable)"
     )
-    add_password_options(parser, "truststore-", "truststore")
     parser.add_argument(
         "--intermediates",
         action="append",
@@ -80,10 +81,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _sources(args: argparse.Namespace) -> list[TrustSource]:
-    sources: list[TrustSource] = []
-    for path in args.truststore:
-        store = open_store(args, path, "truststore-", f"truststore {path}")
-        sources.append(source_from_store(store, truststore_label(path), trusted=True))
+    sources = truststore_sources(args)
     for path in args.intermediates:
         store = open_store(args, path, "intermediates-", f"intermediates {path}")
         sources.append(source_from_store(store, intermediates_label(path), trusted=False))

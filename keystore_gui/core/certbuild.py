@@ -8,12 +8,9 @@ one-line reasons a user can act on.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
 import ipaddress
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +34,7 @@ from cryptography.x509.oid import (
 )
 
 from .errors import KeystoreError
+from .io import write_output_file as write_output_file
 from .keygen import (
     KeyAlgorithm,
     SignatureAlgorithm,
@@ -45,7 +43,8 @@ from .keygen import (
     signature_algorithm,
     spec_of_key,
 )
-from .model import Certificate, Entry, EntryKind
+from .model import Certificate, Entry, EntryKind, attribute_text
+from .model import common_name as common_name
 
 
 class CertificateInputError(KeystoreError):
@@ -236,18 +235,8 @@ def name_pairs(name: x509.Name) -> list[tuple[str, str]]:
     pairs = []
     for rdn in reversed(name.rdns):
         for attribute in rdn:
-            value = attribute.value
-            text = value if isinstance(value, str) else value.decode("utf-8", "replace")
-            pairs.append((attribute_key(attribute.oid), text))
+            pairs.append((attribute_key(attribute.oid), attribute_text(attribute.value)))
     return pairs
-
-
-def common_name(name: x509.Name) -> str | None:
-    found = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if not found:
-        return None
-    value = found[0].value
-    return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
 # --- subject alternative names ---------------------------------------------------------------
@@ -1124,25 +1113,3 @@ def encode_chain(chain: Sequence[Certificate], name: str) -> bytes:
             [c for c in parsed if c is not None], serialization.Encoding.DER
         )
     return "".join(c.pem for c in chain).encode("ascii")
-
-
-def write_output_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` atomically with public data (a request or certificates), mode 0644."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)

@@ -223,3 +223,25 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_output_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` atomically with public data (a request or certificates), mode 0644."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)

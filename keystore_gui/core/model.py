@@ -95,6 +95,17 @@ def describe_public_key(key: CertificatePublicKeyTypes) -> str:
     return type(key).__name__.removesuffix("PublicKey").lstrip("_")
 
 
+def attribute_text(value: str | bytes) -> str:
+    """A name attribute's value as text (bytes, as a bit string holds, decoded leniently)."""
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+
+def common_name(name: Name) -> str | None:
+    """The first CN of ``name``, or ``None`` if it has none."""
+    found = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return attribute_text(found[0].value) if found else None
+
+
 class Certificate:
     """An X.509 certificate, identified by its DER bytes.
 
@@ -226,11 +237,8 @@ class Certificate:
     def common_name(self, of: str = "subject") -> str:
         """The first CN of the subject (or ``of="issuer"``), or the whole DN if it has none."""
         name = self.subject_name if of == "subject" else self.issuer_name
-        cns = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-        if cns:
-            value = cns[0].value
-            return value if isinstance(value, str) else value.decode("utf-8", "replace")
-        return str(name.rfc4514_string())
+        cn = common_name(name)
+        return cn if cn is not None else str(name.rfc4514_string())
 
 
 class LenientCertificate(Protocol):

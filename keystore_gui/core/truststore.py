@@ -14,11 +14,9 @@ private-key entry's chain is not trusted yet.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from .errors import AliasError, KeystoreError
 from .formats import detect
-from .io import dump_keystore, load_keystore
+from .io import dump_keystore, load_keystore, write_output_file
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
 
 
@@ -483,29 +481,6 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple
     return out
 
 
-def write_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, renamed."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp: Path | None = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # public certificates
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
 def export_selection(
     entries: Sequence[Entry], fmt: str, path: str | os.PathLike[str], chain: bool = False
 ) -> list[Path]:
@@ -516,7 +491,7 @@ def export_selection(
     """
     certs = certificates_of(entries, chain)
     if fmt != "pem-each":
-        write_file(path, export_certificates(certs, fmt))
+        write_output_file(path, export_certificates(certs, fmt))
         return [Path(path)]
     folder = Path(path)
     if not folder.is_dir():
@@ -532,5 +507,5 @@ def export_selection(
         used.add(name)
         files.append((folder / f"{name}.pem", (alias, cert)))
     for file, pair in files:
-        write_file(file, export_certificates([pair], "pem"))
+        write_output_file(file, export_certificates([pair], "pem"))
     return [file for file, _ in files]

@@ -53,3 +53,20 @@ def test_an_edit_runs_the_report_again(qtbot, window: MainWindow) -> None:
     tab.add_entries([Entry("root-copy", root.kind, list(root.chain))], "Add a copy")
     qtbot.waitUntil(lambda: panel.findings(tab) is not before, timeout=20_000)
     assert "duplicate-certificate" in {f.code for f in panel.findings(tab) or []}
+
+
+def test_save_as_another_format_runs_the_report_again(qtbot, window: MainWindow, tmp_path) -> None:
+    from keystore_gui.core.model import StoreType
+
+    tab = window.add_store_tab(sample_store(), None)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=10_000)
+    assert "proprietary-format" in {f.code for f in panel.findings(tab) or []}
+    done: list[bool] = []
+    tab.save(tmp_path / "server.p12", StoreType.PKCS12, "N3w-pass-word", on_done=done.append)
+    qtbot.waitUntil(lambda: done == [True], timeout=20_000)
+    qtbot.waitUntil(
+        lambda: "proprietary-format" not in {f.code for f in panel.findings(tab) or []},
+        timeout=10_000,
+    )
+    assert "default-password" not in {f.code for f in panel.findings(tab) or []}

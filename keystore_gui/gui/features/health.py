@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.health import Finding, Severity, check_store, worst
-from ...core.model import Keystore
+from ...core.model import Keystore, StoreType
 from .. import icons
 from ..operations import run_in_background
 from ..settings import Settings
@@ -37,6 +37,14 @@ SEVERITY_ICONS = {
     Severity.INFO: "not-yet-valid",
 }
 ALIAS_ROLE = Qt.ItemDataRole.UserRole
+
+
+Version = tuple[int, StoreType, str | None]
+
+
+def _version(tab: KeystoreTab) -> Version:
+    """What the report depends on: the entries (through the undo stack), format and password."""
+    return (tab.undo_stack.index(), tab.store.store_type, tab.store.password)
 
 
 def badge_text(findings: list[Finding]) -> str:
@@ -78,7 +86,10 @@ class HealthPanel(QDockWidget):
         self._findings: weakref.WeakKeyDictionary[KeystoreTab, list[Finding]] = (
             weakref.WeakKeyDictionary()
         )
-        self._checked_at: weakref.WeakKeyDictionary[KeystoreTab, int] = weakref.WeakKeyDictionary()
+        self._checked_at: weakref.WeakKeyDictionary[KeystoreTab, Version] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._hooked: weakref.WeakSet[KeystoreTab] = weakref.WeakSet()
         self._running: weakref.WeakSet[KeystoreTab] = weakref.WeakSet()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,12 +104,15 @@ class HealthPanel(QDockWidget):
     def refresh(self) -> None:
         """Check every tab whose store changed since it was last checked; show the current one."""
         for tab in self.window_.tabs():
-            version = tab.undo_stack.index()
+            if tab not in self._hooked:
+                self._hooked.add(tab)
+                tab.saved.connect(self._timer.start)  # Save As may change format and password
+            version = _version(tab)
             if self._checked_at.get(tab) != version and tab not in self._running:
                 self._check(tab, version)
         self._show(self.window_.current_tab())
 
-    def _check(self, tab: KeystoreTab, version: int) -> None:
+    def _check(self, tab: KeystoreTab, version: Version) -> None:
         snapshot = Keystore(tab.store.store_type, list(tab.store.entries), tab.store.password)
         days = Settings(self.window_.settings).expiry_warning_days
         self._running.add(tab)
