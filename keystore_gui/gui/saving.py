@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core.errors import CannotHoldError
-from ..core.formats import writable_types
+from ..core.formats import type_from_extension, writable_types
 from ..core.model import StoreType
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
@@ -23,6 +23,8 @@ SAVE_FILTERS: dict[StoreType, str] = {
     StoreType.PKCS12: "PKCS#12 (*.p12 *.pfx)",
 }
 SUFFIXES = {StoreType.JKS: ".jks", StoreType.JCEKS: ".jceks", StoreType.PKCS12: ".p12"}
+# Extensions that name one format only; ".keystore" and ".truststore" are used for any of them.
+DECISIVE_SUFFIXES = frozenset({".jks", ".ks", ".jceks", ".p12", ".pfx"})
 
 Done = Callable[[bool], None]
 
@@ -55,13 +57,22 @@ def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
         if on_done is not None:
             on_done(False)
         return
-    store_type = next((t for t in types if SAVE_FILTERS[t] == chosen), current)
     path = Path(name)
+    store_type = _format_for(path, chosen, types, current)
     if not path.suffix:
         path = path.with_suffix(SUFFIXES[store_type])
     _with_password(
         tab, store_type, lambda pw: tab.save(path, store_type, pw, on_done=on_done), on_done
     )
+
+
+def _format_for(path: Path, chosen: str, types: list[StoreType], current: StoreType) -> StoreType:
+    """The typed extension decides when it names one format, whatever filter is selected:
+    a file called server.p12 must hold PKCS#12, not the JKS of a filter left as it was."""
+    typed = type_from_extension(path)
+    if path.suffix.lower() in DECISIVE_SUFFIXES and typed in types:
+        return typed
+    return next((t for t in types if SAVE_FILTERS[t] == chosen), current)
 
 
 def _savable() -> list[StoreType]:
