@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Qt
 
 from ..core.errors import KeystoreError, WrongPasswordError
 from ..core.formats import detect
-from ..core.io import load_keystore, read_bytes
+from ..core.io import check_structure, load_keystore, read_bytes
 from ..core.model import Keystore, StoreType
 from . import msgbox, operations
 from .password_dialog import PasswordDialog
@@ -65,11 +65,13 @@ class NeedsPassword:
 
 
 def first_attempt(request: OpenRequest) -> Loaded | NeedsPassword:
-    """Worker side: read, detect, and open with no password or a candidate if one works."""
+    """Worker side: read, detect, check what can be checked without a password (a truncated
+    file says so before asking for one), and open with no password or a candidate that works."""
     data = read_bytes(request.path)
     kind = detect(data, str(request.path))
     if not kind.has_password:
         return Loaded(load_keystore(data, None, kind, str(request.path)), None)
+    check_structure(data, kind)
     for candidate in request.candidates:
         try:
             return Loaded(load_keystore(data, candidate, kind, str(request.path)), candidate)
