@@ -177,7 +177,7 @@ class Opener(QObject):
         dialog = PasswordDialog(
             self.window,
             title="Keystore password",
-            prompt=f"Password for {request.path.name}\n({request.path.parent})",
+            prompt=f"Password for {request.path.name}\n({request.path.absolute().parent})",
             error=error,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
