@@ -37,6 +37,7 @@ class RenameDialog(QDialog):
         layout.addLayout(form)
         self.hint_label = QLabel()
         self.hint_label.setStyleSheet("color: #c05621;")
+        self.hint_label.setWordWrap(True)
         layout.addWidget(self.hint_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -71,8 +72,17 @@ class RenameDialog(QDialog):
     def _validate(self) -> None:
         problem = self.problem()
         self.hint_label.setText(problem or self.warning() or "")
+        self._fit_height()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(problem is None and self.alias_edit.text() != self._entry.alias)
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of the wrapped hint (a top-level dialog does not by itself)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         if self.problem() or self.alias_edit.text() == self._entry.alias:
