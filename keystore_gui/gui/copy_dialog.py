@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import KeystoreError
 from ..core.io import read_keystore
-from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ..core.truststore import (
     Action,
     Candidate,
@@ -180,6 +181,7 @@ class CopyDialog(QDialog):
         pool: Sequence[Certificate] = (),
         targets: Sequence[CopyTarget] = (),
         initial_target: int | None = None,
+        source_target: int | None = None,
         what: What = What.CERT,
         read_store: Callable[[str, str], Keystore] = read_keystore,
         settings: QSettings | None = None,
@@ -191,6 +193,8 @@ class CopyDialog(QDialog):
         """Entries selected in other tabs, offered with a check box."""
         self._pool = list(pool)
         self._targets = list(targets)
+        self._source_target = source_target
+        """The index in ``targets`` of the store the certificates come from: never a target."""
         self._read_store = read_store
         self._file_store: Keystore | None = None
         self._candidates: list[Candidate] = []
@@ -212,12 +216,17 @@ class CopyDialog(QDialog):
         self.copy_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout.addWidget(self.buttons)
 
-        if self._targets:
+        choosable = [i for i in range(len(self._targets)) if i != source_target]
+        if initial_target is None:
+            initial_target = next((i for i in choosable if self._is_truststore(i)), None)
+        if initial_target is not None:
             self.tab_radio.setChecked(True)
-            if initial_target is not None:
-                self.tab_combo.setCurrentIndex(initial_target)
+            self.tab_combo.setCurrentIndex(initial_target)
         else:
-            self.tab_radio.setEnabled(False)
+            # no open truststore: a new one, rather than a keystore holding private keys
+            self.tab_radio.setEnabled(bool(choosable))
+            if choosable:
+                self.tab_combo.setCurrentIndex(choosable[0])
             self.new_radio.setChecked(True)
         self._rebuild_candidates()
         self.resize(1040, 520)
@@ -262,6 +271,12 @@ class CopyDialog(QDialog):
         self.tab_radio = QRadioButton("Open keystore:")
         self.tab_combo = QComboBox()
         self.tab_combo.addItems([t.name for t in self._targets])
+        if self._source_target is not None:
+            model = self.tab_combo.model()
+            assert isinstance(model, QStandardItemModel)
+            item = model.item(self._source_target)
+            item.setEnabled(False)
+            item.setToolTip("The certificates come from this keystore")
         self.tab_combo.currentIndexChanged.connect(self._target_changed)
         grid.addWidget(self.tab_radio, 0, 0)
         grid.addWidget(self.tab_combo, 0, 1, 1, 3)
@@ -349,7 +364,7 @@ class CopyDialog(QDialog):
         kind = self.target_kind
         if kind is TargetKind.TAB:
             index = self.tab_combo.currentIndex()
-            if index < 0:
+            if index < 0 or index == self._source_target:
                 return None, "Choose an open keystore."
             return self._targets[index].store, None
         if kind is TargetKind.FILE:
@@ -360,6 +375,10 @@ class CopyDialog(QDialog):
         if problem is not None:
             return None, problem
         return new_truststore(self.new_store_type, self.new_password.first.text()), None
+
+    def _is_truststore(self, index: int) -> bool:
+        """Whether the target holds trusted certificates only (no private or secret keys)."""
+        return all(e.kind is EntryKind.TRUSTED_CERT for e in self._targets[index].store.entries)
 
     # --- reactions ---------------------------------------------------------------------------
     def _what_toggled(self, checked: bool) -> None:

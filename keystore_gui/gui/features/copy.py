@@ -279,11 +279,7 @@ class CopyFeature(QObject):
         more_entries: Sequence[Entry] = (),
     ) -> CopyDialog:
         tabs = self.window.tabs()
-        if target is not None:
-            initial = tabs.index(target)
-        else:
-            others = [i for i, t in enumerate(tabs) if t is not source]
-            initial = others[0] if others else None
+        initial = tabs.index(target) if target is not None else None
         dialog = CopyDialog(
             self.window,
             entries=entries,
@@ -293,6 +289,7 @@ class CopyFeature(QObject):
                 CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
             ],
             initial_target=initial,
+            source_target=tabs.index(source) if source in tabs else None,
             settings=self.window.settings,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
