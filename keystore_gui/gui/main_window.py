@@ -139,7 +139,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self._menus: dict[str, QMenu] = {}
         self.actions_by_name: dict[str, QAction] = {}
-        self._closing_confirmed = False
 
         self.busy_indicator = BusyIndicator()
         self.statusBar().addPermanentWidget(self.busy_indicator)
@@ -457,11 +456,7 @@ class MainWindow(QMainWindow):
         """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
 
         def remove() -> None:
-            index = self.tab_widget.indexOf(tab)
-            if index >= 0:
-                self.tab_widget.removeTab(index)
-            self.undo_group.removeStack(tab.undo_stack)
-            tab.deleteLater()
+            self._remove_tab(tab)
             if then is not None:
                 then()
 
@@ -475,23 +470,47 @@ class MainWindow(QMainWindow):
         elif choice is msgbox.SaveChoice.SAVE:
             saving.save(tab, on_done=lambda ok: remove() if ok else None)
 
+    def _remove_tab(self, tab: KeystoreTab) -> None:
+        index = self.tab_widget.indexOf(tab)
+        if index >= 0:
+            self.tab_widget.removeTab(index)
+        self.undo_group.removeStack(tab.undo_stack)
+        tab.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         modified = [t for t in self.tabs() if t.is_modified()]
-        if modified and not self._closing_confirmed:
+        if modified:
             event.ignore()
-            self._close_next(modified)
+            self._confirm_quit(modified)
             return
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.settings.sync()
         event.accept()
 
-    def _close_next(self, remaining: list[KeystoreTab]) -> None:
-        if not remaining:
-            self._closing_confirmed = True
-            self.close()
+    def _confirm_quit(self, modified: list[KeystoreTab]) -> None:
+        """Ask about every modified tab first (Cancel on any keeps everything open), then save
+        the ones to save, then close the window."""
+        to_save: list[KeystoreTab] = []
+        for tab in modified:
+            self.tab_widget.setCurrentWidget(tab)
+            choice = msgbox.ask_save(self, tab.display_name)
+            if choice is msgbox.SaveChoice.CANCEL:
+                return
+            if choice is msgbox.SaveChoice.SAVE:
+                to_save.append(tab)
+        self._save_then_quit(to_save)
+
+    def _save_then_quit(self, remaining: list[KeystoreTab]) -> None:
+        if remaining:
+            saving.save(
+                remaining[0], on_done=lambda ok: self._save_then_quit(remaining[1:]) if ok else None
+            )
             return
-        tab = remaining[0]
-        self.close_tab(tab, then=lambda: self._close_next(remaining[1:]))
+        for tab in self.tabs():
+            self._remove_tab(tab)
+        # Qt ignores close() while this window's close event is still being handled (a
+        # Discard answered inside it): close once the event loop is back.
+        QTimer.singleShot(0, self, self.close)
 
     # --- drag and drop -----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -1,0 +1,53 @@
+"""Main window behaviour: quitting with unsaved changes, titles, menus, opening folders."""
+
+from __future__ import annotations
+
+import pytest
+
+from keystore_gui.gui import editing, main_window, msgbox
+from keystore_gui.gui.main_window import MainWindow
+
+from .conftest import sample_store
+
+
+def _modify(tab) -> None:  # type: ignore[no-untyped-def]
+    tab.undo_stack.push(editing.RemoveEntries(tab.model, [tab.store.entries[0]], "Delete"))
+
+
+@pytest.mark.parametrize("shortcut_quit", [True, False])
+def test_quit_discarding_changes_closes_the_window(
+    qtbot, window: MainWindow, monkeypatch, shortcut_quit: bool
+) -> None:
+    asked: list[str] = []
+
+    def ask(_parent, name):  # type: ignore[no-untyped-def]
+        asked.append(name)
+        return msgbox.SaveChoice.DISCARD
+
+    monkeypatch.setattr(main_window.msgbox, "ask_save", ask)
+    window.show()
+    window.add_store_tab(sample_store(), None)
+    modified = window.add_store_tab(sample_store(), None)
+    _modify(modified)
+    if shortcut_quit:
+        window.actions_by_name["quit"].trigger()
+    else:
+        window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+    assert asked == [modified.display_name]
+    assert window.tabs() == []
+
+
+def test_quit_cancel_keeps_every_tab(qtbot, window: MainWindow, monkeypatch) -> None:
+    answers = [msgbox.SaveChoice.DISCARD, msgbox.SaveChoice.CANCEL]
+    monkeypatch.setattr(main_window.msgbox, "ask_save", lambda _p, _n: answers.pop(0))
+    window.show()
+    first = window.add_store_tab(sample_store(), None)
+    second = window.add_store_tab(sample_store(), None)
+    _modify(first)
+    _modify(second)
+    window.actions_by_name["quit"].trigger()
+    qtbot.wait(50)
+    assert window.isVisible()
+    assert window.tabs() == [first, second]
+    assert first.is_modified() and second.is_modified()
