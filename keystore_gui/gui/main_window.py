@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from ..core.model import Keystore, StoreType
 from . import features, msgbox, saving
 from .opening import Opener, OpenRequest, java_cacerts_candidates
+from .settings import Settings
 from .start_page import StartPage
 from .tab import KeystoreTab
 
@@ -226,6 +227,14 @@ class MainWindow(QMainWindow):
     def tab_for_path(self, path: Path) -> KeystoreTab | None:
         wanted = _same_file_key(path)
         return next((t for t in self.tabs() if t.path and _same_file_key(t.path) == wanted), None)
+
+    def settings_changed(self) -> None:
+        """Apply changed preferences to the open tabs (and let features re-check them)."""
+        days = Settings(self.settings).expiry_warning_days
+        for tab in self.tabs():
+            if tab.model.warning_days != days:
+                tab.model.set_warning_days(days)
+        self.state_changed.emit()
 
     # --- actions -----------------------------------------------------------------------------
     def add_action(

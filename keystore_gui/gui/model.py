@@ -649,11 +649,10 @@ class EntryModel(QAbstractItemModel):
         self.dataChanged.emit(index, self.createIndex(node.row, len(COLUMNS) - 1, node))
 
     def set_warning_days(self, days: int) -> None:
+        """Flag certificates expiring within ``days``, updating only the rows that change
+        (selection and expanded chains stay)."""
         self.warning_days = days
-        self.beginResetModel()
-        self._top = [None] * len(self.store.entries)
-        self._fetched = min(len(self._top), max(self._fetched, self.batch))
-        self.endResetModel()
+        self.refresh_now(self.now if self._fixed_now else None)
 
 
 @dataclass
