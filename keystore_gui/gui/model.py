@@ -204,6 +204,8 @@ class EntryModel(QAbstractItemModel):
         self._entry_texts: list[str] | None = None
         self._generation = 0
         """Bumped by every edit of the entries, so a search index made before is not used."""
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
+        """The view's sort (column, order): rows added later take their place in it."""
 
     def _entries_changed(self) -> None:
         self._entry_texts = None
@@ -506,7 +508,9 @@ class EntryModel(QAbstractItemModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the entries (chains keep their leaf → root order)."""
         if not 0 <= column < len(COLUMNS):
+            self._sorted_by = None
             return
+        self._sorted_by = (column, order)
         if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
             self._sort_later(column, order)
             return
@@ -590,6 +594,7 @@ class EntryModel(QAbstractItemModel):
             self._fetched += 1
             self._renumber(row)
             self.endInsertRows()
+        self._keep_sorted()
 
     def append_entries(self, entries: Sequence[Entry]) -> None:
         if not entries:
@@ -606,6 +611,13 @@ class EntryModel(QAbstractItemModel):
         self._top.extend([None] * len(entries))
         self._fetched = len(self._top)
         self.endInsertRows()
+        self._keep_sorted()
+
+    def _keep_sorted(self) -> None:
+        """Move inserted rows to their place in the active sort (the proxy leaves sorting to
+        this model, so nothing else would)."""
+        if self._sorted_by is not None:
+            self.sort(*self._sorted_by)
 
     def remove_entries(self, entries: Iterable[Entry]) -> list[tuple[int, Entry]]:
         """Remove entries; returns ``(row, entry)`` pairs (ascending) to put them back."""
