@@ -196,8 +196,14 @@ class MainWindow(QMainWindow):
         return widget
 
     def open_paths(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        """Open each file in a tab (off the GUI thread, asking for passwords as needed)."""
-        self.opener.open([OpenRequest(Path(p)) for p in paths])
+        """Open each file in a tab (off the GUI thread, asking for passwords as needed); a
+        folder opens every keystore in it, as File > Open folder does."""
+        chosen = [Path(p) for p in paths]
+        for folder in (p for p in chosen if p.is_dir()):
+            self.opener.open_folder(folder)
+        files = [p for p in chosen if not p.is_dir()]
+        if files:
+            self.opener.open([OpenRequest(p) for p in files])
 
     def add_store_tab(
         self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
@@ -530,12 +536,7 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        files = [p for p in paths if not p.is_dir()]
-        for folder in (p for p in paths if p.is_dir()):
-            self.opener.open_folder(folder)
-        if files:
-            self.open_paths(files)
+        self.open_paths(Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile())
         event.acceptProposedAction()
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from keystore_gui.core.io import save_keystore
 from keystore_gui.gui import editing, main_window, msgbox
 from keystore_gui.gui.main_window import MainWindow
 
@@ -51,3 +54,18 @@ def test_quit_cancel_keeps_every_tab(qtbot, window: MainWindow, monkeypatch) -> 
     assert window.isVisible()
     assert window.tabs() == [first, second]
     assert first.is_modified() and second.is_modified()
+
+
+def test_a_folder_on_the_command_line_opens_its_keystores(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda _p, _t, text, _d=None: errors.append(text))
+    folder = tmp_path / "security"
+    folder.mkdir()
+    save_keystore(sample_store(), folder / "client-truststore.jks")  # password changeit
+    (folder / "carbon.xml").write_text("<Server/>")
+    window.open_paths([str(folder)])
+    qtbot.waitUntil(lambda: len(window.tabs()) == 1 or bool(errors), timeout=20_000)
+    assert errors == []
+    assert window.tabs()[0].path == folder / "client-truststore.jks"
