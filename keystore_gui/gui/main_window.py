@@ -213,14 +213,14 @@ class MainWindow(QMainWindow):
         )
         tab.entry_menu = self.menu("entry")
         tab.extra_menu_actions = self.context_actions(TREE_MENU_EXTRA)
-        tab.title_changed.connect(lambda: self._retitle(tab))
+        tab.title_changed.connect(self._retitle)
         tab.selection_changed.connect(self._update_actions)
         tab.modified_changed.connect(self._update_actions)
         tab.saved.connect(lambda: self._saved(tab))
         self.undo_group.addStack(tab.undo_stack)
-        index = self.tab_widget.addTab(tab, tab.title())
-        self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
-        self.tab_widget.setCurrentIndex(index)
+        self.tab_widget.addTab(tab, tab.title())
+        self._retitle()
+        self.tab_widget.setCurrentWidget(tab)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
         # after the first layout and paint, so the worker doesn't compete with them for the GIL
@@ -331,9 +331,12 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{tab.title()} — Keystore GUI")
 
-    def _retitle(self, tab: KeystoreTab) -> None:
-        index = self.tab_widget.indexOf(tab)
-        if index >= 0:
+    def _retitle(self) -> None:
+        """Title every tab, telling files of the same name apart by their folders."""
+        tabs = self.tabs()
+        for tab, hint in zip(tabs, folder_hints([t.path for t in tabs]), strict=True):
+            tab.folder_hint = hint
+            index = self.tab_widget.indexOf(tab)
             self.tab_widget.setTabText(index, tab.title())
             self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
         self._update_title()
@@ -491,6 +494,7 @@ class MainWindow(QMainWindow):
             self.tab_widget.removeTab(index)
         self.undo_group.removeStack(tab.undo_stack)
         tab.deleteLater()
+        self._retitle()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         modified = [t for t in self.tabs() if t.is_modified()]
@@ -538,6 +542,28 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.open_paths(Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile())
         event.acceptProposedAction()
+
+
+def folder_hints(paths: list[Path | None]) -> list[str]:
+    """For each path, the fewest trailing folders that tell it from other paths with the same
+    file name (as editors title their tabs), or "" when its name is unique."""
+    hints = [""] * len(paths)
+    groups: dict[str, list[int]] = {}
+    for i, path in enumerate(paths):
+        if path is not None:
+            groups.setdefault(path.name, []).append(i)
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        folders = [paths[i].parent.parts for i in rows]  # type: ignore[union-attr]
+        for i, own in zip(rows, folders, strict=True):
+            others = [f for f in folders if f is not own]
+            depth = next(
+                (d for d in range(1, len(own)) if all(f[-d:] != own[-d:] for f in others)),
+                len(own),
+            )
+            hints[i] = "/".join(p for p in own[-depth:] if p != "/") or "/"
+    return hints
 
 
 def _same_file_key(path: Path) -> str:

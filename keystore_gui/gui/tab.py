@@ -57,6 +57,9 @@ class KeystoreTab(QWidget):
         self.store = store
         self.path = Path(path) if path is not None else None
         self.settings = settings
+        self.folder_hint = ""
+        """Set by the window when another tab shows a file of the same name: the folder(s)
+        that tell them apart, shown in the title."""
         days = (
             Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
         )
@@ -211,7 +214,8 @@ class KeystoreTab(QWidget):
         return self.path.name if self.path is not None else "Untitled"
 
     def title(self) -> str:
-        return self.display_name + (" *" if self.is_modified() else "")
+        where = f" — {self.folder_hint}" if self.folder_hint else ""
+        return self.display_name + where + (" *" if self.is_modified() else "")
 
     def set_notice(self, text: str | None) -> None:
         self.notice_label.setText(text or "")

@@ -69,3 +69,36 @@ def test_a_folder_on_the_command_line_opens_its_keystores(
     qtbot.waitUntil(lambda: len(window.tabs()) == 1 or bool(errors), timeout=20_000)
     assert errors == []
     assert window.tabs()[0].path == folder / "client-truststore.jks"
+
+
+def test_tabs_of_files_with_the_same_name_show_their_folders(window: MainWindow) -> None:
+    base = Path("/srv")
+    first = window.add_store_tab(sample_store(), base / "is" / "security" / "client-truststore.jks")
+    assert window.tab_widget.tabText(0) == "client-truststore.jks"
+    second = window.add_store_tab(
+        sample_store(), base / "am" / "security" / "client-truststore.jks"
+    )
+    other = window.add_store_tab(sample_store(), base / "am" / "security" / "wso2carbon.jks")
+    texts = [window.tab_widget.tabText(i) for i in range(3)]
+    assert texts == [
+        "client-truststore.jks — is/security",
+        "client-truststore.jks — am/security",
+        "wso2carbon.jks",
+    ]
+    assert window.windowTitle().startswith("wso2carbon.jks — Keystore GUI")
+    _modify(second)
+    assert window.tab_widget.tabText(1) == "client-truststore.jks — am/security *"
+    second.undo_stack.setClean()
+    window.close_tab(first)
+    assert [window.tab_widget.tabText(i) for i in range(2)] == [
+        "client-truststore.jks",
+        "wso2carbon.jks",
+    ]
+    assert window.tabs() == [second, other]
+
+
+def test_folder_hints() -> None:
+    hints = main_window.folder_hints(
+        [Path("/a/x/k.jks"), Path("/b/y/k.jks"), None, Path("/c/y/k.jks"), Path("/k.p12")]
+    )
+    assert hints == ["x", "b/y", "", "c/y", ""]
