@@ -210,3 +210,15 @@ def test_into_a_keystore_with_a_key_the_key_stays_usable(
     assert (entries[WSO2].kind, entries[WSO2].chain[0].sha256) == ("trusted-cert", leaf)
     csr = keytool("-certreq", "-alias", "client", "-keystore", str(store), storepass=WSO2)
     assert "BEGIN NEW CERTIFICATE REQUEST" in csr.stdout
+
+
+def test_dest_type_that_contradicts_an_existing_store_is_refused(work: Path, capsys) -> None:
+    dest = work / "client-truststore.jks"
+    before = dest.read_bytes()
+    status, out, err = run(
+        capsys, "copy-certs", str(work / "wso2carbon.jks"), str(dest), "--password-env", "SRC_PASS",
+        "--dest-password-env", "DEST_PASS", "--dest-type", "pkcs12",
+    )  # fmt: skip
+    assert status != 0 and out == ""
+    assert err.count("\n") == 1 and "existing JKS file" in err
+    assert dest.read_bytes() == before

@@ -37,3 +37,9 @@ def test_text_file_renamed_jks() -> None:
 def test_tiny_file_is_truncated() -> None:
     with pytest.raises(TruncatedFileError):
         detect(b"\xfe\xed", "a.jks")
+
+
+def test_a_lone_private_key_is_named() -> None:
+    pem = b"-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n"
+    with pytest.raises(NotAKeystoreError, match="private key but no certificate"):
+        detect(pem, "leaf.key")

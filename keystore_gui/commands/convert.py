@@ -89,10 +89,14 @@ def _unlock(store: Keystore, entry: Entry, key_password: str | None) -> None:
                 return
             except WrongPasswordError:
                 print("wrong password, try again", file=sys.stderr)
+    tried = (
+        "the store password nor --key-password-env"
+        if key_password is not None
+        else ("the store password")
+    )
     raise KeystoreError(
-        f"entry '{entry.alias}' has its own key password, and neither the store password"
-        + (" nor --key-password-env" if key_password is not None else "")
-        + " opens it: give --key-password-env VAR, or run on a terminal"
+        f"entry '{entry.alias}' has its own key password, which {tried} opens: "
+        "give --key-password-env VAR, or run on a terminal"
     )
 
 

@@ -93,6 +93,11 @@ def open_or_create_target(
         store = open_store(args, path, prefix, "the truststore")
         if store.store_type.is_certificate_file:
             raise CliError(f"{path} is a certificate file, not a truststore")
+        if store_type is not None and store.store_type is not store_type:
+            raise CliError(
+                f"{path} is an existing {store.store_type} file; --dest-type {store_type} applies "
+                "only to a new one (convert it with keystore-cli convert)"
+            )
         return store, False
     kind = store_type or type_from_extension(path)
     if kind not in (StoreType.JKS, StoreType.PKCS12):

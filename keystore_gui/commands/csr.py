@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Write a PKCS#10 request (PEM) for the key of entry ALIAS, with the subject, "
         "subject alternative names and key usages of its certificate.",
     )
-    parser.add_argument("store", metavar="STORE")
+    parser.add_argument("store", metavar="STORE", help="the keystore holding the entry")
     parser.add_argument("--alias", required=True)
     parser.add_argument("--out", metavar="FILE", help="where to write the request (default stdout)")
     parser.add_argument(

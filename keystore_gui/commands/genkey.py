@@ -31,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "to STORE, creating STORE when it does not exist (its type from --type or the file "
         "extension). Nothing is written when any value is refused.",
     )
-    parser.add_argument("store", metavar="STORE")
+    parser.add_argument(
+        "store", metavar="STORE", help="the keystore to add the key pair to (created if missing)"
+    )
     parser.add_argument("--alias", required=True, help="alias of the new entry")
     parser.add_argument(
         "--key-type", default="rsa:3072", metavar="SPEC", help=f"{KEY_SPEC_HELP} (default rsa:3072)"

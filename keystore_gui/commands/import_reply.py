@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "reply lacks are taken from STORE) and make it the entry's chain. STORE is saved "
         "atomically; nothing changes when the reply is refused.",
     )
-    parser.add_argument("store", metavar="STORE")
+    parser.add_argument("store", metavar="STORE", help="the keystore holding the entry")
     parser.add_argument("--alias", required=True)
     parser.add_argument("--in", dest="input", required=True, metavar="FILE", help="the CA reply")
     add_password_options(parser)

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "new certificate followed by the CA's chain to OUT (PEM, or PKCS#7 for .p7b). The "
         "request's extensions are kept unless --template replaces them. STORE is not changed.",
     )
-    parser.add_argument("store", metavar="STORE")
+    parser.add_argument("store", metavar="STORE", help="the keystore holding the CA entry")
     parser.add_argument(
         "--issuer", required=True, metavar="ALIAS", help="the CA entry to sign with"
     )

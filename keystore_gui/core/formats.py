@@ -88,6 +88,8 @@ def detect(data: bytes, name: str | PurePath | None = None) -> StoreType:
     if found is None:
         if len(data) < 4:
             raise TruncatedFileError()
+        if b"PRIVATE KEY-----" in data[: 1 << 16]:
+            raise NotAKeystoreError("the file holds a PEM private key but no certificate")
         if looks_like_text(data):
             raise NotAKeystoreError("the file is text without any certificate in it")
         raise NotAKeystoreError("the content is not a known keystore or certificate format")

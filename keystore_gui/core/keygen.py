@@ -250,4 +250,4 @@ def signature_algorithm(name: str) -> SignatureAlgorithm:
 
 def check_signature_algorithm(sig: SignatureAlgorithm, signer: KeySpec) -> None:
     if sig.key_algorithm is not signer.algorithm:
-        raise KeySpecError(f"{sig.name} cannot be used with a {signer.label} signing key")
+        raise KeySpecError(f"{sig.name} cannot be used with the signing key ({signer.label})")

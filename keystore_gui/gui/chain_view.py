@@ -67,13 +67,9 @@ from ..core.trustsources import (
     truststore_label,
 )
 from . import operations
+from .settings import Settings
 from .theme import is_dark, status_colour
 
-COLORS = {
-    Severity.OK: QColor("#2e7d32"),
-    Severity.WARNING: QColor("#e6a100"),
-    Severity.ERROR: QColor("#c62828"),
-}
 BACKGROUNDS = {  # (light mode, dark mode)
     Severity.OK: ("#e8f5e9", "#1d3a24"),
     Severity.WARNING: ("#fff8e1", "#3d3212"),
@@ -102,7 +98,7 @@ def mark_icon(severity: Severity, size: int = 14) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QBrush(COLORS[severity]))
+    painter.setBrush(QBrush(text_colour(severity)))
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
@@ -161,6 +157,10 @@ class _SourceChoice:
     slow: bool = False
     """Read off the GUI thread (Java cacerts, the system bundle: hundreds of certificates)."""
     loading: bool = False
+    kind: str = ""
+    """What the settings remember it as: ``truststore`` or ``intermediates`` (with ``path``),
+    ``java-cacerts`` or ``system-cas``; empty for what is not remembered (open tabs, fetched)."""
+    path: str | None = None
 
 
 class TrustChainDialog(QDialog):
@@ -174,8 +174,11 @@ class TrustChainDialog(QDialog):
         open_stores: Sequence[tuple[str, Keystore]] = (),
         undo_stack: QUndoStack | None = None,
         on_entry_changed: Callable[[Entry], None] | None = None,
+        settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """With ``settings``, the files and bundles the user ticks are remembered there and
+        ticked again the next time (files that are gone are skipped)."""
         super().__init__(parent)
         self.entry = entry
         self.store = store
@@ -183,6 +186,8 @@ class TrustChainDialog(QDialog):
         self.on_entry_changed = on_entry_changed
         self.verdict: Verdict | None = None
         self._choices: list[_SourceChoice] = []
+        self._settings = settings
+        self._restoring = False
         self.setWindowTitle(f"Trust Chain of '{entry.alias}'")
         self.resize(1000, 540)
 
@@ -295,16 +300,22 @@ class TrustChainDialog(QDialog):
             )
         cacerts = java_cacerts_path()
         if cacerts is not None:
-            item = self._add_choice("Java cacerts", lambda: java_cacerts(cacerts), slow=True)
+            item = self._add_choice(
+                "Java cacerts", lambda: java_cacerts(cacerts), slow=True, kind="java-cacerts"
+            )
             item.setToolTip(str(cacerts))
         bundle = system_bundle_path()
         if bundle is not None:
-            item = self._add_choice("System CAs", lambda: system_cas(bundle), slow=True)
+            item = self._add_choice(
+                "System CAs", lambda: system_cas(bundle), slow=True, kind="system-cas"
+            )
             item.setToolTip(str(bundle))
 
         self.sources.itemChanged.connect(self._source_toggled)
         self.purpose.currentIndexChanged.connect(self.refresh)
         self.at_edit.dateTimeChanged.connect(self.refresh)
+        if settings is not None:
+            self._restore_sources(settings)
         self.refresh()
 
     # --- sources -------------------------------------------------------------------------------
@@ -315,8 +326,10 @@ class TrustChainDialog(QDialog):
         *,
         checked: bool = False,
         slow: bool = False,
+        kind: str = "",
+        path: str | None = None,
     ) -> QListWidgetItem:
-        choice = _SourceChoice(title, load, slow=slow)
+        choice = _SourceChoice(title, load, slow=slow, kind=kind, path=path)
         self._choices.append(choice)
         item = QListWidgetItem(title)
         item.setToolTip(title)
@@ -340,7 +353,53 @@ class TrustChainDialog(QDialog):
         item.setText(text)
         self.sources.blockSignals(False)
 
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.sources.item(row) for row in range(self.sources.count())]
+
+    def _restore_sources(self, settings: Settings) -> None:
+        """Tick again what the user ticked last time, asking for passwords as when adding."""
+        self._restoring = True
+        try:
+            for paths, trusted in (
+                (settings.trust_sources, True),
+                (settings.trust_intermediates, False),
+            ):
+                for path in paths:
+                    if os.path.isfile(path):
+                        self._add_path(path, trusted)
+            wanted = {
+                "java-cacerts": settings.trust_java_cacerts,
+                "system-cas": settings.trust_system_cas,
+            }
+            for item in self._items():
+                if wanted.get(self._choice(item).kind):
+                    item.setCheckState(Qt.CheckState.Checked)
+        finally:
+            self._restoring = False
+
+    def _save_sources(self) -> None:
+        """Remember the ticked files and bundles for the next time the dialog opens."""
+        if self._settings is None or self._restoring:
+            return
+        items = self._items()
+        choices = [self._choice(item) for item in items]
+        ticked = [
+            choice
+            for choice, item in zip(choices, items, strict=True)
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+        self._settings.trust_sources = [c.path for c in ticked if c.kind == "truststore" and c.path]
+        self._settings.trust_intermediates = [
+            c.path for c in ticked if c.kind == "intermediates" and c.path
+        ]
+        kinds = {c.kind for c in choices}
+        if "java-cacerts" in kinds:  # not offered on this machine: keep what was chosen
+            self._settings.trust_java_cacerts = any(c.kind == "java-cacerts" for c in ticked)
+        if "system-cas" in kinds:
+            self._settings.trust_system_cas = any(c.kind == "system-cas" for c in ticked)
+
     def _source_toggled(self, item: QListWidgetItem) -> None:
+        self._save_sources()
         choice = self._choice(item)
         ticked = item.checkState() == Qt.CheckState.Checked
         if ticked and choice.slow and choice.loaded is None:
@@ -387,22 +446,36 @@ class TrustChainDialog(QDialog):
             "Keystores and certificates (*.jks *.jceks *.p12 *.pfx *.ks *.keystore *.truststore "
             "*.pem *.crt *.cer *.der *.p7b *.p7c cacerts);;All files (*)",
         )
-        if not path:
-            return
-        try:
-            store = read_store(self, path)
-        except KeystoreError as exc:
-            self._show_source_error(f"{Path(path).name}: {exc}")
-            return
+        if path and self._add_path(path, trusted):
+            self._save_sources()
+            self.refresh()
+
+    def _add_path(self, path: str, trusted: bool) -> bool:
+        """Read ``path`` and add it ticked; ``False`` if it could not be read or was cancelled."""
+        store = self._read(path)
         if store is None:
-            return
+            return False
         label = truststore_label(path) if trusted else intermediates_label(path)
         source = source_from_store(store, label, trusted=trusted)
-        kind = "Truststore" if trusted else "Intermediates"
-        item = self._add_choice(f"{kind}: {os.path.basename(path)}", lambda: source)
+        title = "Truststore" if trusted else "Intermediates"
+        item = self._add_choice(
+            f"{title}: {os.path.basename(path)}",
+            lambda: source,
+            kind="truststore" if trusted else "intermediates",
+            path=path,
+        )
         item.setToolTip(path)
         self._set_checked(item, True)
-        self.refresh()
+        return True
+
+    def _read(self, path: str) -> Keystore | None:
+        """The store at ``path``, or ``None`` when it cannot be read (said under the sources)
+        or the user cancelled its password."""
+        try:
+            return read_store(self, path)
+        except KeystoreError as exc:
+            self._show_source_error(f"{Path(path).name}: {exc}")
+            return None
 
     def add_truststore(self) -> None:
         self._add_file(trusted=True)
@@ -418,8 +491,7 @@ class TrustChainDialog(QDialog):
         """The ticked sources, loading each the first time; a source that fails is unticked."""
         chosen: list[TrustSource] = []
         errors: list[str] = []
-        for row in range(self.sources.count()):
-            item = self.sources.item(row)
+        for item in self._items():
             if item.checkState() != Qt.CheckState.Checked:
                 continue
             choice = self._choice(item)
@@ -457,7 +529,7 @@ class TrustChainDialog(QDialog):
         self.verdict_label.setText(verdict.summary)
         self.banner.setStyleSheet(
             f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
-            f"border: 1px solid {COLORS[level].name()}; border-radius: 4px; }}"
+            f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"
         )
         self.verdict_label.setStyleSheet(f"color: {text_colour(level).name()}")
         web = verdict.web_pki
@@ -520,11 +592,7 @@ class TrustChainDialog(QDialog):
             return
         offered: list[Certificate] = []
         for path in paths:
-            try:
-                store = read_store(self, path)
-            except KeystoreError as exc:
-                self._show_source_error(f"{Path(path).name}: {exc}")
-                return
+            store = self._read(path)
             if store is None:
                 return
             offered += [cert for _, cert in store.certificates()]

@@ -49,11 +49,56 @@ from ..core.truststore import (
     plan_copy,
 )
 from . import operations
+from .theme import error_colour, status_colour
 
 
 def short_fingerprint(sha256: str) -> str:
     """The first eight bytes of a SHA-256 fingerprint, ``AB:CD:…``, for narrow columns."""
     return ":".join(sha256[i : i + 2] for i in range(0, 12, 2)).upper() + "…"
+
+
+def read_only_item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
+    """A table cell the user can select but not edit."""
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if tooltip is not None:
+        item.setToolTip(tooltip)
+    return item
+
+
+def preview_table(columns: Sequence[str], stretch_column: int) -> QTableWidget:
+    """The per-certificate preview of a copy or import: whole-row selection, columns fitted to
+    their contents but for ``stretch_column``, which takes the rest."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (titled ``ok_text``) and Cancel buttons wired to ``dialog``'s accept and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def outcome_item(text: str, action: Action | None) -> QTableWidgetItem:
+    """The "what happens" cell of a copy or import preview: red when the certificate is blocked,
+    muted when nothing is written, in shades readable in light and dark mode."""
+    item = read_only_item(text)
+    if action is Action.BLOCKED:
+        item.setForeground(error_colour())
+    elif action is None or not action.writes:
+        item.setForeground(status_colour("muted"))
+    return item
 
 
 GEOMETRY_KEY = "copyDialog/geometry"
@@ -157,25 +202,14 @@ class CopyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_what(what))
         layout.addWidget(self._build_where())
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.OUTCOME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table = preview_table(self.COLUMNS, self.OUTCOME_COLUMN)
         self.table.itemChanged.connect(self._alias_edited)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, "Copy")
         self.copy_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.copy_button.setText("Copy")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
         if self._targets:
@@ -462,26 +496,19 @@ class CopyDialog(QDialog):
             steps = self._plan.steps if self._plan is not None else None
             for row, cand in enumerate(self._candidates):
                 step = steps[row] if steps is not None else None
-                cert_item = QTableWidgetItem(cand.cert.common_name())
-                cert_item.setToolTip(
-                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}"
+                cert_item = read_only_item(
+                    cand.cert.common_name(),
+                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}",
                 )
-                cert_item.setFlags(cert_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                origin = QTableWidgetItem(cand.origin)
-                origin.setFlags(origin.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                fingerprint = QTableWidgetItem(short_fingerprint(cand.cert.sha256))
-                fingerprint.setToolTip(cand.cert.sha256)
-                fingerprint.setFlags(fingerprint.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                origin = read_only_item(cand.origin)
+                fingerprint = read_only_item(short_fingerprint(cand.cert.sha256), cand.cert.sha256)
                 alias = QTableWidgetItem(cand.alias)
                 alias.setToolTip("Double-click to change the alias")
-                outcome = QTableWidgetItem(step.description if step else "")
-                outcome.setFlags(outcome.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                outcome = outcome_item(
+                    step.description if step else "", step.action if step else None
+                )
                 if step is not None:
                     outcome.setToolTip(_ACTION_TEXT[step.action])
-                    if step.action is Action.BLOCKED:
-                        outcome.setForeground(Qt.GlobalColor.red)
-                    elif not step.action.writes:
-                        outcome.setForeground(Qt.GlobalColor.gray)
                 for col, item in enumerate((cert_item, origin, fingerprint, alias, outcome)):
                     self.table.setItem(row, col, item)
                 self._set_conflict_cell(row, cand, step is not None and step.alias_taken)

@@ -50,8 +50,8 @@ from ..core.keygen import (
     spec_of_key,
 )
 from ..core.model import Entry
+from .theme import error_style
 
-ERROR_STYLE = "color: #b00020;"
 GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
 DN_ORDER = ("CN", "OU", "O", "L", "ST", "C", "E")
@@ -119,7 +119,7 @@ class GenerateKeyPairResult:
 
 def _error_label() -> QLabel:
     label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     label.setWordWrap(True)
     label.hide()
     return label
@@ -138,6 +138,15 @@ def _with_error(field: QWidget, error: QLabel) -> QWidget:
     layout.addWidget(field)
     layout.addWidget(error)
     return box
+
+
+def _check_grid(layout: QGridLayout, names: Sequence[str]) -> dict[str, QCheckBox]:
+    """A check box per name, two a row from the top of ``layout``."""
+    checks: dict[str, QCheckBox] = {}
+    for i, name in enumerate(names):
+        checks[name] = QCheckBox(name)
+        layout.addWidget(checks[name], i // 2, i % 2)
+    return checks
 
 
 class _AttributeRow:
@@ -196,7 +205,7 @@ class GenerateKeyPairDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._build_entry_box())
         self.summary = QLabel()
-        self.summary.setStyleSheet(ERROR_STYLE)
+        self.summary.setStyleSheet(error_style())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox(
@@ -369,11 +378,7 @@ class GenerateKeyPairDialog(QDialog):
         self.ku_box = QGroupBox("Key usage")
         self.ku_box.setCheckable(True)
         ku_layout = QGridLayout(self.ku_box)
-        self.ku_checks: dict[str, QCheckBox] = {}
-        for i, name in enumerate(cb.KEY_USAGES):
-            check = QCheckBox(name)
-            self.ku_checks[name] = check
-            ku_layout.addWidget(check, i // 2, i % 2)
+        self.ku_checks = _check_grid(ku_layout, cb.KEY_USAGES)
         self.ku_critical = QCheckBox("Critical")
         self.ku_error = _error_label()
         ku_layout.addWidget(self.ku_critical, 5, 0)
@@ -383,11 +388,7 @@ class GenerateKeyPairDialog(QDialog):
         self.eku_box = QGroupBox("Extended key usage")
         self.eku_box.setCheckable(True)
         eku_layout = QGridLayout(self.eku_box)
-        self.eku_checks: dict[str, QCheckBox] = {}
-        for i, name in enumerate(EKU_CHOICES):
-            check = QCheckBox(name)
-            self.eku_checks[name] = check
-            eku_layout.addWidget(check, i // 2, i % 2)
+        self.eku_checks = _check_grid(eku_layout, EKU_CHOICES)
         self.eku_other = QLineEdit()
         self.eku_other.setPlaceholderText("other OIDs, comma-separated")
         eku_layout.addWidget(self.eku_other, 3, 0, 1, 2)

@@ -15,18 +15,15 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -43,7 +40,13 @@ from ..core.truststore import (
     certificates_of,
     plan_copy,
 )
-from .copy_dialog import short_fingerprint
+from .copy_dialog import (
+    ok_cancel,
+    outcome_item,
+    preview_table,
+    read_only_item,
+    short_fingerprint,
+)
 
 CERT_FILTER = "Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"
 
@@ -83,25 +86,14 @@ class ImportDialog(QDialog):
         row.addWidget(self.paste)
         row.addStretch(1)
         layout.addLayout(row)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table = preview_table(self.COLUMNS, self.COLUMNS.index("What happens"))
         self.table.itemChanged.connect(self._item_changed)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = ok_cancel(self, "Import")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Import")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._add(list(certificates))
         self._replan()
@@ -175,19 +167,13 @@ class ImportDialog(QDialog):
                     Qt.CheckState.Checked if self._checked[row] else Qt.CheckState.Unchecked
                 )
                 subject.setToolTip(f"{cert.subject}\nfrom {cand.origin}")
-                issuer = QTableWidgetItem(cert.common_name("issuer"))
-                issuer.setToolTip(cert.issuer)
-                expires = QTableWidgetItem(cert.not_after.strftime("%Y-%m-%d"))
-                fingerprint = QTableWidgetItem(short_fingerprint(cert.sha256))
-                fingerprint.setToolTip(cert.sha256)
+                issuer = read_only_item(cert.common_name("issuer"), cert.issuer)
+                expires = read_only_item(cert.not_after.strftime("%Y-%m-%d"))
+                fingerprint = read_only_item(short_fingerprint(cert.sha256), cert.sha256)
                 step = steps.get(id(cand))
-                outcome = QTableWidgetItem(step.description if step else "not imported")
-                if step is not None and step.action is Action.BLOCKED:
-                    outcome.setForeground(Qt.GlobalColor.red)
-                elif step is None or not step.action.writes:
-                    outcome.setForeground(Qt.GlobalColor.gray)
-                for item in (issuer, expires, fingerprint, outcome):
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                outcome = outcome_item(
+                    step.description if step else "not imported", step.action if step else None
+                )
                 alias = QTableWidgetItem(cand.alias)
                 for col, item in enumerate((subject, issuer, expires, fingerprint, alias, outcome)):
                     self.table.setItem(row, col, item)

@@ -13,7 +13,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -62,6 +62,7 @@ RECENT_KEY = "recentFiles"
 GEOMETRY_KEY = "mainWindow/geometry"
 STATE_KEY = "mainWindow/state"
 MAX_RECENT = 10
+INDEX_DELAY_MS = 200
 
 TAB_MENU = (
     "save",
@@ -216,7 +217,8 @@ class MainWindow(QMainWindow):
         self.tab_widget.setCurrentIndex(index)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
-        tab.start_indexing()
+        # after the first layout and paint, so the worker doesn't compete with them for the GIL
+        QTimer.singleShot(INDEX_DELAY_MS, tab, tab.start_indexing)
         if tab.path is not None:
             self.add_recent(tab.path)
         self._update_actions()
@@ -251,7 +253,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         add = self.add_action
         SK = QKeySequence.StandardKey
-        add("file", "new", "&New keystore…", self.new_keystore, SK.New)
+        add("file", "new", "&New keystore", self.new_keystore, SK.New)
         add("file", "open", "&Open…", self.open_dialog, SK.Open)
         add("file", "open_folder", "Open &folder…", self.open_folder_dialog, "Ctrl+Shift+O")
         add(

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QWidget
 
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
@@ -36,6 +37,8 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
 DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
+SYNC_SORT_ROWS = 2_000
+"""Up to this many entries a sort that needs certificates parses them on the GUI thread."""
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
 
@@ -189,17 +192,12 @@ class EntryModel(QAbstractItemModel):
         """Top-level rows the view has been given so far (``canFetchMore``/``fetchMore``)."""
         self._cert_text: dict[Certificate, str] = {}
         self._entry_texts: list[str] | None = None
-        for signal in (
-            self.rowsInserted,
-            self.rowsRemoved,
-            self.layoutChanged,
-            self.modelReset,
-            self.dataChanged,
-        ):
-            signal.connect(self._rows_changed)
+        self._generation = 0
+        """Bumped by every edit of the entries, so a search index made before is not used."""
 
-    def _rows_changed(self) -> None:
+    def _entries_changed(self) -> None:
         self._entry_texts = None
+        self._generation += 1
 
     def _make_top(self, row: int) -> Node:
         entry = self.store.entries[row]
@@ -405,17 +403,36 @@ class EntryModel(QAbstractItemModel):
             node.haystack = text
         return node.haystack
 
-    def search_index_job(self) -> Callable[[], dict[Certificate, str]]:
-        """A function for a worker thread that prepares every certificate's search text (it
-        touches no node and no Qt object); hand its result to :meth:`add_search_index`."""
-        certs = [c for e in self.store.entries for c in e.chain]
-        return lambda: {c: certificate_search_text(c) for c in certs}
+    def search_index_job(self) -> Callable[[], SearchIndex]:
+        """A function for a worker thread that prepares the filter's search texts from a
+        snapshot of the entries (it touches no node and no Qt object); hand its result to
+        :meth:`add_search_index` on the GUI thread."""
+        generation = self._generation
+        snapshot = list(self.store.entries)  # the worker reads these; an edit bumps generation
 
-    def add_search_index(self, texts: dict[Certificate, str]) -> None:
-        for cert, text in texts.items():
-            self._cert_text.setdefault(cert, text)
-        self._entry_texts = None
-        self.entry_search_texts()  # now, rather than on the first keystroke
+        def job() -> SearchIndex:
+            texts: dict[Certificate, str] = {}
+            per_entry: list[str] = []
+            for entry in snapshot:
+                alias, parts = entry.alias, []
+                for cert in list(entry.chain):
+                    text = texts.get(cert)
+                    if text is None:
+                        text = texts[cert] = certificate_search_text(cert)
+                    parts.append(text)
+                per_entry.append(alias.lower() + "\n" + "\n".join(parts))
+            return SearchIndex(generation, texts, per_entry)
+
+        return job
+
+    def add_search_index(self, index: SearchIndex) -> None:
+        if self._cert_text:
+            for cert, text in index.cert_texts.items():
+                self._cert_text.setdefault(cert, text)
+        else:
+            self._cert_text = index.cert_texts
+        if index.generation == self._generation:
+            self._entry_texts = index.entry_texts
 
     def _text_of(self, cert: Certificate) -> str:
         text = self._cert_text.get(cert)
@@ -451,6 +468,9 @@ class EntryModel(QAbstractItemModel):
         """Sort the entries (chains keep their leaf → root order)."""
         if not 0 <= column < len(COLUMNS):
             return
+        if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
+            self._sort_later(column, order)
+            return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_nodes = [(self.node(i), i.column()) for i in old]
@@ -463,6 +483,7 @@ class EntryModel(QAbstractItemModel):
             return (True, 0) if value == "" else (False, value)
 
         nodes.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._entries_changed()
         self._top = list(nodes)
         self._renumber(0)
         self.store.entries[:] = [n.entry for n in nodes if n.entry is not None]
@@ -474,6 +495,38 @@ class EntryModel(QAbstractItemModel):
             ],
         )
         self.layoutChanged.emit()
+
+    def _cells_missing(self) -> bool:
+        return any(n is None or n.cells is None for n in self._top)
+
+    def _sort_later(self, column: int, order: Qt.SortOrder) -> None:
+        """Parse what the sort needs in a worker (on 100,000 entries, seconds), then sort."""
+        from . import operations
+
+        generation = self._generation
+        entries = list(self.store.entries)
+        root = self._root
+
+        def job() -> list[Cells]:
+            # throwaway nodes: the model's own are only ever made on the GUI thread
+            return [self._compute_cells(Node(root, i, e, _first(e))) for i, e in enumerate(entries)]
+
+        def done(cells: list[Cells]) -> None:
+            if generation != self._generation:
+                return  # the entries changed meanwhile; sorting again will start over
+            for row, computed in enumerate(cells):
+                node = self.top(row)
+                if node.cells is None:
+                    node.cells = computed
+            self.sort(column, order)
+
+        parent = QObject.parent(self)  # parent(index) above is the model's tree parent
+        operations.run_in_background(
+            parent if isinstance(parent, QWidget) else None,
+            job,
+            on_success=done,
+            label="Sorting…",
+        )
 
     def _renumber(self, start: int) -> None:
         top = self._top
@@ -488,6 +541,7 @@ class EntryModel(QAbstractItemModel):
         for row, entry in sorted(placed, key=lambda p: p[0]):
             row = min(row, len(self._top))
             self.store.add(entry, row)
+            self._entries_changed()
             if row > self._fetched:  # beyond what the view has: it gets it with a later fetch
                 self._top.insert(row, None)
                 self._renumber(row)
@@ -506,6 +560,7 @@ class EntryModel(QAbstractItemModel):
             if self.store.find(entry.alias) is not None or aliases.count(entry.alias) > 1:
                 raise AliasError(f"alias '{entry.alias}' is already in use")
         self.fetch_all()
+        self._entries_changed()
         first = len(self._top)
         self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
         self.store.entries.extend(entries)
@@ -518,6 +573,7 @@ class EntryModel(QAbstractItemModel):
         wanted = {id(e) for e in entries}
         removed = [(r, e) for r, e in enumerate(self.store.entries) if id(e) in wanted]
         for row, _entry in reversed(removed):
+            self._entries_changed()
             shown = row < self._fetched
             if shown:
                 self.beginRemoveRows(QModelIndex(), row, row)
@@ -534,6 +590,7 @@ class EntryModel(QAbstractItemModel):
         node = self._entry_node(entry)
         if node is None:
             return
+        self._entries_changed()
         index = self.createIndex(node.row, 0, node)
         old_count = node.child_count()
         if old_count:
@@ -558,6 +615,15 @@ class EntryModel(QAbstractItemModel):
         self._top = [None] * len(self.store.entries)
         self._fetched = min(len(self._top), max(self._fetched, self.batch))
         self.endResetModel()
+
+
+@dataclass
+class SearchIndex:
+    """What the filter matches, prepared off the GUI thread."""
+
+    generation: int
+    cert_texts: dict[Certificate, str]
+    entry_texts: list[str]
 
 
 def certificate_search_text(cert: Certificate) -> str:

@@ -3,7 +3,7 @@
 ``run_in_background`` runs ``fn`` in the global ``QThreadPool`` and calls ``on_success(result)``
 or ``on_failure(exception)`` back on the GUI thread through a queued signal. The worker never
 touches a widget. While it runs, the window's busy indicator (if the parent's window has one)
-shows ``label``.
+shows ``label``. A result for a parent widget deleted in the meantime is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
@@ -56,17 +57,24 @@ class Operation(QObject):
 
     def _done(self) -> None:
         _RUNNING.discard(self)
-        if self._indicator is not None:
+        if self._indicator is not None and shiboken6.isValid(self._indicator):
             self._indicator.pop()
+
+    def _parent_gone(self) -> bool:
+        """The widget that asked was closed and deleted while the work ran."""
+        return self._parent is not None and not shiboken6.isValid(self._parent)
 
     @Slot(object)
     def _finish_ok(self, result: object) -> None:
         self._done()
-        self._on_success(result)
+        if not self._parent_gone():
+            self._on_success(result)
 
     @Slot(object)
     def _finish_failed(self, exc: BaseException) -> None:
         self._done()
+        if self._parent_gone():
+            return
         if self._on_failure is not None:
             self._on_failure(exc)
         else:

@@ -120,12 +120,39 @@ class Settings:
 
     @property
     def trust_sources(self) -> list[str]:
-        """Truststores or certificate folders the user checks chains against."""
+        """Truststore files the user checks chains against (ticked in the Trust chain dialog)."""
         return _as_list(self._s.value("trust/sources"))
 
     @trust_sources.setter
     def trust_sources(self, paths: Sequence[str]) -> None:
         self._s.setValue("trust/sources", list(paths))
+
+    @property
+    def trust_intermediates(self) -> list[str]:
+        """Files of certificates that may complete a path without being trusted."""
+        return _as_list(self._s.value("trust/intermediates"))
+
+    @trust_intermediates.setter
+    def trust_intermediates(self, paths: Sequence[str]) -> None:
+        self._s.setValue("trust/intermediates", list(paths))
+
+    @property
+    def trust_java_cacerts(self) -> bool:
+        """The JDK's cacerts is a trust source (default off: reading it takes a moment)."""
+        return _as_bool(self._s.value("trust/java_cacerts"), False)
+
+    @trust_java_cacerts.setter
+    def trust_java_cacerts(self, on: bool) -> None:
+        self._s.setValue("trust/java_cacerts", bool(on))
+
+    @property
+    def trust_system_cas(self) -> bool:
+        """The operating system's CA bundle is a trust source (default off)."""
+        return _as_bool(self._s.value("trust/system_cas"), False)
+
+    @trust_system_cas.setter
+    def trust_system_cas(self, on: bool) -> None:
+        self._s.setValue("trust/system_cas", bool(on))
 
     # --- behaviour -----------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ class StartPage(QWidget):
         column.addWidget(subtitle)
 
         self.open_button = QPushButton("&Open…")
-        self.new_button = QPushButton("&New keystore…")
+        self.new_button = QPushButton("&New keystore")
         self.cacerts_button = QPushButton("Open the &Java CA certificates")
         self.open_button.clicked.connect(self.open_clicked)
         self.new_button.clicked.connect(self.new_clicked)

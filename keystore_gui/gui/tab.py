@@ -28,7 +28,7 @@ from . import operations
 from .commands import AddEntries
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, EntryModel
+from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 
@@ -57,12 +57,15 @@ class KeystoreTab(QWidget):
         self.store = store
         self.path = Path(path) if path is not None else None
         self.settings = settings
-        self.model = EntryModel(store, self)
+        days = (
+            Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
+        )
+        self.model = EntryModel(store, self, warning_days=days)
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
-        self.search_ready = True
-        self._unsaved_without_undo = False
+        self.search_ready = not store.entries
+        """Whether the filter's search texts are prepared (see :meth:`start_indexing`)."""
         self._backed_up: set[Path] = set()
         """Files this tab already saved over in this session: only the first save makes a .bak."""
 
@@ -168,14 +171,7 @@ class KeystoreTab(QWidget):
             self._selection_changed()
 
     def is_modified(self) -> bool:
-        return self._unsaved_without_undo or not self.undo_stack.isClean()
-
-    def mark_modified(self) -> None:
-        """For a change with no undo record (a new store's first contents)."""
-        was = self.is_modified()
-        self._unsaved_without_undo = True
-        if not was:
-            self._clean_changed(False)
+        return not self.undo_stack.isClean()
 
     def select_entry(self, entry: Entry) -> None:
         source = self.model.entry_index(entry)
@@ -197,11 +193,12 @@ class KeystoreTab(QWidget):
         """Prepare the filter's search text for every certificate off the GUI thread, so the
         first keystroke in the filter box doesn't parse the whole store."""
         if not self.store.entries:
+            self.search_ready = True
             return
         self.search_ready = False
 
-        def done(texts: dict[Certificate, str]) -> None:
-            self.model.add_search_index(texts)
+        def done(index: SearchIndex) -> None:
+            self.model.add_search_index(index)
             self.search_ready = True
 
         operations.run_in_background(
@@ -331,7 +328,6 @@ class KeystoreTab(QWidget):
             self.store.store_type = result.store_type
             self.store.password = result.password
             self.path = path
-            self._unsaved_without_undo = False
             self.undo_stack.setClean()
             self.title_changed.emit()
             self.saved.emit()

@@ -10,8 +10,15 @@ readable on the current background.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 # Text colours for entry statuses: (on a light background, on a dark background).
 _STATUS_COLOURS = {
@@ -19,6 +26,7 @@ _STATUS_COLOURS = {
     "expiring": ("#8a5a00", "#f2c04d"),
     "expired": ("#b42323", "#ff8080"),
     "not-yet-valid": ("#1f5fae", "#8ab8f0"),
+    "muted": ("#5f6368", "#a4a7ac"),
 }
 
 
@@ -75,9 +83,71 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def status_colour(status: str, palette: QPalette | None = None) -> QColor:
-    """Text colour for an entry status (valid, expiring, expired, not-yet-valid)."""
+    """Text colour for an entry status (valid, expiring, expired, not-yet-valid), or ``muted``
+    for secondary text such as "skipped"."""
     light, dark = _STATUS_COLOURS[status]
     return QColor(dark if is_dark(palette) else light)
+
+
+def error_colour(palette: QPalette | None = None) -> QColor:
+    """Text colour for an error message, readable on the window and on the base background."""
+    return status_colour("expired", palette)
+
+
+def error_style(palette: QPalette | None = None) -> str:
+    """A style sheet that paints a label's text in :func:`error_colour`."""
+    return f"color: {error_colour(palette).name()};"
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """The WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white)."""
+
+    def luminance(c: QColor) -> float:
+        channels = [
+            v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+            for v in (c.redF(), c.greenF(), c.blueF())
+        ]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+class FusionStyle(QProxyStyle):
+    """Fusion with check box and radio button outlines that show.
+
+    Fusion draws those outlines in the window colour darkened: on a dark window that is about
+    the colour of the box itself (an unticked box in a list vanished), on a light one a pale grey
+    under 3:1. They are drawn here as if the window were a grey that gives a visible outline.
+    """
+
+    OUTLINE_WINDOW = ("#8a8d91", "#d2d5da")  # (light mode, dark mode)
+    _INDICATORS = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+    )
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def name(self) -> str:  # type: ignore[override]
+        base = self.baseStyle()
+        return base.name() if base is not None else "fusion"
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if element in self._INDICATORS:
+            option = type(option)(option)
+            palette = QPalette(option.palette)
+            outline = self.OUTLINE_WINDOW[int(is_dark(option.palette))]
+            palette.setColor(QPalette.ColorRole.Window, QColor(outline))
+            option.palette = palette
+        super().drawPrimitive(element, option, painter, widget)
 
 
 class ColorSchemeFollower(QObject):
@@ -117,8 +187,10 @@ class ColorSchemeFollower(QObject):
             self._app.setPalette(QPalette())
             self._overridden = False
         if dark == is_dark(self._app.palette()):
+            if self._native_style.lower() == "fusion":
+                self._app.setStyle(FusionStyle())  # the same look, with outlines that show
             return
-        fusion = QStyleFactory.create("Fusion")
+        fusion = FusionStyle()
         self._app.setStyle(fusion)
         self._app.setPalette(dark_palette() if dark else fusion.standardPalette())
         self._overridden = True

@@ -90,4 +90,6 @@ def window(qtbot, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[
     for tab in win.tabs():
         tab.undo_stack.setClean()
     win.close()
+    # closing can start work (a feature re-checking what is left): let it finish first
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
     win.deleteLater()

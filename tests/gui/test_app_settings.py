@@ -109,3 +109,23 @@ def test_default_settings_never_touch_the_users_files(_isolated_qsettings: Path)
     s.sync()
     assert Path(s.qsettings.fileName()).is_relative_to(_isolated_qsettings)
     s.qsettings.clear()
+
+
+def test_trust_source_choices_survive_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "s.ini"
+    s = ini(path)
+    assert s.trust_intermediates == []
+    assert s.trust_java_cacerts is False
+    assert s.trust_system_cas is False
+    s.trust_sources = ["/srv/a.jks", "/srv/b.p12"]
+    s.trust_intermediates = ["/srv/issuing-ca.pem"]
+    s.trust_java_cacerts = True
+    s.trust_system_cas = True
+    s.sync()
+    del s
+
+    again = ini(path)
+    assert again.trust_sources == ["/srv/a.jks", "/srv/b.p12"]
+    assert again.trust_intermediates == ["/srv/issuing-ca.pem"]  # one item is still a list
+    assert again.trust_java_cacerts is True
+    assert again.trust_system_cas is True

@@ -6,17 +6,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.chain import Severity, issued_by
+from keystore_gui.core.io import save_keystore
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
 from keystore_gui.gui import chain_view, operations
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
 from keystore_gui.gui.main_window import MainWindow
+from keystore_gui.gui.settings import Settings
 from tests.chain_pki import Issued, Pki
 from tests.tools import requires_openssl
 
@@ -90,6 +92,16 @@ def source_item(dialog: TrustChainDialog, prefix: str):  # type: ignore[no-untyp
         if item.text().startswith(prefix):
             return item
     raise AssertionError(f"no source {prefix!r}")
+
+
+def pick_files(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """The file dialogs answer with ``paths``: the first for one file, all for several."""
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(paths[0]), "")
+    )
+    monkeypatch.setattr(
+        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], "")
+    )
 
 
 def make_dialog(qtbot: QtBot, entry: Entry, store: Keystore, trust_store: Keystore, **kw: object):  # type: ignore[no-untyped-def]
@@ -184,9 +196,7 @@ def test_fetched_issuer_is_appended_as_one_undoable_change(
     )
     assert dialog.verdict is not None and not dialog.verdict.trusted
     bundle = certs.pki.bundle("offered.pem", certs.expired, certs.inter)
-    monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bundle)], "")
-    )
+    pick_files(monkeypatch, bundle)
     qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
 
     assert entry.chain == [certs.leaf.certificate, certs.inter.certificate]
@@ -206,9 +216,7 @@ def test_nothing_fitting_is_said_and_nothing_changes(
     stack = QUndoStack()
     dialog = make_dialog(qtbot, entry, store, truststore(certs.root), undo_stack=stack)
     unrelated = certs.pki.bundle("unrelated.pem", certs.expired)
-    monkeypatch.setattr(
-        chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(unrelated)], "")
-    )
+    pick_files(monkeypatch, unrelated)
     dialog.fetch_missing()
     assert entry.chain == [certs.leaf.certificate] and stack.count() == 0
     assert dialog.source_error.isVisible()
@@ -317,7 +325,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     dialog = make_dialog(qtbot, entry, store, truststore())
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
-    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(junk), ""))
+    pick_files(monkeypatch, junk)
     monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
     count = dialog.sources.count()
     dialog.add_truststore()
@@ -325,7 +333,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     assert dialog.source_error.text().startswith("junk.jks: ")
 
     good = certs.pki.bundle("root-only.pem", certs.root)
-    monkeypatch.setattr(chain_view.QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    pick_files(monkeypatch, good)
     dialog.add_truststore()
     assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
     assert dialog.verdict is not None and dialog.verdict.trusted
@@ -349,3 +357,67 @@ def test_a_cacerts_that_cannot_be_read_is_unticked(
     assert source_item(dialog, "Java cacerts").checkState() == Qt.CheckState.Unchecked
     assert dialog.source_error.text().startswith("Java cacerts: ")
     assert dialog.verdict is not None and dialog.verdict.trusted
+
+
+def test_ticked_files_and_bundles_are_remembered_for_next_time(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    trust_jks = tmp_path / "trust.jks"
+    save_keystore(truststore(certs.root), trust_jks, StoreType.JKS, "secret")
+    inter = certs.pki.bundle("inter-only.pem", certs.inter)
+    gone = certs.pki.bundle("gone.pem", certs.root)
+    unticked = certs.pki.bundle("unticked.pem", certs.root)
+    system = certs.pki.bundle("system-bundle.pem", certs.root)
+    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: None)
+    monkeypatch.setattr(chain_view, "system_bundle_path", lambda: system)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        chain_view, "ask_password", lambda parent, path: asked.append(path) or "secret"
+    )
+
+    entry = key_entry("shop", certs.leaf)
+    store = Keystore(StoreType.JKS, [entry])
+    first = make_dialog(qtbot, entry, store, truststore(), settings=settings)
+    for path in (trust_jks, gone, unticked):
+        pick_files(monkeypatch, path)
+        first.add_truststore()
+    pick_files(monkeypatch, inter)
+    first.add_intermediates()
+    assert asked == [str(trust_jks)]
+    source_item(first, "Truststore: unticked.pem").setCheckState(Qt.CheckState.Unchecked)
+    source_item(first, "System CAs").setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    assert first.verdict is not None and first.verdict.trusted
+    first.close()
+    assert settings.trust_sources == [str(trust_jks), str(gone)]
+    assert settings.trust_intermediates == [str(inter)]
+    assert settings.trust_system_cas is True
+    assert settings.trust_java_cacerts is False  # never offered here, so never chosen
+    settings.sync()
+
+    gone.unlink()
+    again = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    second = make_dialog(qtbot, entry, store, truststore(), settings=again)
+    assert asked == [str(trust_jks), str(trust_jks)]  # the password is asked again, not kept
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    titles = [second.sources.item(row).text() for row in range(second.sources.count())]
+    assert not any("gone.pem" in t or "unticked.pem" in t for t in titles)
+    for prefix in ("Truststore: trust.jks", "Intermediates: inter-only.pem", "System CAs"):
+        assert source_item(second, prefix).checkState() == Qt.CheckState.Checked, prefix
+    assert second.verdict is not None and second.verdict.trusted
+    assert [link.source for link in second.verdict.path] == [
+        "this keystore",
+        "intermediates inter-only.pem",
+        "system CAs",
+    ]
+    # Unticking the bundle is remembered too; a cancelled password leaves the file out.
+    source_item(second, "System CAs").setCheckState(Qt.CheckState.Unchecked)
+    assert again.trust_system_cas is False
+    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: None)
+    third = make_dialog(qtbot, entry, store, truststore(), settings=again)
+    titles = [third.sources.item(row).text() for row in range(third.sources.count())]
+    assert not any("trust.jks" in t for t in titles)
+    assert source_item(third, "Intermediates: inter-only.pem").checkState() == Qt.CheckState.Checked
+    assert source_item(third, "System CAs").checkState() == Qt.CheckState.Unchecked
+    assert third.verdict is not None and not third.verdict.trusted

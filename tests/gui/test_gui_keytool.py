@@ -350,3 +350,26 @@ def test_cannot_hold_lists_the_entries(
     assert title == "Cannot save"
     assert "nothing was written" in text and "db-key" in detail
     assert not target.exists()
+
+
+@pytest.fixture(scope="module")
+def made_p12(made_jks: Path) -> Path:
+    """A keytool-written PKCS#12 with ``server`` (key and 3-certificate chain) and ``partner``."""
+    p12 = made_jks.with_name("made.p12")
+    for alias in ("server", "partner"):
+        keytool(
+            "-importkeystore", "-srckeystore", str(made_jks), "-srcstoretype", "JKS",
+            "-destkeystore", str(p12), "-deststoretype", "PKCS12", "-srcalias", alias,
+            srcpass=STOREPASS, destpass=STOREPASS,
+        )  # fmt: skip
+    return p12
+
+
+def test_open_keytool_pkcs12_rows_match_keytool(
+    qtbot, window: MainWindow, made_p12: Path, tmp_path: Path
+) -> None:
+    p12 = tmp_path / "server.p12"
+    shutil.copy(made_p12, p12)
+    tab = _open(qtbot, window, p12)
+    assert _tree(tab) == _keytool_tree(p12, storetype="PKCS12")
+    assert window.tab_widget.tabText(0) == "server.p12"

@@ -202,3 +202,38 @@ def test_large_stores_are_handed_to_the_view_in_batches(qtmodeltester) -> None:
     assert small.rowCount() == 25
     index = small.entry_index(entries[24])
     assert index.isValid() and index.row() == 24
+
+
+def test_a_search_index_made_before_an_edit_is_not_used_for_entries() -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    job = model.search_index_job()
+    store.rename("root-ca", "corporate-root")
+    model.entry_changed(store.get("corporate-root"))
+    model.add_search_index(job())  # made from the old aliases: certificate texts only
+    proxy.set_text("corporate")
+    assert _texts(proxy, "alias") == ["corporate-root"]
+    proxy.set_text("root-ca")
+    assert _texts(proxy, "alias") == []
+
+
+def test_a_large_sort_by_a_certificate_column_runs_off_the_gui_thread(qtbot, monkeypatch) -> None:
+    from keystore_gui.gui import model as model_module
+    from keystore_gui.gui import operations
+
+    monkeypatch.setattr(model_module, "SYNC_SORT_ROWS", 2)
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    proxy.sort(column_index("expires"), Qt.SortOrder.AscendingOrder)
+    assert operations.running() == 1  # the certificates are parsed in a worker
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=20_000)
+    assert _texts(proxy, "alias") == ["old-partner", "server", "future-partner", "root-ca"]
+    # an edit while a sort is being prepared: that sort is dropped, nothing breaks
+    for node in model._all_top():
+        node.forget()
+    proxy.sort(column_index("subject"), Qt.SortOrder.AscendingOrder)
+    model.remove_entries([store.get("root-ca")])
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=20_000)
+    assert _texts(proxy, "alias") == ["old-partner", "server", "future-partner"]

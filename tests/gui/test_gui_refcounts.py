@@ -1,4 +1,9 @@
-"""The window survives many more Qt calls than there are references to None and True/False."""
+"""The Qt binding keeps its references to None, True and False balanced.
+
+PySide6 6.12.0 releases one too many on every call of a C++ method returning ``void`` and on every
+``Signal.emit``; on Python 3.11, where these objects are not immortal, a session then aborts with
+"deallocating None". pyproject.toml excludes that release; this test catches any like it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,18 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-import keystore_gui.gui  # noqa: F401  (applies the guard, as every GUI import does)
-
 
 class _Emitter(QObject):
-    fired = Signal()
+    fired = Signal(bool)
 
 
-def test_void_calls_and_emits_do_not_drain_singletons(qapp) -> None:
+def test_void_calls_and_emits_keep_singleton_references(qapp) -> None:
     widget, emitter = QWidget(), _Emitter()
-    for _ in range(5_000):
+    before = {repr(s): sys.getrefcount(s) for s in (None, True, False)}
+    for _ in range(2_000):
         widget.setEnabled(True)
-        qapp.processEvents()
-        emitter.fired.emit()
-    if sys.version_info < (3, 12):
-        for singleton in (None, True, False):
-            assert sys.getrefcount(singleton) > 1 << 39
+        emitter.fired.emit(True)
+        emitter.fired.emit(False)
+    qapp.processEvents()
+    after = {repr(s): sys.getrefcount(s) for s in (None, True, False)}
+    assert all(after[k] >= before[k] - 50 for k in before), (before, after)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from keystore_gui.gui import editing, main_window, msgbox, opening
+from keystore_gui.gui import editing, main_window, msgbox, opening, operations
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.model import column_index
 from keystore_gui.gui.password_dialog import NewPasswordDialog
@@ -150,6 +150,8 @@ def test_column_visibility_is_remembered(qtbot, settings) -> None:
     assert again.tree.header().isSectionHidden(column_index("issuer"))
     for win in (first, second):
         win.close()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    for win in (first, second):
         win.deleteLater()
 
 
@@ -237,8 +239,6 @@ def test_copy_pem_and_the_context_menu_offers_entry_actions(qtbot, window: MainW
 def test_background_work_shows_the_busy_indicator(qtbot, window: MainWindow) -> None:
     import threading
 
-    from keystore_gui.gui import operations
-
     release = threading.Event()
     results: list[int] = []
     operations.run_in_background(
@@ -254,7 +254,6 @@ def test_a_failure_in_the_worker_reaches_the_user_as_one_line(
     qtbot, window: MainWindow, monkeypatch
 ) -> None:
     from keystore_gui.core.errors import KeystoreError
-    from keystore_gui.gui import operations
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(operations.msgbox, "error", lambda _p, t, text, *a: shown.append((t, text)))
@@ -301,3 +300,35 @@ def test_open_dialog_pem_file_and_recent_files(
     window.open_paths([pem])  # already open: shows that tab again
     qtbot.waitUntil(lambda: not window.opener.busy, timeout=20_000)
     assert len(window.tabs()) == 1
+
+
+def test_a_result_for_a_deleted_widget_is_dropped(qtbot) -> None:
+    import threading
+
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    release = threading.Event()
+    delivered: list[object] = []
+    operations.run_in_background(
+        widget, lambda: release.wait(5), on_success=delivered.append, on_failure=delivered.append
+    )
+    shiboken6.delete(widget)
+    release.set()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=20_000)
+    assert delivered == []
+
+
+def test_expiry_warning_days_come_from_the_preferences(qtbot, settings) -> None:
+    from keystore_gui.gui.settings import Settings
+
+    Settings(settings).expiry_warning_days = 5
+    win = MainWindow(settings)
+    tab = win.add_store_tab(sample_store(), None)
+    assert tab.model.warning_days == 5
+    status = tab.model.index(0, column_index("status")).data()
+    assert status == "valid"  # the server certificate has 10 days left: beyond 5
+    win.close()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.deleteLater()

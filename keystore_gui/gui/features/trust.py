@@ -11,6 +11,7 @@ from ...core.chain import IssuedBy, issued_by
 from ...core.model import Entry
 from .. import operations
 from ..chain_view import IssuedByDialog, TrustChainDialog
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -34,6 +35,7 @@ def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
         open_stores=[(t.display_name, t.store) for t in window.tabs()],
         undo_stack=tab.undo_stack,
         on_entry_changed=tab.refresh_entry,
+        settings=Settings(window.settings),
         parent=window,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
