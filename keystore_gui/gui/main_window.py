@@ -76,8 +76,7 @@ TAB_MENU = (
     "open_folder",
     "open_cacerts",
 )
-"""The tab bar's context menu; the tree's is the Entry menu followed by TREE_MENU_EXTRA."""
-TREE_MENU_EXTRA = (None, "undo", "redo", None, "find", "hide_expired", "details")
+"""The tab bar's context menu; the tree's is the Entry menu (entry actions only)."""
 
 OPEN_FILTERS = ";;".join(
     [
@@ -212,7 +211,6 @@ class MainWindow(QMainWindow):
             store, Path(path) if path is not None else None, settings=self.settings, notice=notice
         )
         tab.entry_menu = self.menu("entry")
-        tab.extra_menu_actions = self.context_actions(TREE_MENU_EXTRA)
         tab.title_changed.connect(self._retitle)
         tab.selection_changed.connect(self._update_actions)
         tab.modified_changed.connect(self._update_actions)

@@ -137,7 +137,6 @@ class KeystoreTab(QWidget):
         self.model.rowsRemoved.connect(self._update_count)
         self._update_count()
         self.entry_menu: QMenu | None = None
-        self.extra_menu_actions: list[QAction] = []
 
     # --- contract ----------------------------------------------------------------------------
     def selected_entries(self) -> list[Entry]:
@@ -256,11 +255,10 @@ class KeystoreTab(QWidget):
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def context_menu(self) -> QMenu:
-        """The Entry menu's actions (features add theirs there), then undo and view actions."""
+        """The Entry menu's actions (features add theirs there): what applies to entries."""
         menu = QMenu(self)
         if self.entry_menu is not None:
             menu.addActions(self.entry_menu.actions())
-        menu.addActions(self.extra_menu_actions)
         return menu
 
     def _header_menu(self, pos: QPoint) -> None:

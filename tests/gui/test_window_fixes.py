@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from keystore_gui.core.io import save_keystore
-from keystore_gui.gui import editing, main_window, msgbox
+from keystore_gui.gui import editing, main_window, msgbox, operations
+from keystore_gui.gui.import_dialog import ExportDialog
 from keystore_gui.gui.main_window import MainWindow
 
 from .conftest import sample_store
@@ -102,3 +103,46 @@ def test_folder_hints() -> None:
         [Path("/a/x/k.jks"), Path("/b/y/k.jks"), None, Path("/c/y/k.jks"), Path("/k.p12")]
     )
     assert hints == ["x", "b/y", "", "c/y", ""]
+
+
+def test_the_tree_menu_holds_entry_actions_only(window: MainWindow) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    in_menu = [a for a in tab.context_menu().actions() if not a.isSeparator()]
+    assert in_menu == [a for a in window.menu("entry").actions() if not a.isSeparator()]
+    for name in ("undo", "redo", "find", "hide_expired", "details"):
+        assert window.actions_by_name[name] not in in_menu, name
+
+
+def test_one_export_action_on_ctrl_e(window: MainWindow) -> None:
+    exports = [n for n in window.actions_by_name if n.startswith("export")]
+    assert exports == ["export_certificates"]
+    action = window.actions_by_name["export_certificates"]
+    assert action.shortcut().toString() == "Ctrl+E"
+    assert "PEM, DER or PKCS#7" in action.statusTip()
+    taken = [n for n, a in window.actions_by_name.items() if a.shortcut() == action.shortcut()]
+    assert taken == ["export_certificates"]
+
+
+def test_action_texts_are_in_sentence_case(window: MainWindow) -> None:
+    proper = {"Qt", "CA", "CSR", "Java", "Keystore", "GUI", "PEM"}
+    wrong = []
+    for name, action in window.actions_by_name.items():
+        words = action.text().replace("&", "").rstrip("…").split()
+        if any(w[0].isupper() and w not in proper for w in words[1:]):
+            wrong.append((name, action.text()))
+    assert wrong == []
+
+
+def test_export_a_single_certificate_as_der(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    tab = window.add_store_tab(sample_store(), None)
+    root = tab.store.get("root-ca")
+    tab.select_entry(root)
+    window.actions_by_name["export_certificates"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None)
+    dialog = window.findChild(ExportDialog)
+    dialog.radios["der"].setChecked(True)
+    target = tmp_path / "root.der"
+    qtbot.keyClicks(dialog.path, str(target))
+    dialog.accept()
+    qtbot.waitUntil(lambda: operations.running() == 0 and target.exists(), timeout=20_000)
+    assert target.read_bytes() == root.chain[0].der
