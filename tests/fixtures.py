@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.certfactory import chain_pem, dsa_cert_der, two_certs  # noqa: F401
+from tests.signature_certs import dsa_certs, sha1_certs  # noqa: F401
 
 
 @pytest.fixture(autouse=True, scope="session")

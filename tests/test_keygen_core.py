@@ -23,7 +23,8 @@ from keystore_gui.core.keygen import (
     signature_algorithm,
     signature_algorithms_for,
 )
-from keystore_gui.core.model import Certificate, Entry
+from keystore_gui.core.model import Certificate, Entry, EntryKind
+from tests.signature_certs import DsaCerts, Sha1Certs, unknown_signature_leaf
 from tests.tools import openssl, requires_openssl
 
 # --- key specs -------------------------------------------------------------------------------
@@ -425,3 +426,61 @@ def test_odd_input_is_refused_with_a_reason_never_a_crash() -> None:
                 parse(text)
             except KeystoreError as exc:
                 assert "\n" not in str(exc)
+
+
+def _entry_for(key: ec.EllipticCurvePrivateKey, cn: str) -> Entry:
+    """A key entry still holding its self-signed certificate, as before a CA reply."""
+    request = cb.NewCertificate(
+        cb.parse_dn(f"CN={cn}"), cb.Validity.default(), cb.ExtensionChoices()
+    )
+    return cb.new_key_entry(cn.lower(), key, cb.issue(request, key))
+
+
+@requires_openssl
+def test_ca_reply_signed_with_sha1_is_linked(sha1_certs: Sha1Certs) -> None:
+    """cryptography refuses to verify SHA-1 directly; the chain is still built by signature."""
+    s = sha1_certs
+    assert cb.signed_by(s.rsa_leaf, s.rsa_ca) is True
+    assert cb.signed_by(s.pss_leaf, s.pss_ca) is True
+    assert cb.signed_by(s.rsa_leaf, s.pss_ca) is False  # same key, other name
+    entry = _entry_for(s.rsa_leaf_key, "SHA-1 Leaf")
+    assert cb.import_ca_reply(entry, [s.rsa_ca, s.rsa_leaf]) == [s.rsa_leaf, s.rsa_ca]
+    assert cb.import_ca_reply(entry, [s.rsa_leaf], anchors=[s.pss_ca, s.rsa_ca]) == [
+        s.rsa_leaf,
+        s.rsa_ca,
+    ]
+    pss_entry = _entry_for(s.pss_leaf_key, "PSS Leaf")
+    assert cb.import_ca_reply(pss_entry, [s.pss_leaf, s.pss_ca]) == [s.pss_leaf, s.pss_ca]
+
+
+@requires_openssl
+def test_sha1_self_signed_certificate_renews_with_its_own_key(sha1_certs: Sha1Certs) -> None:
+    ca = Entry("sha1-ca", EntryKind.PRIVATE_KEY, [sha1_certs.rsa_ca], key=sha1_certs.ca_key)
+    assert cb.is_self_signed(sha1_certs.rsa_ca)
+    renewed = cb.renew(ca, cb.Validity.from_period(30, "days"))
+    assert len(renewed) == 1 and cb.is_self_signed(renewed[0])
+    assert renewed[0].subject_name == sha1_certs.rsa_ca.subject_name
+
+
+@pytest.mark.keytool
+def test_dsa_issuer_from_keytool_is_told_by_signature(dsa_certs: DsaCerts) -> None:
+    """keytool's DSA certificates do not parse in cryptography; their signatures still verify,
+    so a renewed CA (same name, new key) is told from the one that signed."""
+    d = dsa_certs
+    assert d.leaf.x509 is None and d.new_ca.x509 is None
+    assert cb.signed_by(d.leaf, d.new_ca) is True
+    assert cb.signed_by(d.leaf, d.old_ca) is False
+    assert cb.is_self_signed(d.new_ca) and cb.is_self_signed(d.old_ca)
+    assert cb.order_chain(d.leaf, [d.old_ca, d.new_ca]) == [d.leaf, d.new_ca]
+    assert cb.order_chain(d.leaf, [d.old_ca]) == [d.leaf]
+    entry = _entry_for(d.leaf_key, "dsa-leaf.example.org")
+    assert cb.import_ca_reply(entry, [d.leaf], anchors=[d.old_ca, d.new_ca]) == [d.leaf, d.new_ca]
+
+
+def test_ca_reply_whose_signature_cannot_be_checked_is_refused() -> None:
+    leaf, ca, leaf_key = unknown_signature_leaf()
+    assert cb.signed_by(leaf, ca.model) is False
+    assert cb.order_chain(leaf, [ca.model]) == [leaf]
+    entry = _entry_for(leaf_key, "leaf")
+    with pytest.raises(cb.CertificateInputError, match="is not part of the chain"):
+        cb.import_ca_reply(entry, [leaf, ca.model])

@@ -24,6 +24,7 @@ from keystore_gui.core.codecs import pkcs12_der as der
 from keystore_gui.core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
+from tests.signature_certs import DsaCerts, Sha1Certs, unknown_signature_leaf
 from tests.tools import keytool, keytool_list, openssl
 
 PASSWORD = "s3cret-Pass"
@@ -544,3 +545,54 @@ def test_keytool_legacy_format(tmp_path: Path) -> None:
     secret = store.get("oldsecret").key
     assert isinstance(secret, SecretKey) and secret.description == "AES 128"
     assert store.get("old").private_key.public_key() == store.get("old").chain[0].public_key()
+
+
+def _chain_read_back(*entries: Entry) -> list[str]:
+    store = Keystore(StoreType.PKCS12)
+    for entry in entries:
+        store.add(entry)
+    again = load_keystore(dump_keystore(store, StoreType.PKCS12, PASSWORD), PASSWORD)
+    return [c.sha256 for c in again.get("k").chain]
+
+
+def test_chain_follows_a_keytool_dsa_signature(dsa_certs: DsaCerts) -> None:
+    """keytool's DSA certificates do not parse in cryptography; the renewed CA that signed is
+    still told from the old one by signature, not taken by name."""
+    d = dsa_certs
+    chain = _chain_read_back(
+        Entry("old", EntryKind.TRUSTED_CERT, [d.old_ca]),
+        Entry("k", EntryKind.PRIVATE_KEY, [d.leaf], d.leaf_key),
+        Entry("new", EntryKind.TRUSTED_CERT, [d.new_ca]),
+    )
+    assert chain == [d.leaf.sha256, d.new_ca.sha256]
+    # a proven non-signer is never linked, even as the only one of that name
+    lone = _chain_read_back(
+        Entry("old", EntryKind.TRUSTED_CERT, [d.old_ca]),
+        Entry("k", EntryKind.PRIVATE_KEY, [d.leaf], d.leaf_key),
+    )
+    assert lone == [d.leaf.sha256]
+
+
+def test_chain_follows_sha1_and_rsa_pss_signatures(sha1_certs: Sha1Certs) -> None:
+    s = sha1_certs
+    for leaf, key, ca, other in (
+        (s.rsa_leaf, s.rsa_leaf_key, s.rsa_ca, s.pss_ca),
+        (s.pss_leaf, s.pss_leaf_key, s.pss_ca, s.rsa_ca),
+    ):
+        chain = _chain_read_back(
+            Entry("other", EntryKind.TRUSTED_CERT, [other]),
+            Entry("k", EntryKind.PRIVATE_KEY, [leaf], key),
+            Entry("ca", EntryKind.TRUSTED_CERT, [ca]),
+        )
+        assert chain == [leaf.sha256, ca.sha256]
+
+
+def test_chain_links_by_name_when_the_signature_cannot_be_checked() -> None:
+    """An unknown signature algorithm cannot be told: the same-named CA is linked, as keytool
+    links chains by name alone."""
+    leaf, ca, leaf_key = unknown_signature_leaf()
+    chain = _chain_read_back(
+        Entry("k", EntryKind.PRIVATE_KEY, [leaf], leaf_key),
+        Entry("ca", EntryKind.TRUSTED_CERT, [ca.model]),
+    )
+    assert chain == [leaf.sha256, ca.model.sha256]

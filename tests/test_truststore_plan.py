@@ -15,6 +15,7 @@ from keystore_gui.core.truststore import (
     plan_copy,
     sanitise_alias,
 )
+from tests.signature_certs import DsaCerts, Sha1Certs, unknown_signature_leaf
 from tests.truststore_certs import Pki
 
 
@@ -200,3 +201,31 @@ def test_a_replaced_certificate_is_no_longer_present(pki: Pki) -> None:
         (Action.ADD, "example-issuing-ca-1"),
         (Action.ADD, "example-root-ca"),
     ]
+
+
+@pytest.mark.keytool
+def test_dsa_issuer_found_by_signature_not_by_name(dsa_certs: DsaCerts) -> None:
+    """keytool's DSA certificates do not parse in cryptography: a same-named CA whose key did not
+    sign is still not taken for the issuer."""
+    d = dsa_certs
+    leaf_only = Entry("leaf", EntryKind.TRUSTED_CERT, chain=[d.leaf])
+    cas = candidates_for([leaf_only], What.CA, [d.old_ca, d.new_ca])
+    assert [c.cert for c in cas] == [d.new_ca]
+    with pytest.raises(KeystoreError, match=r"issuer .* is not in the source"):
+        candidates_for([leaf_only], What.CA, [d.old_ca])
+
+
+@pytest.mark.openssl
+def test_sha1_and_rsa_pss_issuers_found_by_signature(sha1_certs: Sha1Certs) -> None:
+    s = sha1_certs
+    pool = [s.pss_ca, s.rsa_ca]
+    for leaf, ca in ((s.rsa_leaf, s.rsa_ca), (s.pss_leaf, s.pss_ca)):
+        leaf_only = Entry("leaf", EntryKind.TRUSTED_CERT, chain=[leaf])
+        assert [c.cert for c in candidates_for([leaf_only], What.CA, pool)] == [ca]
+
+
+def test_issuer_not_taken_when_the_signature_cannot_be_checked() -> None:
+    leaf, ca, _ = unknown_signature_leaf()
+    leaf_only = Entry("leaf", EntryKind.TRUSTED_CERT, chain=[leaf])
+    with pytest.raises(KeystoreError, match=r"issuer .* is not in the source"):
+        candidates_for([leaf_only], What.CA, [ca.model])

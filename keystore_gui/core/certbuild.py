@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import (
@@ -33,6 +32,9 @@ from cryptography.x509.oid import (
     SignatureAlgorithmOID,
 )
 
+from .chain import find_issuer, issuer_of, subject_of
+from .chain import is_self_signed as is_self_signed
+from .chain import signed_by as chain_signed_by
 from .errors import KeystoreError
 from .io import write_output_file as write_output_file
 from .keygen import (
@@ -1041,26 +1043,20 @@ def public_key_der(key: CertificatePublicKeyTypes) -> bytes:
 
 
 def signed_by(cert: Certificate, issuer: Certificate) -> bool:
-    child, parent = cert.x509, issuer.x509
-    if child is None or parent is None or child.issuer != parent.subject:
-        return False
-    try:
-        child.verify_directly_issued_by(parent)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def is_self_signed(cert: Certificate) -> bool:
-    return cert.is_self_issued and signed_by(cert, cert)
+    """``issuer`` issued ``cert``: names chain and only ``chain.signed_by`` True counts."""
+    name = issuer_of(cert)
+    return name is not None and name == subject_of(issuer) and chain_signed_by(cert, issuer) is True
 
 
 def order_chain(leaf: Certificate, pool: Iterable[Certificate]) -> list[Certificate]:
-    """``leaf`` followed by its issuers from ``pool``, up to a self-signed root or a gap."""
+    """``leaf`` followed by its issuers from ``pool``, up to a self-signed root or a gap.
+
+    An issuer links only on a verified signature (``chain.signed_by`` True), never by name alone.
+    """
     candidates = list(dict.fromkeys(pool))
     chain = [leaf]
-    while not chain[-1].is_self_issued or not signed_by(chain[-1], chain[-1]):
-        parent = next((c for c in candidates if c not in chain and signed_by(chain[-1], c)), None)
+    while not is_self_signed(chain[-1]):
+        parent = find_issuer(chain[-1], (c for c in candidates if c not in chain))
         if parent is None:
             break
         chain.append(parent)

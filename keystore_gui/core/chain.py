@@ -331,7 +331,12 @@ def _verify_with_key(
 
 
 def signed_by(child: Certificate, issuer: Certificate) -> bool | None:
-    """Whether ``issuer``'s key verifies ``child``'s signature; ``None`` if it cannot be told."""
+    """Whether ``issuer``'s key verifies ``child``'s signature; ``None`` if it cannot be told.
+
+    The one answer to "did this certificate sign that one" (trust paths, health, certificate
+    building, truststore copy, the PKCS#12 reader): SHA-1 and certificates cryptography cannot
+    parse are verified by hand from the DER. Names are not compared: see :func:`find_issuer`.
+    """
     key = _issuer_key(issuer)
     if key is None:
         return None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from .chain import find_issuer
 from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
@@ -179,49 +180,16 @@ def target_alias(alias: str, store_type: StoreType) -> str:
 # --- choosing certificates -------------------------------------------------------------------
 
 
-def _signed_by(cert: Certificate, issuer: Certificate) -> bool:
-    """``issuer`` issued ``cert``: names match and the signature verifies (SHA-1 included)."""
-    if cert.issuer_name != issuer.subject_name:
-        return False
-    child, parent = cert.x509, issuer.x509
-    if child is None or parent is None:
-        return True  # a certificate cryptography cannot parse: the name match is all we have
-    try:
-        child.verify_directly_issued_by(parent)
-        return True
-    except ValueError:
-        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-
-        key = parent.public_key()
-        algorithm = child.signature_hash_algorithm
-        if algorithm is None:
-            return False
-        try:
-            if isinstance(key, rsa.RSAPublicKey):
-                key.verify(
-                    child.signature, child.tbs_certificate_bytes, padding.PKCS1v15(), algorithm
-                )
-            elif isinstance(key, ec.EllipticCurvePublicKey):
-                key.verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(algorithm))
-            else:
-                return False
-        except Exception:
-            return False
-        return True
-    except Exception:
-        return False
-
-
 def _issuer_chain(start: Certificate, pool: Sequence[Certificate]) -> list[Certificate]:
-    """The issuers of ``start`` found in ``pool``, nearest first, up to a self-issued root."""
+    """The issuers of ``start`` found in ``pool``, nearest first, up to a self-issued root.
+
+    Only a verified signature links (``signed_by`` True); one that cannot be checked ends the chain.
+    """
     chain: list[Certificate] = []
     current = start
     seen = {start.sha256}
     while not current.is_self_issued:
-        parent = next(
-            (c for c in pool if c.sha256 not in seen and _signed_by(current, c)),
-            None,
-        )
+        parent = find_issuer(current, (c for c in pool if c.sha256 not in seen))
         if parent is None:
             break
         chain.append(parent)

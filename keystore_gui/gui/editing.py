@@ -29,13 +29,6 @@ def install(window: MainWindow) -> None:
         "Ctrl+Shift+P",
     )
     window.menu("entry").addSeparator()
-    export_action = add(
-        "entry",
-        "export_certificate",
-        "&Export certificate…",
-        lambda: export_current(window),
-        "Ctrl+E",
-    )
     copy_pem = add(
         "entry",
         "copy_pem",
@@ -50,7 +43,7 @@ def install(window: MainWindow) -> None:
         lambda: set_store_password(window),
         "Ctrl+Alt+P",
     )
-    for action in (rename, delete, entry_pw, export_action, copy_pem):
+    for action in (rename, delete, entry_pw, copy_pem):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     def update() -> None:
@@ -61,7 +54,6 @@ def install(window: MainWindow) -> None:
         delete.setEnabled(bool(entries))
         entry_pw.setEnabled(one and _can_have_own_password(tab, entries[0]))  # type: ignore[arg-type]
         has_cert = tab is not None and tab.current_certificate() is not None and bool(entries)
-        export_action.setEnabled(has_cert)
         copy_pem.setEnabled(has_cert)
         store_pw.setEnabled(tab is not None and tab.store.store_type.has_password)
 
@@ -161,12 +153,6 @@ def set_store_password(window: MainWindow) -> None:
 
     dialog.accepted.connect(accepted)
     dialog.open()
-
-
-def export_current(window: MainWindow) -> None:
-    tab = window.current_tab()
-    if tab is not None and tab.current_certificate() is not None:
-        tab.details.export_certificate()
 
 
 def copy_current_pem(window: MainWindow) -> None:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from ..core.model import Keystore, StoreType
 from . import features, msgbox, saving
 from .opening import Opener, OpenRequest, java_cacerts_candidates
+from .settings import Settings
 from .start_page import StartPage
 from .tab import KeystoreTab
 
@@ -75,8 +76,7 @@ TAB_MENU = (
     "open_folder",
     "open_cacerts",
 )
-"""The tab bar's context menu; the tree's is the Entry menu followed by TREE_MENU_EXTRA."""
-TREE_MENU_EXTRA = (None, "undo", "redo", None, "find", "hide_expired", "details")
+"""The tab bar's context menu; the tree's is the Entry menu (entry actions only)."""
 
 OPEN_FILTERS = ";;".join(
     [
@@ -139,7 +139,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self._menus: dict[str, QMenu] = {}
         self.actions_by_name: dict[str, QAction] = {}
-        self._closing_confirmed = False
 
         self.busy_indicator = BusyIndicator()
         self.statusBar().addPermanentWidget(self.busy_indicator)
@@ -196,8 +195,14 @@ class MainWindow(QMainWindow):
         return widget
 
     def open_paths(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        """Open each file in a tab (off the GUI thread, asking for passwords as needed)."""
-        self.opener.open([OpenRequest(Path(p)) for p in paths])
+        """Open each file in a tab (off the GUI thread, asking for passwords as needed); a
+        folder opens every keystore in it, as File > Open folder does."""
+        chosen = [Path(p) for p in paths]
+        for folder in (p for p in chosen if p.is_dir()):
+            self.opener.open_folder(folder)
+        files = [p for p in chosen if not p.is_dir()]
+        if files:
+            self.opener.open([OpenRequest(p) for p in files])
 
     def add_store_tab(
         self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
@@ -206,15 +211,14 @@ class MainWindow(QMainWindow):
             store, Path(path) if path is not None else None, settings=self.settings, notice=notice
         )
         tab.entry_menu = self.menu("entry")
-        tab.extra_menu_actions = self.context_actions(TREE_MENU_EXTRA)
-        tab.title_changed.connect(lambda: self._retitle(tab))
+        tab.title_changed.connect(self._retitle)
         tab.selection_changed.connect(self._update_actions)
         tab.modified_changed.connect(self._update_actions)
         tab.saved.connect(lambda: self._saved(tab))
         self.undo_group.addStack(tab.undo_stack)
-        index = self.tab_widget.addTab(tab, tab.title())
-        self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
-        self.tab_widget.setCurrentIndex(index)
+        self.tab_widget.addTab(tab, tab.title())
+        self._retitle()
+        self.tab_widget.setCurrentWidget(tab)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
         # after the first layout and paint, so the worker doesn't compete with them for the GIL
@@ -227,6 +231,14 @@ class MainWindow(QMainWindow):
     def tab_for_path(self, path: Path) -> KeystoreTab | None:
         wanted = _same_file_key(path)
         return next((t for t in self.tabs() if t.path and _same_file_key(t.path) == wanted), None)
+
+    def settings_changed(self) -> None:
+        """Apply changed preferences to the open tabs (and let features re-check them)."""
+        days = Settings(self.settings).expiry_warning_days
+        for tab in self.tabs():
+            if tab.model.warning_days != days:
+                tab.model.set_warning_days(days)
+        self.state_changed.emit()
 
     # --- actions -----------------------------------------------------------------------------
     def add_action(
@@ -317,9 +329,12 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{tab.title()} — Keystore GUI")
 
-    def _retitle(self, tab: KeystoreTab) -> None:
-        index = self.tab_widget.indexOf(tab)
-        if index >= 0:
+    def _retitle(self) -> None:
+        """Title every tab, telling files of the same name apart by their folders."""
+        tabs = self.tabs()
+        for tab, hint in zip(tabs, folder_hints([t.path for t in tabs]), strict=True):
+            tab.folder_hint = hint
+            index = self.tab_widget.indexOf(tab)
             self.tab_widget.setTabText(index, tab.title())
             self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
         self._update_title()
@@ -457,11 +472,7 @@ class MainWindow(QMainWindow):
         """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
 
         def remove() -> None:
-            index = self.tab_widget.indexOf(tab)
-            if index >= 0:
-                self.tab_widget.removeTab(index)
-            self.undo_group.removeStack(tab.undo_stack)
-            tab.deleteLater()
+            self._remove_tab(tab)
             if then is not None:
                 then()
 
@@ -475,23 +486,48 @@ class MainWindow(QMainWindow):
         elif choice is msgbox.SaveChoice.SAVE:
             saving.save(tab, on_done=lambda ok: remove() if ok else None)
 
+    def _remove_tab(self, tab: KeystoreTab) -> None:
+        index = self.tab_widget.indexOf(tab)
+        if index >= 0:
+            self.tab_widget.removeTab(index)
+        self.undo_group.removeStack(tab.undo_stack)
+        tab.deleteLater()
+        self._retitle()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         modified = [t for t in self.tabs() if t.is_modified()]
-        if modified and not self._closing_confirmed:
+        if modified:
             event.ignore()
-            self._close_next(modified)
+            self._confirm_quit(modified)
             return
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.settings.sync()
         event.accept()
 
-    def _close_next(self, remaining: list[KeystoreTab]) -> None:
-        if not remaining:
-            self._closing_confirmed = True
-            self.close()
+    def _confirm_quit(self, modified: list[KeystoreTab]) -> None:
+        """Ask about every modified tab first (Cancel on any keeps everything open), then save
+        the ones to save, then close the window."""
+        to_save: list[KeystoreTab] = []
+        for tab in modified:
+            self.tab_widget.setCurrentWidget(tab)
+            choice = msgbox.ask_save(self, tab.display_name)
+            if choice is msgbox.SaveChoice.CANCEL:
+                return
+            if choice is msgbox.SaveChoice.SAVE:
+                to_save.append(tab)
+        self._save_then_quit(to_save)
+
+    def _save_then_quit(self, remaining: list[KeystoreTab]) -> None:
+        if remaining:
+            saving.save(
+                remaining[0], on_done=lambda ok: self._save_then_quit(remaining[1:]) if ok else None
+            )
             return
-        tab = remaining[0]
-        self.close_tab(tab, then=lambda: self._close_next(remaining[1:]))
+        for tab in self.tabs():
+            self._remove_tab(tab)
+        # Qt ignores close() while this window's close event is still being handled (a
+        # Discard answered inside it): close once the event loop is back.
+        QTimer.singleShot(0, self, self.close)
 
     # --- drag and drop -----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -502,13 +538,30 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        files = [p for p in paths if not p.is_dir()]
-        for folder in (p for p in paths if p.is_dir()):
-            self.opener.open_folder(folder)
-        if files:
-            self.open_paths(files)
+        self.open_paths(Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile())
         event.acceptProposedAction()
+
+
+def folder_hints(paths: list[Path | None]) -> list[str]:
+    """For each path, the fewest trailing folders that tell it from other paths with the same
+    file name (as editors title their tabs), or "" when its name is unique."""
+    hints = [""] * len(paths)
+    groups: dict[str, list[int]] = {}
+    for i, path in enumerate(paths):
+        if path is not None:
+            groups.setdefault(path.name, []).append(i)
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        folders = [paths[i].parent.parts for i in rows]  # type: ignore[union-attr]
+        for i, own in zip(rows, folders, strict=True):
+            others = [f for f in folders if f is not own]
+            depth = next(
+                (d for d in range(1, len(own)) if all(f[-d:] != own[-d:] for f in others)),
+                len(own),
+            )
+            hints[i] = "/".join(p for p in own[-depth:] if p != "/") or "/"
+    return hints
 
 
 def _same_file_key(path: Path) -> str:

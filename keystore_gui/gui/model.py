@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtWidgets import QWidget
 
@@ -38,6 +39,8 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
 SYNC_SORT_ROWS = 2_000
+CLOCK_MS = 30_000
+"""How often statuses are checked against the clock (an open tab can stay open for days)."""
 """Up to this many entries a sort that needs certificates parses them on the GUI thread."""
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
@@ -182,8 +185,15 @@ class EntryModel(QAbstractItemModel):
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self._fixed_now = now is not None
+        """Tests pass a fixed ``now``; otherwise statuses follow the clock."""
         self.now = now or dt.datetime.now(dt.UTC)
         self.warning_days = warning_days
+        if not self._fixed_now:
+            self._clock = QTimer(self)
+            self._clock.setInterval(CLOCK_MS)
+            self._clock.timeout.connect(self.refresh_now)
+            self._clock.start()
         self._root = Node(None, 0, None, None)
         self._top: list[Node | None] = [None] * len(store.entries)
         """One slot per entry, in the store's order; a node is made when first asked for."""
@@ -194,10 +204,41 @@ class EntryModel(QAbstractItemModel):
         self._entry_texts: list[str] | None = None
         self._generation = 0
         """Bumped by every edit of the entries, so a search index made before is not used."""
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
+        """The view's sort (column, order): rows added later take their place in it."""
 
     def _entries_changed(self) -> None:
         self._entry_texts = None
         self._generation += 1
+        if not self._fixed_now:
+            # what is added now (a key generated a minute ago) is judged by the time now
+            self.now = dt.datetime.now(dt.UTC)
+
+    def refresh_now(self, now: dt.datetime | None = None) -> list[Node]:
+        """Move ``now`` to the current time (or ``now``) and update the rows whose status
+        changes with it (not yet valid → valid → expiring → expired); returns those rows."""
+        self.now = now or dt.datetime.now(dt.UTC)
+        changed: list[Node] = []
+        for node in self._top:
+            if node is None:
+                continue
+            for row in [node, *(node._children or [])]:
+                cells, cert = row.cells, row.cert
+                if cells is None or cert is None or cells.status is Status.NONE:
+                    continue
+                try:
+                    status, text, days = certificate_status(cert, self.now, self.warning_days)
+                except Exception:
+                    continue
+                if (status, text, days) != (cells.status, cells.texts[6], cells.sort_keys[6]):
+                    row.cells = None
+                    changed.append(row)
+        for row in changed:
+            self.dataChanged.emit(
+                self.createIndex(row.row, 0, row),
+                self.createIndex(row.row, len(COLUMNS) - 1, row),
+            )
+        return changed
 
     def _make_top(self, row: int) -> Node:
         entry = self.store.entries[row]
@@ -467,7 +508,9 @@ class EntryModel(QAbstractItemModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the entries (chains keep their leaf → root order)."""
         if not 0 <= column < len(COLUMNS):
+            self._sorted_by = None
             return
+        self._sorted_by = (column, order)
         if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
             self._sort_later(column, order)
             return
@@ -551,6 +594,7 @@ class EntryModel(QAbstractItemModel):
             self._fetched += 1
             self._renumber(row)
             self.endInsertRows()
+        self._keep_sorted()
 
     def append_entries(self, entries: Sequence[Entry]) -> None:
         if not entries:
@@ -567,6 +611,13 @@ class EntryModel(QAbstractItemModel):
         self._top.extend([None] * len(entries))
         self._fetched = len(self._top)
         self.endInsertRows()
+        self._keep_sorted()
+
+    def _keep_sorted(self) -> None:
+        """Move inserted rows to their place in the active sort (the proxy leaves sorting to
+        this model, so nothing else would)."""
+        if self._sorted_by is not None:
+            self.sort(*self._sorted_by)
 
     def remove_entries(self, entries: Iterable[Entry]) -> list[tuple[int, Entry]]:
         """Remove entries; returns ``(row, entry)`` pairs (ascending) to put them back."""
@@ -610,11 +661,10 @@ class EntryModel(QAbstractItemModel):
         self.dataChanged.emit(index, self.createIndex(node.row, len(COLUMNS) - 1, node))
 
     def set_warning_days(self, days: int) -> None:
+        """Flag certificates expiring within ``days``, updating only the rows that change
+        (selection and expanded chains stay)."""
         self.warning_days = days
-        self.beginResetModel()
-        self._top = [None] * len(self.store.entries)
-        self._fetched = min(len(self._top), max(self._fetched, self.batch))
-        self.endResetModel()
+        self.refresh_now(self.now if self._fixed_now else None)
 
 
 @dataclass

@@ -57,6 +57,9 @@ class KeystoreTab(QWidget):
         self.store = store
         self.path = Path(path) if path is not None else None
         self.settings = settings
+        self.folder_hint = ""
+        """Set by the window when another tab shows a file of the same name: the folder(s)
+        that tell them apart, shown in the title."""
         days = (
             Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
         )
@@ -134,7 +137,6 @@ class KeystoreTab(QWidget):
         self.model.rowsRemoved.connect(self._update_count)
         self._update_count()
         self.entry_menu: QMenu | None = None
-        self.extra_menu_actions: list[QAction] = []
 
     # --- contract ----------------------------------------------------------------------------
     def selected_entries(self) -> list[Entry]:
@@ -211,7 +213,8 @@ class KeystoreTab(QWidget):
         return self.path.name if self.path is not None else "Untitled"
 
     def title(self) -> str:
-        return self.display_name + (" *" if self.is_modified() else "")
+        where = f" — {self.folder_hint}" if self.folder_hint else ""
+        return self.display_name + where + (" *" if self.is_modified() else "")
 
     def set_notice(self, text: str | None) -> None:
         self.notice_label.setText(text or "")
@@ -252,11 +255,10 @@ class KeystoreTab(QWidget):
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     def context_menu(self) -> QMenu:
-        """The Entry menu's actions (features add theirs there), then undo and view actions."""
+        """The Entry menu's actions (features add theirs there): what applies to entries."""
         menu = QMenu(self)
         if self.entry_menu is not None:
             menu.addActions(self.entry_menu.actions())
-        menu.addActions(self.extra_menu_actions)
         return menu
 
     def _header_menu(self, pos: QPoint) -> None:

@@ -287,7 +287,7 @@ def test_export_certificate_from_the_details_pane(
     tab = _open(qtbot, window, jks)
     partner = tab.store.get("partner")
     tab.select_entry(partner)
-    window.actions_by_name["export_certificate"].trigger()
+    tab.details.export_button.click()
     assert target.read_bytes() == partner.chain[0].der
     printed = keytool("-printcert", "-file", str(target)).stdout
     assert "GUI Partner" in printed

@@ -40,8 +40,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -52,6 +51,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from .. import formats
+from ..chain import signed_by
 from ..errors import (
     CannotHoldError,
     CorruptFileError,
@@ -494,46 +494,18 @@ def _build_chain(leaf: _Bag, by_subject: dict[bytes, list[_Bag]]) -> list[_Bag]:
 
 
 def _pick_issuer(cert: _Bag, candidates: list[_Bag]) -> _Bag | None:
-    """The candidate whose key signed ``cert``; by name alone when no signature can be checked."""
+    """The candidate whose key signed ``cert``; failing that, the first whose signature cannot be
+    told (``signed_by`` None): linked by name, as keytool does. A proven non-signer is never linked.
+    """
     unknown: list[_Bag] = []
     for candidate in candidates:
-        verdict = _signed_by(cert, candidate)
+        assert cert.certificate is not None and candidate.certificate is not None
+        verdict = signed_by(cert.certificate, candidate.certificate)
         if verdict:
             return candidate
         if verdict is None:
             unknown.append(candidate)
     return unknown[0] if unknown else None
-
-
-def _signed_by(cert_bag: _Bag, issuer_bag: _Bag) -> bool | None:
-    assert cert_bag.certificate is not None and issuer_bag.certificate is not None
-    try:
-        cert, issuer = cert_bag.certificate.x509, issuer_bag.certificate.x509
-    except KeystoreError:
-        return None
-    if cert is None or issuer is None:
-        return None
-    try:
-        key = issuer.public_key()
-        signature, tbs = cert.signature, cert.tbs_certificate_bytes
-        params = cert.signature_algorithm_parameters
-        digest = cert.signature_hash_algorithm
-        if isinstance(key, rsa.RSAPublicKey) and isinstance(params, padding.PKCS1v15 | padding.PSS):
-            assert digest is not None
-            key.verify(signature, tbs, params, digest)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and isinstance(params, ec.ECDSA):
-            key.verify(signature, tbs, params)
-        elif isinstance(key, dsa.DSAPublicKey) and digest is not None:
-            key.verify(signature, tbs, digest)
-        elif isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
-            key.verify(signature, tbs)
-        else:
-            return None
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError, UnsupportedAlgorithm, AssertionError):
-        return None
-    return True
 
 
 def load(data: bytes, password: str | None) -> Keystore:

@@ -177,7 +177,7 @@ class CopyFeature(QObject):
         self.to_truststore = add(
             "entry",
             "copy_to_truststore",
-            "Copy Certificates to &Truststore…",
+            "Copy certificates to t&ruststore…",
             self.copy_selection,
             "Ctrl+Shift+T",
             tip="Copy the public certificates of the selection into a truststore",
@@ -185,14 +185,15 @@ class CopyFeature(QObject):
         self.export_action = add(
             "entry",
             "export_certificates",
-            "Export Selected Certificates…",
+            "&Export certificates…",
             self.export_selection,
-            "Ctrl+Shift+X",
+            "Ctrl+E",
+            tip="Write the selected entries' certificates as PEM, DER or PKCS#7",
         )
         self.import_action = add(
             "tools",
             "import_certificates",
-            "&Import Certificates…",
+            "&Import certificates…",
             self.import_certificates,
             "Ctrl+I",
             tip="Add certificates from PEM, DER or PKCS#7 files or the clipboard",

@@ -22,6 +22,7 @@ from .. import msgbox, operations
 from ..about import AboutDialog
 from ..icons import icon
 from ..preferences import PreferencesDialog, apply_preferences
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -86,9 +87,11 @@ def show_about(window: MainWindow) -> None:
 
 
 def show_preferences(window: MainWindow) -> None:
-    dialog = PreferencesDialog(parent=window)
+    settings = Settings(window.settings)
+    dialog = PreferencesDialog(settings=settings, parent=window)
     if dialog.exec():
-        apply_preferences(dialog.result_value())
+        apply_preferences(dialog.result_value(), settings)
+        window.settings_changed()
     dialog.deleteLater()
 
 

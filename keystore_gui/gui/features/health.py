@@ -25,7 +25,6 @@ from ...core.health import Finding, Severity, check_store, worst
 from ...core.model import Keystore, StoreType
 from .. import icons
 from ..operations import run_in_background
-from ..settings import Settings
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -39,12 +38,18 @@ SEVERITY_ICONS = {
 ALIAS_ROLE = Qt.ItemDataRole.UserRole
 
 
-Version = tuple[int, StoreType, str | None]
+Version = tuple[int, StoreType, str | None, int]
 
 
 def _version(tab: KeystoreTab) -> Version:
-    """What the report depends on: the entries (through the undo stack), format and password."""
-    return (tab.undo_stack.index(), tab.store.store_type, tab.store.password)
+    """What the report depends on: the entries (through the undo stack), format, password and
+    the expiry warning (a preference)."""
+    return (
+        tab.undo_stack.index(),
+        tab.store.store_type,
+        tab.store.password,
+        tab.model.warning_days,
+    )
 
 
 def badge_text(findings: list[Finding]) -> str:
@@ -114,7 +119,7 @@ class HealthPanel(QDockWidget):
 
     def _check(self, tab: KeystoreTab, version: Version) -> None:
         snapshot = Keystore(tab.store.store_type, list(tab.store.entries), tab.store.password)
-        days = Settings(self.window_.settings).expiry_warning_days
+        days = tab.model.warning_days  # the preference, as the tree shows it
         self._running.add(tab)
         ref = weakref.ref(tab)
 
