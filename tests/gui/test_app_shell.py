@@ -353,3 +353,25 @@ def test_unknown_option_fails_before_any_display(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "unrecognized arguments: --bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_desktop_scheme_change_is_followed(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old_palette, old_style = app.palette(), app.style().name()
+    follower = theme.ColorSchemeFollower(app, "system")
+    try:
+        assert not theme.is_dark()  # offscreen reports no scheme: the platform's light palette
+        # The desktop switches to dark (offscreen cannot, so the hint's answer is stood in for).
+        monkeypatch.setattr(follower, "effective_dark", lambda: True)
+        app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert theme.is_dark()
+        monkeypatch.setattr(follower, "effective_dark", lambda: False)
+        app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+        assert not theme.is_dark()
+    finally:
+        follower.deleteLater()
+        app.setStyle(old_style)
+        app.setPalette(old_palette)
