@@ -7,6 +7,7 @@ import sys
 
 from ..cli import add_password_options, open_store
 from ..core import certbuild as cb
+from ..core.io import write_output_file
 from ..core.keygen import signature_algorithm
 from .genkey import add_key_password_options, key_password
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         store.unlock(entry, key_password(args))
     pem = cb.csr_for_entry(entry, sig)
     if args.out:
-        cb.write_output_file(args.out, pem)
+        write_output_file(args.out, pem)
     else:
         sys.stdout.write(pem.decode("ascii"))
     return 0

@@ -18,7 +18,7 @@ from ..core.errors import AliasError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.keygen import KEY_SPEC_HELP, KeySpec, parse_key_spec, signature_algorithm
-from ..core.model import Keystore, StoreType
+from ..core.model import Keystore, StoreType, common_name
 
 NEW_STORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
 
@@ -104,7 +104,7 @@ def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]
     """Every value checked before any file is touched."""
     spec = parse_key_spec(args.key_type)
     subject = cb.parse_dn(args.dname)
-    cn = cb.common_name(subject)
+    cn = common_name(subject)
     if args.template:
         choices = cb.template(args.template, spec.algorithm, cn)
     else:

@@ -6,8 +6,9 @@ import argparse
 
 from ..cli import CliError, add_password_options, open_store
 from ..core import certbuild as cb
-from ..core.io import read_bytes
+from ..core.io import read_bytes, write_output_file
 from ..core.keygen import signature_algorithm, spec_of_key
+from ..core.model import common_name
 from .genkey import add_key_password_options, key_password
 
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     csr = cb.load_csr(read_bytes(args.input))
     if args.template:
         key_algorithm = spec_of_key(csr.public_key()).algorithm
-        choices = cb.template(args.template, key_algorithm, cb.common_name(csr.subject))
+        choices = cb.template(args.template, key_algorithm, common_name(csr.subject))
     else:
         choices = cb.csr_choices(csr)
     for san in args.san:
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if entry.is_locked:
         store.unlock(entry, key_password(args, "issuer-"))
     chain = cb.sign_csr(csr, cb.Issuer.from_entry(entry), validity, choices, sig)
-    cb.write_output_file(args.out, cb.encode_chain(chain, args.out))
+    write_output_file(args.out, cb.encode_chain(chain, args.out))
     cert = chain[0]
     print(
         f"wrote {args.out}: {cert.subject}, signed by '{entry.alias}', "

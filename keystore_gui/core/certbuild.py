@@ -36,7 +36,6 @@ from .chain import find_issuer, issuer_of, subject_of
 from .chain import is_self_signed as is_self_signed
 from .chain import signed_by as chain_signed_by
 from .errors import KeystoreError
-from .io import write_output_file as write_output_file
 from .keygen import (
     KeyAlgorithm,
     SignatureAlgorithm,
@@ -46,7 +45,6 @@ from .keygen import (
     spec_of_key,
 )
 from .model import Certificate, Entry, EntryKind, attribute_text
-from .model import common_name as common_name
 
 
 class CertificateInputError(KeystoreError):

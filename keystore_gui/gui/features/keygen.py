@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from ...core import certbuild as cb
 from ...core.errors import KeystoreError
-from ...core.io import read_bytes
-from ...core.model import Certificate, Entry, EntryKind, StoreType
+from ...core.io import read_bytes, write_output_file
+from ...core.model import Certificate, Entry, EntryKind, StoreType, common_name
 from .. import msgbox, operations
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
 
@@ -194,7 +194,7 @@ def generate_csr(window: MainWindow) -> None:
             return
 
         def work() -> None:
-            cb.write_output_file(name, cb.csr_for_entry(entry))
+            write_output_file(name, cb.csr_for_entry(entry))
 
         operations.run_in_background(
             tab,
@@ -235,14 +235,14 @@ def _sign(
     window: MainWindow, csr: x509.CertificateSigningRequest, result: GenerateKeyPairResult
 ) -> None:
     def done(chain: list[Certificate]) -> None:
-        cn = cb.common_name(csr.subject) or "certificate"
+        cn = common_name(csr.subject) or "certificate"
         name, _ = QFileDialog.getSaveFileName(
             window, "Save the signed certificate and its chain", f"{cn}.pem", CERTIFICATE_FILTERS
         )
         if not name:
             return
         try:
-            cb.write_output_file(name, cb.encode_chain(chain, name))
+            write_output_file(name, cb.encode_chain(chain, name))
         except KeystoreError as exc:
             msgbox.error(window, "Sign certificate request", str(exc))
             return
