@@ -66,7 +66,7 @@ def test_keys_with_their_own_password_use_key_password_env(two_certs) -> None:
 
 
 def test_each_key_may_have_a_password_of_its_own(two_certs) -> None:
-    root, leaf = two_certs
+    _root, leaf = two_certs
     store = _store(two_certs, "web-pw")
     other = Entry(
         "Api", EntryKind.PRIVATE_KEY, [Certificate(der(leaf))], sealed=FakeSealed("api-pw", EC_KEY)
