@@ -11,11 +11,11 @@ import contextlib
 import sys
 from typing import Any
 
-from ..cli import add_password_options, open_store, print_json
 from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import Entry, EntryKind, Keystore
+from .common import add_password_options, open_store, print_json
 
 
 def register(subparsers: Any) -> None:
