@@ -9,16 +9,15 @@ exists, unless replacing was asked for.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from .errors import KeystoreError
+from .io import write_output_file
 from .keyfiles import pkcs12_bytes, private_key_pem, signing_key
 from .model import Certificate, Entry
 
@@ -120,24 +119,4 @@ def write_files(files: Sequence[OutputFile], overwrite: bool = False) -> None:
     """Write each file atomically with its mode (0600 for keys) once every target is checked."""
     check_targets(files, overwrite)
     for f in files:
-        _write(f)
-
-
-def _write(f: OutputFile) -> None:
-    folder = f.path.parent if str(f.path.parent) else Path(".")
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{f.path.name}.", suffix=".tmp", dir=folder)
-        os.fchmod(fd, f.mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(f.data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, f.path)
-        tmp_name = None
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {f.path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+        write_output_file(f.path, f.data, f.mode)
