@@ -113,7 +113,9 @@ def open_store_sources(
     offers = []
     for name, store in open_stores:
         truststore = is_truststore(store)
-        offers.append(OpenStoreSource(name, store, truststore, truststore and store is not checking))
+        offers.append(
+            OpenStoreSource(name, store, truststore, truststore and store is not checking)
+        )
     return offers
 
 

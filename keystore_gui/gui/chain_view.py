@@ -539,7 +539,9 @@ class TrustChainDialog(QDialog):
         level = worst if verdict.trusted else Severity.ERROR
         self.verdict_label.setText(verdict.summary)
         self.used_label.setText(
-            "Checked against " + ", ".join(self._used) if self._used else "No trust source is ticked"
+            "Checked against " + ", ".join(self._used)
+            if self._used
+            else "No trust source is ticked"
         )
         self.banner.setStyleSheet(
             f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
