@@ -74,6 +74,19 @@ class StoreType(StrEnum):
         return self not in (StoreType.BKS, StoreType.UBER)
 
 
+NOT_TRUSTED_BY_JAVA = (
+    "not trusted by Java: the PKCS#12 file holds this certificate outside any key's chain "
+    "and without Java's trust attribute (keytool does not list it)"
+)
+"""What list, show and the window say of a loose certificate (:attr:`Entry.loose`)."""
+
+LOOSE_PROBLEM = (
+    "not trusted by Java in its PKCS#12 file; here it would become a trusted entry "
+    "(trust it or leave it out first)"
+)
+"""Why a loose certificate (:attr:`Entry.loose`) cannot go into a JKS or JCEKS file as it is."""
+
+
 class EntryKind(StrEnum):
     PRIVATE_KEY = "private-key"
     TRUSTED_CERT = "trusted-cert"
@@ -305,6 +318,9 @@ class Entry:
     timestamp: dt.datetime | None = None
     secret_algorithm: str | None = None
     """For a secret key still sealed: the algorithm name, when the format says it in clear."""
+    loose: bool = False
+    """A certificate a PKCS#12 file holds outside any key's chain and without Java's trust
+    attribute: shown, but Java does not trust it, and no conversion may make it trusted unasked."""
 
     @property
     def certificate(self) -> Certificate | None:
@@ -434,6 +450,23 @@ class Keystore:
         if pw != self.password:
             entry.key_password = pw
         return key
+
+    def loose_entries(self) -> list[Entry]:
+        """The certificates the file holds without trusting them (see :attr:`Entry.loose`)."""
+        return [e for e in self.entries if e.loose]
+
+    def settle_loose(self, trust: bool) -> list[Entry]:
+        """Make the loose certificates trusted entries, or (``trust=False``) remove them.
+
+        For a format without a place for untrusted certificates (JKS, JCEKS); returns them.
+        """
+        loose = self.loose_entries()
+        for entry in loose:
+            if trust:
+                entry.loose = False
+            else:
+                self.entries.remove(entry)
+        return loose
 
     def certificates(self) -> Iterator[tuple[Entry, Certificate]]:
         for entry in self.entries:

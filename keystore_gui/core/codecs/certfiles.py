@@ -49,13 +49,18 @@ class _Aliases:
         self._taken: set[str] = set()
 
     def take(self, wanted: str) -> str:
-        base = " ".join(wanted.split()).lower() or "certificate"
+        base = normal_alias(wanted)
         candidate, n = base, 1
         while candidate in self._taken:
             n += 1
             candidate = f"{base}-{n}"
         self._taken.add(candidate)
         return candidate
+
+
+def normal_alias(wanted: str) -> str:
+    """An alias as certificate files have them: spaces collapsed, lowercase (as Java stores)."""
+    return " ".join(wanted.split()).lower() or "certificate"
 
 
 def default_alias(cert: Certificate) -> str:

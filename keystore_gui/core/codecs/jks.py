@@ -48,7 +48,16 @@ from ..errors import (
     UnsupportedFormatError,
     WrongPasswordError,
 )
-from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
+from ..model import (
+    LOOSE_PROBLEM,
+    Certificate,
+    Entry,
+    EntryKind,
+    KeyMaterial,
+    Keystore,
+    SecretKey,
+    StoreType,
+)
 from . import javaformat
 from .limits import check_iterations
 
@@ -541,6 +550,8 @@ def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tu
             problems.append((entry.alias, "a trusted-certificate entry holds one certificate"))
         elif entry.kind is EntryKind.SECRET_KEY and entry.chain:
             problems.append((entry.alias, "a secret-key entry cannot carry certificates"))
+        elif entry.loose:
+            problems.append((entry.alias, LOOSE_PROBLEM))
     return problems
 
 
