@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.io import save_keystore
-from ..core.model import Entry, EntryKind, Keystore, StoreType
+from ..core.model import PUBLIC_KEY_PROBLEM, Entry, EntryKind, Keystore, StoreType
 from .common import (
     CliError,
     add_password_options,
@@ -71,6 +71,9 @@ def register(subparsers: Any) -> None:
 
 def check_capacity(store: Keystore, target: StoreType) -> None:
     """Refuse before any password is asked for when the target clearly cannot hold an entry."""
+    public = [e for e in store.entries if e.kind is EntryKind.PUBLIC_KEY]
+    if public:
+        raise CannotHoldError(str(target), [(e.alias, PUBLIC_KEY_PROBLEM) for e in public])
     loose = store.loose_entries()
     if loose and target in (StoreType.JKS, StoreType.JCEKS):
         raise CannotHoldError(

@@ -46,11 +46,16 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["size"] = size
         if algorithm is None:
             out["note"] = (
-                "stored encrypted: algorithm and size are known once the key is decrypted "
-                "(keystore-cli show does)"
+                "stored encrypted, and the store password does not open it: "
+                "algorithm and size are not known"
             )
         elif size is None:
             out["note"] = "stored encrypted: the size is known once the key is decrypted"
+    if not entry.kind_known:
+        out["note"] = (
+            "sealed under a password of its own, which keeps what the key is: taken for a "
+            f"{entry.kind.value} (as keytool does) until the key is opened"
+        )
     return out
 
 
@@ -73,7 +78,7 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
         return entry.alias, entry.kind.value, key.strip(), "", ""
     cert = entry.certificate
     if cert is None:
-        return entry.alias, _kind(entry), "", "", ""
+        return entry.alias, _kind(entry), entry.algorithm_description, "", ""
     fields = certificate_summary(cert)
     subject = fields["subject"]
     if len(entry.chain) > 1:

@@ -97,6 +97,7 @@ KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
     EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
+    EntryKind.PUBLIC_KEY: "Public key",
 }
 LOOSE_TEXT = "Not trusted by Java"
 """The kind shown for a loose certificate (``Entry.loose``): a PKCS#12 file holds it untrusted."""

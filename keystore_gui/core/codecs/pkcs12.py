@@ -65,7 +65,17 @@ from ..errors import (
     UnsupportedFormatError,
     WrongPasswordError,
 )
-from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
+from ..model import (
+    PUBLIC_KEY_PROBLEM,
+    Certificate,
+    Entry,
+    EntryKind,
+    KeyMaterial,
+    Keystore,
+    PublicKey,
+    SecretKey,
+    StoreType,
+)
 from . import pkcs12_crypto as crypto
 from . import pkcs12_der as der
 from .certfiles import default_alias, normal_alias
@@ -628,6 +638,9 @@ def _content_info(content_type: str, content: bytes) -> bytes:
 def _check_writable(store: Keystore) -> None:
     problems: list[tuple[str, str]] = []
     for entry in store.entries:
+        if entry.kind is EntryKind.PUBLIC_KEY:
+            problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
+            continue
         if entry.is_locked:
             raise KeyLockedError(entry.alias)
         if entry.kind is EntryKind.SECRET_KEY:
@@ -688,7 +701,7 @@ def dump(store: Keystore, password: str) -> bytes:
             key_bags.append(_safe_bag(OID_SECRET_BAG, secret, attributes))
         else:
             key = entry.key
-            assert key is not None and not isinstance(key, SecretKey)
+            assert key is not None and not isinstance(key, SecretKey | PublicKey)
             pkcs8 = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
             key_id = new_key_id(entry)
             key_bags.append(
