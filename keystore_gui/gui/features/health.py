@@ -157,7 +157,7 @@ class HealthPanel(QDockWidget):
         self._body.setMaximumHeight(16_777_215 if expanded else strip)
         if expanded:
             self.window_.resizeDocks(
-                [self], [max(180, self.window_.height() // 4)], Qt.Orientation.Vertical
+                [self], [max(140, self.window_.height() // 4)], Qt.Orientation.Vertical
             )
 
     def user_toggled(self, visible: bool) -> None:
