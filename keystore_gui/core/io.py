@@ -216,8 +216,9 @@ def _fsync_dir(folder: Path) -> None:
             os.close(dir_fd)
 
 
-def write_output_file(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` atomically with public data (a request or certificates), mode 0644."""
+def write_output_file(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` atomically with ``data``, mode 0644 (public data: a request or
+    certificates) unless ``mode`` says otherwise; the file is its owner's alone while written."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     tmp_name: str | None = None
@@ -227,7 +228,7 @@ def write_output_file(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:
