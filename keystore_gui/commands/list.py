@@ -46,8 +46,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["size"] = size
         if algorithm is None:
             out["note"] = (
-                "stored encrypted, and the store password does not open it: "
-                "algorithm and size are not known"
+                "stored encrypted: algorithm and size are known once the key is decrypted "
+                "(keystore-cli show tries the store password)"
             )
         elif size is None:
             out["note"] = "stored encrypted: the size is known once the key is decrypted"
