@@ -16,16 +16,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli import (
+from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
+from ..core.io import save_keystore
+from ..core.model import Entry, EntryKind, Keystore, StoreType
+from .common import (
     CliError,
     add_password_options,
     new_store_password,
     open_store,
     store_type_arg,
 )
-from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
-from ..core.io import save_keystore
-from ..core.model import Entry, EntryKind, Keystore, StoreType
 
 
 def register(subparsers: Any) -> None:

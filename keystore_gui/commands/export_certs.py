@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..cli import CliError, add_password_options, open_store
 from ..core.truststore import certificates_of, export_selection
-from .copy_certs import selected_entries
+from .common import CliError, add_password_options, open_store, selected_entries
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

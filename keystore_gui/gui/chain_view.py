@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -69,6 +69,7 @@ from ..core.trustsources import (
 from . import operations
 from .settings import Settings
 from .theme import is_dark, status_colour
+from .undo import AppendChainCommand
 
 BACKGROUNDS = {  # (light mode, dark mode)
     Severity.OK: ("#e8f5e9", "#1d3a24"),
@@ -122,29 +123,6 @@ def read_store(parent: QWidget, path: str) -> Keystore | None:
         if password is None:
             return None
     return load_keystore(data, password, kind, path)
-
-
-class AppendChainCommand(QUndoCommand):
-    """Append verified issuer certificates to a key entry's chain."""
-
-    def __init__(
-        self, entry: Entry, certs: Sequence[Certificate], changed: Callable[[Entry], None]
-    ) -> None:
-        count = len(certs)
-        super().__init__(
-            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{entry.alias}'"
-        )
-        self.entry = entry
-        self.certs = list(certs)
-        self.changed = changed
-
-    def redo(self) -> None:
-        self.entry.chain.extend(self.certs)
-        self.changed(self.entry)
-
-    def undo(self) -> None:
-        del self.entry.chain[-len(self.certs) :]
-        self.changed(self.entry)
 
 
 @dataclass

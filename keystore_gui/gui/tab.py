@@ -25,12 +25,12 @@ from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
 from . import operations
-from .commands import AddEntries
 from .details import DetailsPane
 from .filter import EntryFilter
 from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
+from .undo import AddEntries
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
