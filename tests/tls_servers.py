@@ -225,7 +225,11 @@ class ConnectProxy(_Listener):
         while not self._stop.is_set():
             ready, _, _ = select.select([a, b], [], [], 0.05)
             for sock in ready:
-                data = sock.recv(65536)
+                try:
+                    data = sock.recv(65536)
+                    if data:
+                        pair[sock].sendall(data)
+                except OSError:  # either side reset: the tunnel is over
+                    data = b""
                 if not data:
                     return
-                pair[sock].sendall(data)
