@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Any
 
-from ..core.chain import Severity, TrustSource, source_from_store
+from ..core.chain import Severity, source_from_store
 from ..core.io import save_keystore, write_output_file
 from ..core.model import Certificate, EntryKind, Keystore
 from ..core.quickview import summary
@@ -26,14 +26,18 @@ from ..core.tls import (
     proxy_from_environment,
 )
 from ..core.tlsdiag import SENT, Diagnosis, What, diagnose
-from ..core.trustsources import intermediates_label, java_cacerts, system_cas, truststore_label
+from ..core.trustsources import truststore_label
 from ..core.truststore import Candidate, CopyPlan, apply_plan, export_certificates, plan_copy
 from ..core.truststore import sanitise_alias as alias_for
 from .common import (
     CliError,
+    add_ca_bundle_options,
+    add_intermediates_options,
     add_key_password_options,
     add_password_options,
     add_truststore_options,
+    ca_bundle_sources,
+    intermediates_sources,
     key_password,
     open_or_create_target,
     open_store,
@@ -56,12 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _add_connection_options(examine)
     add_truststore_options(examine, "a truststore whose certificates are trusted (repeatable)")
-    examine.add_argument(
-        "--java-cacerts", action="store_true", help="trust the JDK's cacerts (password changeit)"
-    )
-    examine.add_argument(
-        "--system-cas", action="store_true", help="trust the operating system's CA bundle"
-    )
+    add_ca_bundle_options(examine)
     examine.add_argument(
         "--save-chain",
         metavar="FILE.pem",
@@ -133,14 +132,10 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="HOST:PORT",
         help="an HTTP proxy (CONNECT); default: https_proxy unless no_proxy covers HOST",
     )
-    parser.add_argument(
-        "--intermediates",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="certificates that may name a CA the server did not send; never trusted (repeatable)",
+    add_intermediates_options(
+        parser,
+        "certificates that may name a CA the server did not send; never trusted (repeatable)",
     )
-    add_password_options(parser, "intermediates-", "intermediates")
     parser.add_argument(
         "--client-keystore", metavar="FILE", help="a keystore with a key pair for mutual TLS"
     )
@@ -181,17 +176,6 @@ def _handshake(args: argparse.Namespace) -> Handshake:
         proxy=proxy,
         client=_client(args),
     )
-
-
-def _helpers(args: argparse.Namespace) -> list[TrustSource]:
-    return [
-        source_from_store(
-            open_store(args, path, "intermediates-", f"intermediates {path}"),
-            intermediates_label(path),
-            trusted=False,
-        )
-        for path in args.intermediates
-    ]
 
 
 # --- reporting ----------------------------------------------------------------------------------
@@ -286,20 +270,11 @@ def print_examination(diagnosis: Diagnosis) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _trust_sources(args: argparse.Namespace) -> list[TrustSource]:
-    sources = truststore_sources(args)
-    if args.java_cacerts:
-        sources.append(java_cacerts())
-    if args.system_cas:
-        sources.append(system_cas())
-    return sources
-
-
 def run_examine(args: argparse.Namespace) -> int:
     if args.save_chain and os.path.exists(args.save_chain) and not args.overwrite:
         raise CliError(f"{args.save_chain} exists: give --overwrite to replace it")
-    trusted = _trust_sources(args)
-    helpers = _helpers(args)
+    trusted = [*truststore_sources(args), *ca_bundle_sources(args)]
+    helpers = intermediates_sources(args)
     diagnosis = diagnose(_handshake(args), trusted, helpers)
     if args.save_chain:
         write_output_file(args.save_chain, chain_pem(diagnosis.handshake.sent))
@@ -354,7 +329,7 @@ def _nothing_to_add(diagnosis: Diagnosis, what: What) -> str:
 
 def run_trust(args: argparse.Namespace) -> int:
     handshake = _handshake(args)
-    helpers = _helpers(args)
+    helpers = intermediates_sources(args)
     path = args.truststore
     target, created = open_or_create_target(args, path, None, "truststore-")
     label = truststore_label(path)
