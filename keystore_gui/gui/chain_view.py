@@ -55,13 +55,13 @@ from ..core.chain import (
     verify_entry,
 )
 from ..core.errors import KeystoreError
-from ..core.formats import detect
-from ..core.io import load_keystore, read_bytes
 from ..core.model import Certificate, Entry, EntryKind, Keystore
+from ..core.opening import open_file
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
     java_cacerts_path,
+    open_store_sources,
     system_bundle_path,
     system_cas,
     truststore_label,
@@ -115,14 +115,7 @@ def ask_password(parent: QWidget, path: str) -> str | None:
 
 def read_store(parent: QWidget, path: str) -> Keystore | None:
     """Read ``path``, asking for a password if its format has one; ``None`` if cancelled."""
-    data = read_bytes(path)
-    kind = detect(data, path)
-    password: str | None = None
-    if kind.has_password:
-        password = ask_password(parent, path)
-        if password is None:
-            return None
-    return load_keystore(data, password, kind, path)
+    return open_file(path, lambda _pending: ask_password(parent, path))
 
 
 @dataclass
@@ -166,6 +159,7 @@ class TrustChainDialog(QDialog):
         self._choices: list[_SourceChoice] = []
         self._settings = settings
         self._restoring = False
+        self._used: list[str] = []
         self.setWindowTitle(f"Trust Chain of '{entry.alias}'")
         self.resize(1000, 540)
 
@@ -175,6 +169,8 @@ class TrustChainDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.verdict_label.setFont(font)
+        self.used_label = QLabel()
+        self.used_label.setWordWrap(True)
         self.web_pki_label = QLabel()
         self.web_pki_label.setWordWrap(True)
         banner = QFrame()
@@ -182,6 +178,7 @@ class TrustChainDialog(QDialog):
         banner.setFrameShape(QFrame.Shape.StyledPanel)
         banner_layout = QVBoxLayout(banner)
         banner_layout.addWidget(self.verdict_label)
+        banner_layout.addWidget(self.used_label)
         banner_layout.addWidget(self.web_pki_label)
         self.banner = banner
 
@@ -268,14 +265,18 @@ class TrustChainDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
 
-        for label, other in open_stores:
-            self._add_choice(
-                f"Open tab: {label}",
-                lambda s=other, name=label: source_from_store(
-                    s, truststore_label(name), trusted=True
-                ),
-                checked=other is not store,
+        for offer in open_store_sources(open_stores, checking=store):
+            title = f"Open tab: {offer.name}"
+            item = self._add_choice(
+                title if offer.truststore else f"{title} (keystore)",
+                offer.source,
+                checked=offer.ticked,
             )
+            if not offer.truststore:
+                item.setToolTip(
+                    f"{offer.name} holds key pairs: it is a keystore, not a truststore. "
+                    "Tick it only if its certificates are meant to be trusted."
+                )
         cacerts = java_cacerts_path()
         if cacerts is not None:
             item = self._add_choice(
@@ -492,9 +493,11 @@ class TrustChainDialog(QDialog):
 
     def refresh(self) -> None:
         purpose = Purpose(self.purpose.currentData())
+        sources = self.chosen_sources()
+        self._used = [source.label for source in sources]
         self.verdict = verify_entry(
             self.entry,
-            self.chosen_sources(),
+            sources,
             store=self.store,
             at=self.check_time(),
             purpose=purpose,
@@ -505,6 +508,11 @@ class TrustChainDialog(QDialog):
         worst = max((link.severity for link in verdict.path), default=Severity.OK)
         level = worst if verdict.trusted else Severity.ERROR
         self.verdict_label.setText(verdict.summary)
+        self.used_label.setText(
+            "Checked against " + ", ".join(self._used)
+            if self._used
+            else "No trust source is ticked"
+        )
         self.banner.setStyleSheet(
             f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
             f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"

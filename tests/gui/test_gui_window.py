@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -114,10 +113,10 @@ def test_details_pane_shows_the_selected_certificate(qtbot, window: MainWindow) 
     tab = window.add_store_tab(sample_store(), None)
     server = tab.store.get("server")
     tab.select_entry(server)
-    assert tab.details.sha256_edit.text().replace(":", "").lower() == server.chain[0].sha256
+    assert tab.details.sha256_label.value.replace(":", "").lower() == server.chain[0].sha256
     assert "BEGIN CERTIFICATE" in tab.details.pem_text.toPlainText()
     qtbot.mouseClick(tab.details.copy_sha256, Qt.MouseButton.LeftButton)
-    assert QApplication.clipboard().text() == tab.details.sha256_edit.text()
+    assert QApplication.clipboard().text() == tab.details.sha256_label.value
     root_row = tab.proxy.index(2, 0, tab.proxy.index(0, 0))
     tab.tree.setCurrentIndex(root_row)
     assert tab.details.certificate == server.chain[2]
@@ -203,15 +202,6 @@ def test_dropping_files_opens_them(qtbot, window: MainWindow, tmp_path: Path, mo
     )
     window.dropEvent(event)
     assert opened == [[target]]
-
-
-@pytest.mark.parametrize("env_home", [True, False])
-def test_java_cacerts_candidates(tmp_path: Path, env_home: bool) -> None:
-    env = {"JAVA_HOME": str(tmp_path)} if env_home else {}
-    found = opening.java_cacerts_candidates(env)
-    if env_home:
-        assert found[0] == tmp_path / "lib" / "security" / "cacerts"
-    assert Path("/etc/ssl/certs/java/cacerts") in found
 
 
 def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
