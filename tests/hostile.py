@@ -9,9 +9,9 @@ import hashlib
 import os
 import struct
 
+from keystore_gui.core import der
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
-from keystore_gui.core.codecs import pkcs12_der as der
 from tests.certfactory import der as cert_der
 from tests.certfactory import make_cert
 

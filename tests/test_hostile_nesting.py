@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 
 from keystore_gui.cli import main
-from keystore_gui.core.codecs import pkcs12_der as der
+from keystore_gui.core import der
 from keystore_gui.core.codecs.limits import MAX_DEPTH
 from keystore_gui.core.errors import CorruptFileError, KeystoreError
 from keystore_gui.core.io import check_structure, load_keystore
