@@ -12,6 +12,7 @@ with its entry password, or the store password when it has none.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -141,6 +142,26 @@ class JavaSealedKey:
         return self._opened_with is not None and hmac.compare_digest(
             self._opened_with, self._tag(password)
         )
+
+    def unlock_iterations(self) -> int:
+        """The key-derivation iterations :meth:`unlock` costs, read without deriving (0 when
+        unknown); JCEKS derives two halves of its key, each with the full count."""
+        params = None
+        if isinstance(self._raw, jks.SecretKeyEntry):
+            params = getattr(self._raw._encrypted, "encodedParams", None)
+        elif isinstance(self._raw, jks.PrivateKeyEntry) and self.store_type is StoreType.JCEKS:
+            with contextlib.suppress(Exception):
+                info, _ = ber_decoder.decode(
+                    self._raw._encrypted, asn1Spec=rfc5208.EncryptedPrivateKeyInfo()
+                )
+                params = info["encryptionAlgorithm"]["parameters"].asOctets()
+        if params is None:
+            return 0
+        try:
+            pbe, _ = ber_decoder.decode(bytes(params), asn1Spec=jks.rfc2898.PBEParameter())
+            return 2 * int(pbe["iterationCount"])
+        except Exception:
+            return 0
 
     def unlock(self, password: str) -> KeyMaterial:
         if isinstance(self._raw, jks.PrivateKeyEntry):
@@ -559,9 +580,17 @@ def _dump_java(target: StoreType) -> formats.Dumper:
     return dump
 
 
-formats.register(formats.Codec(StoreType.JKS, _load_java(StoreType.JKS), _dump_java(StoreType.JKS)))
-formats.register(
-    formats.Codec(StoreType.JCEKS, _load_java(StoreType.JCEKS), _dump_java(StoreType.JCEKS))
-)
+def _check_java(store_type: StoreType) -> formats.Checker:
+    """A JKS or JCEKS file parses without its password: only the integrity check needs it."""
+    load = _load_java(store_type)
+
+    def check(data: bytes) -> None:
+        load(data, None)
+
+    return check
+
+
+for _kind in (StoreType.JKS, StoreType.JCEKS):
+    formats.register(formats.Codec(_kind, _load_java(_kind), _dump_java(_kind), _check_java(_kind)))
 formats.register(formats.Codec(StoreType.BKS, load_bks))
 formats.register(formats.Codec(StoreType.UBER, load_uber))
