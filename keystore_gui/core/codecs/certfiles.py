@@ -27,6 +27,7 @@ from ..errors import (
 )
 from ..formats import Codec, register
 from ..model import Certificate, Entry, EntryKind, Keystore, StoreType
+from ..names import Suffixes
 
 # Body up to the next dash: base64 and the RFC 1421 headers of certificates have none, and a
 # lazy ``.*?`` scan costs a regex step per byte of a 10,000-certificate bundle.
@@ -35,8 +36,8 @@ _FRIENDLY_NAME = re.compile(rb"^\s*friendlyName:\s*(.*?)\s*$", re.M)
 _CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
 _KEY_LABELS = re.compile(rb"PRIVATE KEY|SECRET KEY")
 
-_SIGNED_DATA = der.encode(0x06, bytes.fromhex("2a864886f70d010702"))
-_DATA = der.encode(0x06, bytes.fromhex("2a864886f70d010701"))
+_SIGNED_DATA = der.tlv(0x06, bytes.fromhex("2a864886f70d010702"))
+_DATA = der.tlv(0x06, bytes.fromhex("2a864886f70d010701"))
 
 
 # --- aliases -----------------------------------------------------------------------------------
@@ -47,13 +48,11 @@ class _Aliases:
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
+        self._suffixes = Suffixes()
 
     def take(self, wanted: str) -> str:
         base = normal_alias(wanted)
-        candidate, n = base, 1
-        while candidate in self._taken:
-            n += 1
-            candidate = f"{base}-{n}"
+        candidate = self._suffixes.free(base, self._taken.__contains__)
         self._taken.add(candidate)
         return candidate
 
@@ -112,6 +111,7 @@ def _b64(body: bytes, where: str) -> bytes:
 
 def load_pem(data: bytes, password: str | None = None) -> Keystore:
     certs: list[tuple[Certificate, str | None]] = []
+    parsed: dict[bytes, Certificate] = {}  # a bundle may repeat one certificate 30,000 times
     keys = 0
     pos = 0
     bags = b"friendlyName:" in data
@@ -129,7 +129,10 @@ def load_pem(data: bytes, password: str | None = None) -> Keystore:
                 raw = raw[: der.element_length(raw)] if raw[:1] == b"\x30" else raw
             names = _FRIENDLY_NAME.findall(data, pos, match.start()) if bags else []
             name = names[-1].decode("utf-8", "replace") if names else None
-            certs.append((_certificate(raw, where), name or None))
+            cert = parsed.get(raw)
+            if cert is None:
+                cert = parsed[raw] = _certificate(raw, where)
+            certs.append((cert, name or None))
         pos = match.end()
     if keys:
         raise UnsupportedFormatError(
@@ -236,16 +239,14 @@ def load_pkcs7(data: bytes, password: str | None = None) -> Keystore:
 
 def pkcs7_bytes(certs: list[Certificate], *, pem: bool = False) -> bytes:
     """A certificates-only PKCS#7 SignedData (what ``openssl crl2pkcs7 -nocrl`` makes)."""
-    signed = der.sequence(
-        [
-            der.encode(0x02, b"\x01"),  # version 1
-            der.encode(0x31, b""),  # no digest algorithms
-            der.sequence([_DATA]),  # no content
-            der.encode(0xA0, b"".join(c.der for c in certs)),
-            der.encode(0x31, b""),  # no signer infos
-        ]
+    signed = der.seq(
+        der.tlv(0x02, b"\x01"),  # version 1
+        der.tlv(0x31, b""),  # no digest algorithms
+        der.seq(_DATA),  # no content
+        der.tlv(0xA0, b"".join(c.der for c in certs)),
+        der.tlv(0x31, b""),  # no signer infos
     )
-    blob = der.sequence([_SIGNED_DATA, der.encode(0xA0, signed)])
+    blob = der.seq(_SIGNED_DATA, der.tlv(0xA0, signed))
     return _pem_armour(blob, "PKCS7").encode("ascii") if pem else blob
 
 

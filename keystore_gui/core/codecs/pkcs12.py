@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_der_private_key,
 )
 
-from .. import formats
+from .. import der, formats
 from ..chain import signed_by
 from ..errors import (
     CannotHoldError,
@@ -76,8 +76,8 @@ from ..model import (
     SecretKey,
     StoreType,
 )
+from ..names import Suffixes
 from . import pkcs12_crypto as crypto
-from . import pkcs12_der as der
 from .certfiles import default_alias, normal_alias
 from .limits import DerivationBudget
 
@@ -478,12 +478,10 @@ class _Reader:
         store = Keystore(StoreType.PKCS12, password=self.password)
         exact: set[str] = set()
         folded: set[str] = set()
+        suffixes = Suffixes()
         for _, entry in sorted(placed, key=lambda item: item[0]):
             if entry.alias in exact:
-                n = 2
-                while f"{entry.alias}-{n}".lower() in folded:
-                    n += 1
-                entry.alias = f"{entry.alias}-{n}"
+                entry.alias = suffixes.free(entry.alias, lambda a: a.lower() in folded)
             exact.add(entry.alias)
             folded.add(entry.alias.lower())
             store.entries.append(entry)
