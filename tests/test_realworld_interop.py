@@ -88,7 +88,6 @@ KNOWN: dict[str, str] = {
     "jdk-sect193r1server-rsa1024ca.p12": "a key on a binary curve fails the file",
     "jdk-os6-pbmac1.p12": "PBMAC1 is not read",
     "bc-with-key-entry.p12": "the Latin-1 password spelling is not tried on the MAC",
-    "pyca-amazon-roots.p7b": "BER PKCS#7 is refused",
 }
 KNOWN_CONVERSIONS: dict[str, str] = {
     "pyjks-jks-RSA2048_3certs.jks": "a chain that does not chain fails the read-back",
