@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
+from ..core.rules import DEFAULT_WARNING_DAYS, Status, certificate_status
 from . import icons
 from .theme import status_colour
 
@@ -36,7 +37,6 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 CERT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
-DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
 SYNC_SORT_ROWS = 2_000
 CLOCK_MS = 30_000
@@ -85,35 +85,11 @@ def column_index(column_id: str) -> int:
     return COLUMN_IDS.index(column_id)
 
 
-class Status(Enum):
-    NONE = ""
-    VALID = "valid"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    NOT_YET_VALID = "not-yet-valid"
-
-
 KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
     EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
 }
-
-
-def certificate_status(
-    cert: Certificate, now: dt.datetime, warning_days: int = DEFAULT_WARNING_DAYS
-) -> tuple[Status, str, int]:
-    """The status, its text (``expires in 12 days``) and the days left (negative once expired)."""
-    days = (cert.not_after - now).days
-    if now < cert.not_before:
-        return Status.NOT_YET_VALID, "not yet valid", days
-    if cert.not_after < now:
-        return Status.EXPIRED, "expired", days
-    if days <= warning_days:
-        if days == 0:
-            return Status.EXPIRING, "expires today", days
-        return Status.EXPIRING, f"expires in {days} day{'s' if days != 1 else ''}", days
-    return Status.VALID, "valid", days
 
 
 @dataclass
