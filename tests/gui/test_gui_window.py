@@ -332,3 +332,29 @@ def test_expiry_warning_days_come_from_the_preferences(qtbot, settings) -> None:
     win.close()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
     win.deleteLater()
+
+
+def test_the_filter_index_is_built_off_the_gui_thread_and_answers_keys_typed_meanwhile(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    import threading
+
+    from keystore_gui.gui import model as model_module
+
+    monkeypatch.setattr(model_module, "SYNC_INDEX_ROWS", 2)
+    threads: set[threading.Thread] = set()
+    real = model_module.certificate_search_text
+
+    def recording(cert):  # type: ignore[no-untyped-def]
+        threads.add(threading.current_thread())
+        return real(cert)
+
+    monkeypatch.setattr(model_module, "certificate_search_text", recording)
+    tab = window.add_store_tab(sample_store(), None)
+    assert not tab.search_ready
+    qtbot.keyClicks(tab.filter_edit, "issuing ca")  # a subject, typed before the index is ready
+    assert _aliases(tab) == []  # aliases only so far, and no certificate read for it here
+    assert not threads
+    qtbot.waitUntil(lambda: tab.search_ready, timeout=20_000)
+    assert _aliases(tab) == ["server"]  # the index arrived: the same text now finds it
+    assert threads and threading.main_thread() not in threads
