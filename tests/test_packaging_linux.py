@@ -17,8 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
-DESKTOP = PACKAGING / "linux" / "keystore-gui.desktop"
-MIME_XML = PACKAGING / "linux" / "keystore-gui-mime.xml"
+DESKTOP = ROOT / "resources" / "desktop" / "keystore-gui.desktop"
+MIME_XML = ROOT / "resources" / "desktop" / "keystore-gui-mime.xml"
 INSTALL = PACKAGING / "linux" / "install.sh"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -133,22 +133,23 @@ def test_install_script_refuses_unknown_options(tmp_path: Path) -> None:
     assert not (tmp_path / "share").exists()
 
 
-@pytest.mark.parametrize("script", ["linux/install.sh", "build.sh", "smoke.sh"])
+@pytest.mark.parametrize(
+    "script", ["linux/install.sh", "linux/apt-install.sh", "build.sh", "smoke.sh"]
+)
 def test_shell_scripts_parse_and_are_executable(script: str) -> None:
     path = PACKAGING / script
     assert os.access(path, os.X_OK), f"{script} is not executable"
     subprocess.run(["bash", "-n", str(path)], check=True)
 
 
-def test_icons_ship_inside_the_package() -> None:
+def test_resources_ship_inside_the_package() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    data = project["tool"]["setuptools"]["package-data"]["keystore_gui"]
-    assert "resources/icons/*.svg" in data
-    assert "resources/app/png/*.png" in data
+    data = project["tool"]["setuptools"]["package-data"]["keystore_gui.resources"]
+    assert {"icons/*.svg", "app/png/*.png", "desktop/*"} <= set(data)
     assert any(
         r.startswith("pyinstaller") for r in project["project"]["optional-dependencies"]["package"]
     )
-    app = ROOT / "keystore_gui" / "resources" / "app"
+    app = ROOT / "resources" / "app"
     assert (app / "keystore-gui.svg").is_file()
     assert {p.stem for p in (app / "png").glob("*.png")} == {str(s) for s in PNG_SIZES}
 
@@ -172,8 +173,13 @@ def test_windows_installer_associates_the_keystore_extensions() -> None:
     assert '"""{app}\\{#AppExe}"" ""%1"""' in iss
 
 
-def test_make_package_is_not_part_of_make_test() -> None:
+def test_make_package_is_not_part_of_make_test_but_ci_runs_both() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^package: ", makefile, re.M)
+    assert re.search(r"^package-check: package", makefile, re.M)
     test_line = re.search(r"^test: (.*)$", makefile, re.M)
     assert test_line and "package" not in test_line.group(1)
+    ci = [
+        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("make ")
+    ]
+    assert ci == ["make test", "make package-check"]

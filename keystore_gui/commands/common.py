@@ -15,11 +15,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.chain import TrustSource, source_from_store
-from ..core.errors import KeystoreError, WrongPasswordError
-from ..core.formats import detect, type_from_extension
-from ..core.io import load_keystore, read_bytes, save_keystore
+from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
+from ..core.formats import type_from_extension
+from ..core.io import read_bytes, save_keystore
 from ..core.model import Entry, Keystore, StoreType
-from ..core.trustsources import truststore_label
+from ..core.opening import open_file
+from ..core.trustsources import (
+    intermediates_label,
+    java_cacerts,
+    system_cas,
+    truststore_label,
+)
 from ..core.truststore import Conflict, CopyPlan, apply_plan, new_truststore
 
 
@@ -68,15 +74,13 @@ def password_from_args(
 
 def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str = "") -> Keystore:
     """Read ``path`` with the password the ``prefix`` options give (certificate files need none)."""
-    data = read_bytes(path)
-    kind = detect(data, path)
-    if not kind.has_password:
-        return load_keystore(data, None, kind, path)
-    password = password_from_args(args, prefix, f"Password for {what or path}: ")
-    if password is None:
+    store = open_file(
+        path, lambda _pending: password_from_args(args, prefix, f"Password for {what or path}: ")
+    )
+    if store is None:
         option = f"--{prefix}password-env VAR or --{prefix}password-file PATH"
         raise CliError(f"{path} needs a password: give {option}, or run on a terminal")
-    return load_keystore(data, password, kind, path)
+    return store
 
 
 def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
@@ -111,6 +115,43 @@ def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
         )
         for path in args.truststore
     ]
+
+
+def add_intermediates_options(parser: argparse.ArgumentParser, help: str) -> None:
+    """A repeatable ``--intermediates FILE``: certificates that help build paths, never trusted."""
+    parser.add_argument("--intermediates", action="append", default=[], metavar="FILE", help=help)
+    add_password_options(parser, "intermediates-", "intermediates")
+
+
+def intermediates_sources(args: argparse.Namespace) -> list[TrustSource]:
+    return [
+        source_from_store(
+            open_store(args, path, "intermediates-", f"intermediates {path}"),
+            intermediates_label(path),
+            trusted=False,
+        )
+        for path in args.intermediates
+    ]
+
+
+def add_ca_bundle_options(parser: argparse.ArgumentParser) -> None:
+    """``--java-cacerts`` and ``--system-cas``."""
+    parser.add_argument(
+        "--java-cacerts", action="store_true", help="trust the JDK's cacerts (password changeit)"
+    )
+    parser.add_argument(
+        "--system-cas", action="store_true", help="trust the operating system's CA bundle"
+    )
+
+
+def ca_bundle_sources(args: argparse.Namespace) -> list[TrustSource]:
+    """The CA bundles ``--java-cacerts`` and ``--system-cas`` chose."""
+    sources: list[TrustSource] = []
+    if args.java_cacerts:
+        sources.append(java_cacerts())
+    if args.system_cas:
+        sources.append(system_cas())
+    return sources
 
 
 def store_type_arg(value: str) -> StoreType:
@@ -152,6 +193,24 @@ def key_password(args: argparse.Namespace, prefix: str = "key-") -> str | None:
     return password_from_args(args, prefix)
 
 
+def unlock_entry(
+    args: argparse.Namespace, store: Keystore, entry: Entry, prefix: str = "key-"
+) -> None:
+    """Decrypt ``entry``'s key: with the store password, else the ``--{prefix}password-*`` one."""
+    if not entry.is_locked:
+        return
+    try:
+        store.unlock(entry)
+    except KeyLockedError:
+        own = key_password(args, prefix)
+        if own is None:
+            raise CliError(
+                f"entry '{entry.alias}' has its own key password: give --{prefix}password-env "
+                f"VAR or --{prefix}password-file PATH"
+            ) from None
+        store.unlock(entry, own)
+
+
 def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument(
         "--on-conflict",
@@ -188,6 +247,32 @@ def open_or_create_target(
     if not os.path.isdir(folder):
         raise CliError(f"no such folder: {folder}")
     return new_truststore(kind, new_store_password(args, prefix, path)), True
+
+
+NEW_KEYSTORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+
+def open_or_create_keystore(
+    args: argparse.Namespace, path: str, store_type: StoreType | None
+) -> tuple[Keystore, bool]:
+    """The keystore at ``path``, or a new empty one (its type from ``store_type`` or the name)
+    that exists only in memory until saved; and whether it is new."""
+    if os.path.exists(path):
+        store = open_store(args, path)
+        if store_type is not None and store_type is not store.store_type:
+            raise CliError(f"{path} is a {store.store_type} store, not {store_type}")
+        if store.store_type not in NEW_KEYSTORE_TYPES:
+            raise CliError(f"{path} is a {store.store_type} file, not a JKS, JCEKS or PKCS12 store")
+        return store, False
+    kind = store_type or type_from_extension(path)
+    if kind is None:
+        raise CliError(f"cannot tell the type of new store {path} from its name: give --type")
+    if kind not in NEW_KEYSTORE_TYPES:
+        raise CliError(f"a new store must be JKS, JCEKS or PKCS12, not {kind}")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise CliError(f"no such folder: {folder}")
+    return Keystore(kind, [], new_store_password(args, "", path)), True
 
 
 def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
