@@ -9,6 +9,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from keystore_gui.gui import editing, main_window, msgbox, opening, operations
+from keystore_gui.core.model import StoreType
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.model import column_index
 from keystore_gui.gui.password_dialog import NewPasswordDialog
@@ -348,3 +349,28 @@ def test_the_filter_index_is_built_off_the_gui_thread_and_answers_keys_typed_mea
     qtbot.waitUntil(lambda: tab.search_ready, timeout=20_000)
     assert _aliases(tab) == ["server"]  # the index arrived: the same text now finds it
     assert threads and threading.main_thread() not in threads
+
+
+def test_a_file_given_at_start_is_shown_before_the_features_are_installed(
+    qtbot, settings, tmp_path: Path
+) -> None:
+    from keystore_gui.core.io import save_keystore
+
+    path = tmp_path / "start.jks"
+    save_keystore(sample_store(), path, StoreType.JKS, "changeit")
+    win = MainWindow(settings, defer_features=True)  # as keystore-gui FILE starts
+    win.opener.settled.connect(win.install_features_soon)
+    assert "health_panel" not in win.actions_by_name
+    shown: list[bool] = []
+    win.tab_widget.currentChanged.connect(
+        lambda _i: shown.append("health_panel" in win.actions_by_name)
+    )
+    win.opener.open([opening.OpenRequest(path, ("changeit",))])
+    qtbot.waitUntil(lambda: "health_panel" in win.actions_by_name, timeout=20_000)
+    assert shown == [False]  # the tab came first, the features right after
+    assert win.menu("tools").actions()  # every feature is there once installed
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.tab_at(0).undo_stack.setClean()
+    win.close()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.deleteLater()
