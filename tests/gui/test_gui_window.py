@@ -8,8 +8,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from keystore_gui.gui import editing, main_window, msgbox, opening, operations
 from keystore_gui.core.model import StoreType
+from keystore_gui.gui import editing, main_window, msgbox, opening, operations
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.model import column_index
 from keystore_gui.gui.password_dialog import NewPasswordDialog
