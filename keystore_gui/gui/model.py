@@ -101,7 +101,17 @@ KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
     EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
+    EntryKind.PUBLIC_KEY: "Public key",
 }
+LOOSE_TEXT = "Not trusted by Java"
+"""The kind shown for a loose certificate (``Entry.loose``): a PKCS#12 file holds it untrusted."""
+
+
+def _icon_kind(node: Node) -> str:
+    entry = node.entry
+    if not node.is_entry or entry is None or entry.loose:
+        return "certificate"
+    return entry.kind.value
 
 
 def certificate_status(
@@ -380,7 +390,7 @@ class EntryModel(QAbstractItemModel):
         status, tooltip = Status.NONE, ""
         if node.is_entry:
             texts[0] = entry.alias
-            texts[1] = KIND_TEXT[entry.kind]
+            texts[1] = LOOSE_TEXT if entry.loose else KIND_TEXT[entry.kind]
         else:
             texts[0] = f"certificate {node.row + 1}"
             texts[1] = "Certificate"
@@ -417,7 +427,7 @@ class EntryModel(QAbstractItemModel):
             return self.cells(node).texts[column]
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 1:
-                return icons.kind_icon(node.entry.kind.value if node.is_entry else "certificate")  # type: ignore[union-attr]
+                return icons.kind_icon(_icon_kind(node))
             if column == 6:
                 status = self.cells(node).status
                 return icons.status_icon(status.value) if status is not Status.NONE else None
