@@ -25,9 +25,9 @@ from ..core.tls import (
     parse_target,
     proxy_from_environment,
 )
-from ..core.tlsdiag import SENT, Diagnosis, What, diagnose
+from ..core.tlsdiag import SENT, Diagnosis, What, diagnose, sent_chain_pem
 from ..core.trustsources import truststore_label
-from ..core.truststore import Candidate, CopyPlan, apply_plan, export_certificates, plan_copy
+from ..core.truststore import Candidate, CopyPlan, apply_plan, plan_copy
 from ..core.truststore import sanitise_alias as alias_for
 from .common import (
     CliError,
@@ -277,7 +277,7 @@ def run_examine(args: argparse.Namespace) -> int:
     helpers = intermediates_sources(args)
     diagnosis = diagnose(_handshake(args), trusted, helpers)
     if args.save_chain:
-        write_output_file(args.save_chain, chain_pem(diagnosis.handshake.sent))
+        write_output_file(args.save_chain, sent_chain_pem(diagnosis.handshake.sent))
     if args.json:
         print_json(examine_json(diagnosis))
     else:
@@ -287,11 +287,6 @@ def run_examine(args: argparse.Namespace) -> int:
                 f"wrote the {len(diagnosis.handshake.sent)} sent certificate(s) to {args.save_chain}"
             )
     return EXIT_ACCEPTED if diagnosis.accepted else EXIT_NOT_TRUSTED
-
-
-def chain_pem(certs: list[Certificate]) -> bytes:
-    """The sent certificates as one PEM bundle, in the order sent, each named by its CN."""
-    return export_certificates([(alias_for(c.common_name()), c) for c in certs], "pem")
 
 
 # --- trust --------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from .chain import (
 )
 from .model import Certificate, attribute_text
 from .tls import Handshake
+from .truststore import export_certificates, sanitise_alias
 
 SENT = "sent by the server"
 
@@ -525,3 +526,8 @@ def diagnose(
         fix,
         sent_order={c.sha256: i for i, c in enumerate(sent)},
     )
+
+
+def sent_chain_pem(certs: Sequence[Certificate]) -> bytes:
+    """The sent certificates as one PEM bundle, in the order sent, each named by its CN."""
+    return export_certificates([(sanitise_alias(c.common_name()), c) for c in certs], "pem")

@@ -12,7 +12,7 @@ import base64
 import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +105,10 @@ def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
 
 
 # --- the feature -----------------------------------------------------------------------------
+
+
+AfterCopy = Callable[[str, Keystore], None]
+"""Told the target's name and store once a copy is done."""
 
 
 class CopyFeature(QObject):
@@ -240,7 +244,10 @@ class CopyFeature(QObject):
         source: KeystoreTab | None,
         target: KeystoreTab | None,
         more_entries: Sequence[Entry] = (),
+        after: AfterCopy | None = None,
     ) -> CopyDialog:
+        """``after(title, store)`` runs once the copy is done (the store written, for a file),
+        instead of offering the trust chain view."""
         tabs = self.window.tabs()
         initial = tabs.index(target) if target is not None else None
         dialog = CopyDialog(
@@ -260,14 +267,18 @@ class CopyFeature(QObject):
         def finished(code: int) -> None:
             request = dialog.result_request()
             if code == QDialog.DialogCode.Accepted and request is not None:
-                self.apply(request, tabs, entries)
+                self.apply(request, tabs, entries, after)
 
         dialog.finished.connect(finished)
         dialog.open()
         return dialog
 
     def apply(
-        self, request: CopyRequest, tabs: Sequence[KeystoreTab], entries: Sequence[Entry]
+        self,
+        request: CopyRequest,
+        tabs: Sequence[KeystoreTab],
+        entries: Sequence[Entry],
+        after: AfterCopy | None = None,
     ) -> None:
         plan = request.plan
         count = len(plan.writes)
@@ -286,7 +297,10 @@ class CopyFeature(QObject):
             self.window.statusBar().showMessage(
                 f"{text} into {target.display_name}; Undo reverts the whole copy", 8000
             )
-            self._after_copy(target.display_name, target.store, entries, None)
+            if after is not None:
+                after(target.display_name, target.store)
+            else:
+                self._after_copy(target.display_name, target.store, entries, None)
             return
         assert request.path is not None
         path = Path(request.path)
@@ -306,6 +320,9 @@ class CopyFeature(QObject):
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
             self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            if after is not None:
+                after(path.name, store)
+                return
             self._after_copy(
                 path.name,
                 store,
