@@ -318,7 +318,8 @@ def _nothing_to_add(diagnosis: Diagnosis, what: What) -> str:
     if diagnosis.trusted:
         return "nothing to add: the truststore already trusts this server's chain"
     if what is What.SUGGESTED:
-        return f"nothing added: {diagnosis.fix.reason}"
+        hint = " (--what chain does that)" if diagnosis.fix.workaround else ""
+        return f"nothing added: {diagnosis.fix.reason}{hint}"
     return f"nothing added: --what {what} finds no certificate that is not already trusted"
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -156,12 +157,8 @@ class ExamineTlsDialog(QDialog):
         path_box = QGroupBox("Path: root at the top, the server's certificate at the bottom")
         QVBoxLayout(path_box).addWidget(self.tree)
 
-        self.findings = QTreeWidget()
-        self.findings.setHeaderLabels(["Finding", "What to do"])
-        self.findings.setRootIsDecorated(False)
-        self.findings.setWordWrap(True)
-        self.findings.setColumnWidth(0, 420)
-        self.findings.setIconSize(QSize(14, 14))
+        self.findings = QTextBrowser()
+        self.findings.setOpenLinks(False)
         self.fix_label = QLabel()
         self.fix_label.setWordWrap(True)
         findings_box = QGroupBox("Findings")
@@ -390,9 +387,7 @@ class ExamineTlsDialog(QDialog):
             self.tree.setCurrentItem(last)
 
     def _draw_findings(self, diagnosis: Diagnosis) -> None:
-        self.findings.clear()
-        for finding in diagnosis.findings:
-            self._finding_item(finding)
+        self.findings.setHtml("".join(_finding_html(f) for f in diagnosis.findings))
         fix = diagnosis.fix
         if diagnosis.accepted:
             self.fix_label.setText("Nothing to fix.")
@@ -400,15 +395,6 @@ class ExamineTlsDialog(QDialog):
             self.fix_label.setText(f"Fix: {fix.reason}.")
         else:
             self.fix_label.setText(f"No truststore change: {fix.reason}.")
-
-    def _finding_item(self, finding: Finding) -> None:
-        item = QTreeWidgetItem(self.findings)
-        item.setIcon(0, mark_icon(finding.severity))
-        item.setText(0, f"{finding.code}: {finding.message}")
-        item.setToolTip(0, finding.message)
-        item.setText(1, finding.advice)
-        item.setToolTip(1, finding.advice)
-        item.setData(0, SEVERITY_ROLE, int(finding.severity))
 
     # --- actions -------------------------------------------------------------------------------
     def _truststore_tab(self) -> tuple[str, Keystore] | None:
@@ -419,29 +405,33 @@ class ExamineTlsDialog(QDialog):
                 return offer.name, offer.store
         return None
 
+    def _to_add(self) -> tuple[Certificate, ...]:
+        """The suggested fix, else the intermediates found in files or tabs (a workaround)."""
+        if self.diagnosis is None or self.diagnosis.trusted:
+            return ()
+        return self.diagnosis.fix.add or self.diagnosis.fix.workaround
+
     def _update_buttons(self) -> None:
         diagnosis = self.diagnosis
         has_chain = self.handshake is not None
         self.open_button.setEnabled(has_chain)
         self.save_button.setEnabled(has_chain)
-        can_add = diagnosis is not None and bool(diagnosis.fix.add) and not diagnosis.trusted
-        self.add_button.setEnabled(can_add)
-        if diagnosis is None or not diagnosis.fix.add:
+        certs = self._to_add()
+        self.add_button.setEnabled(bool(certs))
+        self.add_button.setToolTip(diagnosis.fix.reason if diagnosis is not None else "")
+        if not certs:
             self.add_button.setText("Add to Truststore…")
-            self.add_button.setToolTip(diagnosis.fix.reason if diagnosis is not None else "")
             return
-        certs = diagnosis.fix.add
         name = f"'{certs[0].common_name()}'" if len(certs) == 1 else f"{len(certs)} certificates"
         tab = self._truststore_tab()
         self.add_button.setText(f"Add {name} to {tab[0] if tab else 'a truststore'}…")
-        self.add_button.setToolTip(diagnosis.fix.reason)
 
     def add_fix(self) -> None:
-        if self.diagnosis is None or self._add_to_truststore is None or not self.diagnosis.fix.add:
+        certs = self._to_add()
+        if not certs or self._add_to_truststore is None:
             return
         tab = self._truststore_tab()
-        request = AddRequest(self.diagnosis.fix.add, tab[1] if tab else None)
-        self._add_to_truststore(self, request)
+        self._add_to_truststore(self, AddRequest(certs, tab[1] if tab else None))
 
     def truststore_changed(self, label: str, store: Keystore) -> None:
         """The copy into ``store`` is done: judge again with it as a trust source."""
@@ -475,6 +465,19 @@ class ExamineTlsDialog(QDialog):
             ),
             label=f"Saving {path}…",
         )
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finding_html(finding: Finding) -> str:
+    """One finding: a coloured mark, its code and sentence, then the advice."""
+    colour = text_colour(finding.severity).name()
+    return (
+        f"<p><span style='color:{colour}'>&#9679;</span> <b>{finding.code}</b>: "
+        f"{_html(finding.message)}<br>&nbsp;&nbsp;&nbsp;&rarr; {_html(finding.advice)}</p>"
+    )
 
 
 def sent_store(handshake: Handshake) -> Keystore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,8 +83,7 @@ def test_untrusted_root_is_fixed_in_an_open_truststore_with_one_undo(
         Severity.OK,
     ]
     assert items[0].text(2) == "sent by the server (#2)"
-    finding = dialog.findings.topLevelItem(0)
-    assert finding.text(0).startswith("untrusted-root: the chain is complete")
+    assert dialog.findings.toPlainText().startswith("● untrusted-root: the chain is complete")
     assert dialog.add_button.text() == "Add 'Loopback Root CA' to Untitled…"
 
     dialog.add_button.click()
@@ -142,29 +142,54 @@ def test_errors_show_in_one_line(qtbot: QtBot) -> None:
     assert "write an IPv6 address as [::1]:8443" in dialog.status_label.text()
 
 
+class Heartbeat:
+    """A 10 ms timer on the GUI thread that records how long each beat came late.
+
+    On a shared machine the whole process may wait for a CPU; Linux counts that time per thread
+    (``/proc/self/task/TID/schedstat``, "waiting on a runqueue"), and it is taken off each gap:
+    what is left is time the GUI thread spent running or blocked, which is what a stall is.
+    """
+
+    def __init__(self) -> None:
+        self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+        self.stalls: list[float] = []
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._beat)
+
+    def _queued(self) -> float:
+        try:
+            return int(self._stat.read_text().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def start(self) -> None:
+        self._last = (time.monotonic(), self._queued())
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _beat(self) -> None:
+        now = (time.monotonic(), self._queued())
+        self.stalls.append((now[0] - self._last[0]) - (now[1] - self._last[1]))
+        self._last = now
+
+
 def test_the_window_stays_responsive_while_a_connection_times_out(qtbot: QtBot) -> None:
     dialog = ExamineTlsDialog()
     qtbot.addWidget(dialog)
     dialog.show()
-    gaps: list[float] = []
-    last = [time.monotonic()]
-
-    def beat() -> None:
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer()
-    heartbeat.setInterval(10)
-    heartbeat.timeout.connect(beat)
+    qtbot.waitExposed(dialog)
+    heartbeat = Heartbeat()
     with SilentServer() as server:
         heartbeat.start()
-        last[0] = time.monotonic()
         examine(qtbot, dialog, server.target, timeout=1)
         heartbeat.stop()
     assert "within 1 s (timed out)" in dialog.status_label.text()
-    assert len(gaps) > 20
-    assert max(gaps) < 0.05, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms"
+    assert len(heartbeat.stalls) > 20
+    worst = max(heartbeat.stalls)
+    assert worst < 0.05, f"the GUI thread stalled for {worst * 1000:.0f} ms"
 
 
 def test_cancel(qtbot: QtBot) -> None:
