@@ -52,5 +52,6 @@ def install(window: MainWindow) -> None:
         "examine_tls",
         "E&xamine TLS server…",
         lambda: show_examine(window),
+        "Ctrl+Shift+X",
         tip="Connect to a TLS server, see what it sends and why Java refuses it, and fix it",
     )
