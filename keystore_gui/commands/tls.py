@@ -25,7 +25,7 @@ from ..core.tls import (
     parse_target,
     proxy_from_environment,
 )
-from ..core.tlsdiag import SENT, Diagnosis, What, diagnose, sent_chain_pem
+from ..core.tlsdiag import Diagnosis, What, diagnose, sent_chain_pem
 from ..core.trustsources import truststore_label
 from ..core.truststore import Candidate, CopyPlan, apply_plan, plan_copy
 from ..core.truststore import sanitise_alias as alias_for
@@ -294,7 +294,7 @@ def run_examine(args: argparse.Namespace) -> int:
 
 def _origin(diagnosis: Diagnosis, cert: Certificate) -> str:
     if diagnosis.was_sent(cert):
-        return f"{SENT} {diagnosis.handshake.target}"
+        return f"sent by {diagnosis.handshake.target}"
     for link in diagnosis.path:
         if link.certificate.sha256 == cert.sha256:
             return link.source

@@ -43,7 +43,8 @@ from .model import Certificate, attribute_text
 from .tls import Handshake
 from .truststore import export_certificates, sanitise_alias
 
-SENT = "sent by the server"
+SENT = "the server"
+"""How a certificate the server sent is credited ("from the server")."""
 
 
 class Code(StrEnum):
