@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.chain import (
-    EXPIRY_WARNING_DAYS,
     IssuedBy,
     IssuerNode,
     Link,
@@ -45,6 +44,7 @@ from ..core.chain import (
     verify_entry,
 )
 from ..core.model import Certificate, Entry, EntryKind, Keystore
+from ..core.rules import DEFAULT_WARNING_DAYS
 from .settings import Settings
 from .theme import is_dark, status_colour
 from .trust_sources import TrustSourcesBox
@@ -403,7 +403,7 @@ class IssuedByDialog(QDialog):
         if cert.not_after < now:
             severity = Severity.ERROR
         elif (note and not node.self_signed) or cert.not_after < now + dt.timedelta(
-            days=EXPIRY_WARNING_DAYS
+            days=DEFAULT_WARNING_DAYS
         ):
             severity = Severity.WARNING
         else:

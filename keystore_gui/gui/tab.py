@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.rules import DEFAULT_WARNING_DAYS
 from . import operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
+from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 from .undo import AddEntries
@@ -220,9 +221,14 @@ class KeystoreTab(QWidget):
     def display_name(self) -> str:
         return self.path.name if self.path is not None else "Untitled"
 
+    @property
+    def label(self) -> str:
+        """The tab's name as its tab shows it (the folder too when names clash), without the
+        unsaved-changes mark: what every dialog calls this tab."""
+        return self.display_name + (f" — {self.folder_hint}" if self.folder_hint else "")
+
     def title(self) -> str:
-        where = f" — {self.folder_hint}" if self.folder_hint else ""
-        return self.display_name + where + (" *" if self.is_modified() else "")
+        return self.label + (" *" if self.is_modified() else "")
 
     def set_notice(self, text: str | None) -> None:
         self.notice_label.setText(text or "")
