@@ -35,7 +35,7 @@ def add_to_truststore(window: MainWindow, dialog: ExamineTlsDialog, request: Add
 
 def show_examine(window: MainWindow) -> ExamineTlsDialog:
     dialog = ExamineTlsDialog(
-        open_stores=[(t.display_name, t.store) for t in window.tabs()],
+        open_stores=[(t.label, t.store) for t in window.tabs()],
         settings=Settings(window.settings),
         add_to_truststore=lambda d, r: add_to_truststore(window, d, r),
         open_as_tab=lambda store, notice: window.add_store_tab(store, None, notice=notice),
