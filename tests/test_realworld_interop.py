@@ -76,12 +76,12 @@ REFUSED_CONVERSIONS: dict[str, str] = {
     "pyjks-uber-custom_entry_passwords.uber": "entry 'sealed_public_key': a bare public key",
     "jdk-SecretKeyKS.jks": "the key of entry 'alias' is of a kind this product cannot read",
     "jdk-sect193r1server-rsa1024ca.p12": "its key (EC sect193r1) is not supported",
+    "pyjks-jks-duplicate_aliases.jks": "another entry has the same alias",
+    "pyjks-jceks-duplicate_aliases.jceks": "another entry has the same alias",
 }
 
 # What is not read as keytool and openssl read it yet.
 KNOWN: dict[str, str] = {
-    "pyjks-jks-duplicate_aliases.jks": "duplicate aliases are refused",
-    "pyjks-jceks-duplicate_aliases.jceks": "duplicate aliases are refused",
     "pyjks-jks-truststore.jks": "no way to list without the password",
     "bc-sample_cacerts.p12": "no way to list without the password",
     "kse-keystore.bcfks": "BCFKS is not named",

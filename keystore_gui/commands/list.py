@@ -14,7 +14,7 @@ from typing import Any
 from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
-from ..core.model import NOT_TRUSTED_BY_JAVA, Entry, EntryKind, Keystore
+from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Entry, EntryKind, Keystore
 from ..core.text import printable
 from .common import add_password_options, open_store, print_json
 
@@ -41,6 +41,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     if entry.loose:
         out["loose"] = True
         out["note"] = NOT_TRUSTED_BY_JAVA
+    if entry.shadowed:
+        out["shadowed"] = True
+        out["note"] = SHADOWED
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
         out["algorithm"] = algorithm
@@ -69,6 +72,8 @@ def store_json(store: Keystore, path: str) -> dict[str, Any]:
 
 
 def _kind(entry: Entry) -> str:
+    if entry.shadowed:
+        return f"{entry.kind.value} (unused: same alias below)"
     return "certificate (not trusted by Java)" if entry.loose else entry.kind.value
 
 

@@ -76,6 +76,7 @@ from ..model import (
     PublicKey,
     SecretKey,
     StoreType,
+    alias_clash,
 )
 from ..names import Suffixes
 from . import pkcs12_crypto as crypto
@@ -699,6 +700,8 @@ def _content_info(content_type: str, content: bytes) -> bytes:
 
 def _check_writable(store: Keystore) -> None:
     problems: list[tuple[str, str]] = []
+    for group in store.duplicate_aliases():
+        problems += [(e.alias, alias_clash(group[0].alias, e.alias, "PKCS#12")) for e in group[1:]]
     for entry in store.entries:
         if entry.kind is EntryKind.PUBLIC_KEY:
             problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
