@@ -78,16 +78,14 @@ REFUSED_CONVERSIONS: dict[str, str] = {
     "jdk-sect193r1server-rsa1024ca.p12": "its key (EC sect193r1) is not supported",
     "pyjks-jks-duplicate_aliases.jks": "another entry has the same alias",
     "pyjks-jceks-duplicate_aliases.jceks": "another entry has the same alias",
+    "pyjks-jks-truststore.jks": "needs a password",
 }
 
 # What is not read as keytool and openssl read it yet.
 KNOWN: dict[str, str] = {
-    "pyjks-jks-truststore.jks": "no way to list without the password",
-    "bc-sample_cacerts.p12": "no way to list without the password",
     "kse-keystore.bcfks": "BCFKS is not named",
     "kse-cert.pkipath": "PkiPath is not read",
     "jdk-os6-pbmac1.p12": "PBMAC1 is not read",
-    "bc-with-key-entry.p12": "the Latin-1 password spelling is not tried on the MAC",
 }
 KNOWN_CONVERSIONS: dict[str, str] = {
     "pyjks-jks-RSA2048_3certs.jks": "a chain that does not chain fails the read-back",
@@ -132,9 +130,11 @@ def _cli(*argv: str, env: dict[str, str]) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-def _password_args(item: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _password_args(
+    item: dict[str, Any], unknown: str = "--no-password"
+) -> tuple[list[str], dict[str, str]]:
     if item["password"] is None:
-        return [], {}
+        return [unknown] if unknown else [], {}
     return ["--password-env", "RW_PASS"], {"RW_PASS": item["password"]}
 
 
@@ -147,7 +147,7 @@ def _our_listing(path: Path, item: dict[str, Any]) -> tuple[dict[str, Any] | Non
 
 
 def _convert(path: Path, item: dict[str, Any], dest: Path) -> str | None:
-    args, env = _password_args(item)
+    args, env = _password_args(item, unknown="")
     env["RW_DEST"] = "changeit"
     key_args: list[str] = []
     for n, (alias, password) in enumerate(KEY_PASSWORDS.get(item["name"], {}).items()):

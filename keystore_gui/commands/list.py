@@ -16,7 +16,7 @@ from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Entry, EntryKind, Keystore
 from ..core.text import printable
-from .common import add_password_options, open_store, print_json
+from .common import add_no_password_option, add_password_options, open_store, print_json
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="keystore or certificate file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_password_options(parser)
+    add_no_password_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -64,11 +65,14 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def store_json(store: Keystore, path: str) -> dict[str, Any]:
-    return {
+    out = {
         "file": path,
         "type": store.store_type.value,
         "entries": [entry_json(e) for e in store.entries],
     }
+    if store.unverified:
+        out["unverified"] = True
+    return out
 
 
 def _kind(entry: Entry) -> str:

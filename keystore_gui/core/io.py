@@ -179,6 +179,11 @@ def save_keystore(
     owner only; a replaced file keeps its permissions.
     """
     target = Path(path)
+    if store.unverified:
+        raise KeystoreError(
+            "this store was opened without its password, so its integrity was not checked: "
+            "it is read-only (open it with its password to save it)"
+        )
     kind = store_type or store.store_type
     pw = password if password is not None else store.password
     if pw is None:

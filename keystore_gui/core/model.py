@@ -423,6 +423,9 @@ class Keystore:
     entries: list[Entry] = field(default_factory=list)
     password: str | None = field(default=None, repr=False)
     """The store password it was opened (or will be saved) with."""
+    unverified: bool = False
+    """Opened without its password: the file's integrity check (JKS digest, PKCS#12 MAC) was
+    not made, so its content is shown but may have been changed; it is read-only."""
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

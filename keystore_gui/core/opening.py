@@ -41,6 +41,21 @@ class NeedsPassword:
         """Parse with ``password``; a wrong one raises :class:`WrongPasswordError`."""
         return load_keystore(self.data, password, self.store_type, self.path)
 
+    @property
+    def readable_without_password(self) -> bool:
+        """JKS and JCEKS keep entries in clear beside their digest, PKCS#12 truststores their
+        certificates beside the MAC: they can be listed without the password, unverified."""
+        return self.store_type in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+    def load_unverified(self) -> Keystore:
+        """Parse without the password, as keytool does when none is given: the integrity check
+        is skipped (``Keystore.unverified``) and keys stay encrypted; the store is read-only."""
+        if not self.readable_without_password:
+            raise WrongPasswordError(
+                f"a {self.store_type} file cannot be read without its password"
+            )
+        return load_keystore(self.data, None, self.store_type, self.path)
+
 
 def try_open(
     path: str | os.PathLike[str], candidates: Iterable[str] = (), *, check: bool = True
@@ -56,6 +71,15 @@ def try_open(
     if not kind.has_password:
         return Opened(load_keystore(data, None, kind, name))
     pending = NeedsPassword(name, kind, data)
+    if kind is StoreType.PKCS12:
+        # without a MAC and with nothing encrypted (or only under the empty password) there is
+        # nothing a password would add: open without asking
+        try:
+            store = pending.load_unverified()
+            if not store.unverified and not any(e.is_locked for e in store.entries):
+                return Opened(store)
+        except KeystoreError:
+            pass
     for candidate in candidates:  # a password that works reads the file once
         try:
             return Opened(pending.load(candidate), candidate)

@@ -382,7 +382,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
         except Exception as exc:
             raise _failure(exc, store_type) from None
-        store = Keystore(store_type, password=password)
+        store = Keystore(store_type, password=password, unverified=password is None)
         for read_alias, raw in loaded.entries.items():
             alias = str(read_alias)
             if isinstance(raw, jks.TrustedCertEntry):

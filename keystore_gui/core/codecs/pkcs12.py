@@ -247,8 +247,14 @@ def _text(element: der.Element) -> str:
 
 
 class _Reader:
-    def __init__(self, data: bytes, password: str) -> None:
+    def __init__(self, data: bytes, password: str | None) -> None:
+        """``password`` ``None``: read what a missing password allows. A MAC that the empty
+        password does not verify is skipped (``unverified``), encrypted certificates fail the
+        file, and encrypted keys stay sealed."""
         self.data = data
+        self.without_password = password is None
+        self.unverified = False
+        password = password or ""
         self.password = password
         self.spellings = crypto.password_spellings(password)
         self.spelling: crypto.Password | None = None
@@ -284,6 +290,10 @@ class _Reader:
             self._verify_mac(pfx[2], auth_safe)
         for info in der.sequence(auth_safe):
             self._authenticated_content(info)
+        if self.unverified:
+            store = self._assemble()
+            store.password, store.unverified = None, True
+            return store
         if not self.mac_verified and self.failed_decryptions and not self.decrypted_any:
             raise WrongPasswordError()
         return self._assemble()
@@ -311,6 +321,9 @@ class _Reader:
                 self.spelling = spelling
                 self.mac_verified = True
                 return
+        if self.without_password:
+            self.unverified = True
+            return
         raise WrongPasswordError()
 
     def _authenticated_content(self, element: der.Element) -> None:
@@ -327,6 +340,11 @@ class _Reader:
             algorithm = der.tlv(*eci[1])
             ciphertext = der.octets(eci[2])
             plain = self._decrypt(algorithm, ciphertext, lambda p: der.one(p, der.SEQUENCE))
+            if plain is None and self.unverified:
+                raise WrongPasswordError(
+                    "this PKCS#12 file encrypts its certificates: it cannot be read without "
+                    "its password"
+                )
             if plain is None:
                 raise WrongPasswordError()
             self._safe_contents(plain, 0)
@@ -339,7 +357,9 @@ class _Reader:
         self, algorithm: bytes, ciphertext: bytes, check: Callable[[bytes], object]
     ) -> bytes | None:
         """Decrypt with the password spelling the MAC verified (or each, without a MAC)."""
-        spellings = [self.spelling] if self.spelling is not None else self.spellings
+        spellings = self.spellings
+        if self.spelling is not None:  # and the other byte forms PBES2 may take of it
+            spellings = [p for p in self.spellings if p.bmp == self.spelling.bmp]
         for spelling in spellings:
             try:
                 plain = crypto.decrypt(algorithm, ciphertext, spelling, self.budget)
@@ -615,7 +635,7 @@ def _pick_issuer(cert: _Bag, candidates: list[_Bag]) -> _Bag | None:
 
 
 def load(data: bytes, password: str | None) -> Keystore:
-    reader = _Reader(data, password or "")
+    reader = _Reader(data, password)
     try:
         return reader.read()
     except _UnknownError as exc:

@@ -19,6 +19,7 @@ cryptography's RC2 only takes 128-bit keys.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -105,10 +106,12 @@ class Password:
 
     text: str
     bmp: bytes
+    pbes2: bytes | None = None
+    """The bytes PBKDF2 takes, when not the UTF-8 of ``text`` (JSafe used Latin-1)."""
 
     @property
     def utf8(self) -> bytes:
-        return self.text.encode("utf-8", "surrogatepass")
+        return self.pbes2 if self.pbes2 is not None else self.text.encode("utf-8", "surrogatepass")
 
 
 def password_spellings(password: str) -> list[Password]:
@@ -118,6 +121,8 @@ def password_spellings(password: str) -> list[Password]:
         spellings.append(Password(password, b""))
     raw = password.encode("utf-8", "surrogatepass")
     if not raw.isascii():
+        with contextlib.suppress(UnicodeEncodeError):  # RSA's JSafe fed PBKDF2 Latin-1 bytes
+            spellings.append(Password(password, spellings[0].bmp, password.encode("latin-1")))
         spellings.append(Password(password, b"".join(bytes((0, b)) for b in raw) + b"\0\0"))
     return spellings
 
