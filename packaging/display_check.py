@@ -157,7 +157,7 @@ def check_app(
         if window_size is not None and run.window != window_size:
             raise CheckFailed(f"the window is {run.window}, expected {window_size}")
         with tempfile.TemporaryDirectory() as tmp:
-            shot = Path(tmp) / "window.png"
+            shot = screenshot or Path(tmp) / "window.png"
             _tool("import", "-display", display, "-window", winid, str(shot))
             width, height, colours = _tool("identify", "-format", "%w %h %k", str(shot)).split()
             run.colours = int(colours)
@@ -165,8 +165,6 @@ def check_app(
                 raise CheckFailed(f"the grab is {width}x{height}, the window {run.window}")
             if run.colours < MIN_COLOURS:
                 raise CheckFailed(f"the window looks blank: {run.colours} colour(s) in its pixels")
-        if screenshot is not None:
-            _tool("import", "-display", display, "-window", "root", str(screenshot))
         rest, run.stderr = proc.communicate("quit\n", timeout=60)
         run.stdout += rest.splitlines()
     finally:
@@ -180,7 +178,7 @@ def check_app(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--screenshot", type=Path, help="also save the whole screen here")
+    parser.add_argument("--screenshot", type=Path, help="keep the grab of the window here")
     parser.add_argument("--password-env", help="variable holding the files' password")
     parser.add_argument("app", help="the keystore-gui executable")
     parser.add_argument("files", nargs="*", help="files to open")
