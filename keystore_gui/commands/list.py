@@ -14,7 +14,8 @@ from typing import Any
 from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
-from ..core.model import Entry, EntryKind, Keystore
+from ..core.model import NOT_TRUSTED_BY_JAVA, Entry, EntryKind, Keystore
+from ..core.text import printable
 from .common import add_password_options, open_store, print_json
 
 
@@ -37,6 +38,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "kind": entry.kind.value,
         "chain": [certificate_summary(c) for c in entry.chain],
     }
+    if entry.loose:
+        out["loose"] = True
+        out["note"] = NOT_TRUSTED_BY_JAVA
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
         out["algorithm"] = algorithm
@@ -44,10 +48,15 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         if algorithm is None:
             out["note"] = (
                 "stored encrypted: algorithm and size are known once the key is decrypted "
-                "(keystore-cli show does)"
+                "(keystore-cli show tries the store password)"
             )
         elif size is None:
             out["note"] = "stored encrypted: the size is known once the key is decrypted"
+    if not entry.kind_known:
+        out["note"] = (
+            "sealed under a password of its own, which keeps what the key is: taken for a "
+            f"{entry.kind.value} (as keytool does) until the key is opened"
+        )
     return out
 
 
@@ -59,6 +68,10 @@ def store_json(store: Keystore, path: str) -> dict[str, Any]:
     }
 
 
+def _kind(entry: Entry) -> str:
+    return "certificate (not trusted by Java)" if entry.loose else entry.kind.value
+
+
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
@@ -66,19 +79,21 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
         return entry.alias, entry.kind.value, key.strip(), "", ""
     cert = entry.certificate
     if cert is None:
-        return entry.alias, entry.kind.value, "", "", ""
+        return entry.alias, _kind(entry), entry.algorithm_description, "", ""
     fields = certificate_summary(cert)
     subject = fields["subject"]
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
-    return entry.alias, entry.kind.value, fields["key"], fields["not_after"][:10], subject
+    return entry.alias, _kind(entry), fields["key"], fields["not_after"][:10], subject
 
 
 HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")
 
 
 def table(store: Keystore) -> str:
-    rows = [HEADERS, *(_row(e) for e in store.entries)]
+    """One line per entry; aliases and names are shown with control characters escaped, so
+    that none can forge a line or reach the terminal."""
+    rows = [HEADERS, *(tuple(printable(cell) for cell in _row(e)) for e in store.entries)]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     fmt = "{:<%d}  {:<%d}  {:<%d}  {:<%d}  {}" % tuple(widths)  # noqa: UP031
     return "\n".join(fmt.format(*r).rstrip() for r in rows) + "\n"
@@ -107,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(store_json(store, args.file))
         return 0
     n = len(store.entries)
-    sys.stdout.write(f"{args.file}: {store.store_type.value}, {n} entr{'y' if n == 1 else 'ies'}\n")
+    sys.stdout.write(
+        f"{printable(args.file)}: {store.store_type.value}, {n} entr{'y' if n == 1 else 'ies'}\n"
+    )
     if n:
         sys.stdout.write("\n" + table(store))
     return 0

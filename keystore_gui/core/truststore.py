@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .chain import find_issuer
+from .chain import issuer_walk
 from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
+from .names import Suffixes
 
 
 class What(StrEnum):
@@ -185,17 +186,7 @@ def _issuer_chain(start: Certificate, pool: Sequence[Certificate]) -> list[Certi
 
     Only a verified signature links (``signed_by`` True); one that cannot be checked ends the chain.
     """
-    chain: list[Certificate] = []
-    current = start
-    seen = {start.sha256}
-    while not current.is_self_issued:
-        parent = find_issuer(current, (c for c in pool if c.sha256 not in seen))
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent.sha256)
-        current = parent
-    return chain
+    return issuer_walk(start, pool, is_top=lambda c: c.is_self_issued)
 
 
 def candidates_for(
@@ -214,7 +205,7 @@ def candidates_for(
     out: list[Candidate] = []
     for entry in entries:
         if entry.kind is EntryKind.SECRET_KEY or not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         own = entry.chain[0]
         issuers = list(entry.chain[1:])
         last = issuers[-1] if issuers else own
@@ -266,12 +257,10 @@ def plan_copy(
         folded = target_alias(alias, kind)
         return folded not in claimed and folded not in taken
 
+    suffixes = Suffixes()
+
     def unique(wanted: str) -> str:
-        candidate, n = wanted, 1
-        while target_alias(candidate, kind) in claimed or target_alias(candidate, kind) in taken:
-            n += 1
-            candidate = f"{wanted}-{n}"
-        return candidate
+        return suffixes.free(wanted, lambda a: not free(a))
 
     steps: list[Step] = []
     for cand in candidates:
@@ -441,7 +430,7 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple
     out: list[tuple[str, Certificate]] = []
     for entry in entries:
         if not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         for i, cert in enumerate(entry.chain if chain else entry.chain[:1]):
             if cert.sha256 not in seen:
                 seen.add(cert.sha256)
@@ -465,13 +454,10 @@ def export_selection(
     if not folder.is_dir():
         raise KeystoreError(f"no such folder: {folder}")
     used: set[str] = set()
+    suffixes = Suffixes()
     files: list[tuple[Path, tuple[str, Certificate]]] = []
     for alias, cert in certs:
-        base = sanitise_alias(alias)
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}-{n}"
+        name = suffixes.free(sanitise_alias(alias), used.__contains__)
         used.add(name)
         files.append((folder / f"{name}.pem", (alias, cert)))
     for file, pair in files:

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.rules import DEFAULT_WARNING_DAYS
 from . import operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
+from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 from .undo import AddEntries
@@ -118,7 +119,8 @@ class KeystoreTab(QWidget):
         for i, column in enumerate(COLUMNS):
             header.resizeSection(i, column.width)
             header.setSectionHidden(i, not column.visible)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # By alias unless the user chose otherwise (the header's state remembers it).
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self._restore_layout()
         self.columns = ColumnFitter(
@@ -208,6 +210,7 @@ class KeystoreTab(QWidget):
         def done(index: SearchIndex) -> None:
             self.model.add_search_index(index)
             self.search_ready = True
+            self.proxy.index_ready()
 
         operations.run_in_background(
             self, self.model.search_index_job(), on_success=done, label="Preparing the filter…"
