@@ -30,6 +30,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/list_speed.py
 	$(PY) benchmarks/gui_open.py
+	$(PY) benchmarks/startup.py
 
 fuzz: $(STAMP)
 	$(PY) -m tests.fuzz --inputs 100000

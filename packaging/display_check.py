@@ -87,6 +87,7 @@ def clean_env(display: str, home: Path, **extra: str) -> dict[str, str]:
 @dataclass
 class Run:
     drawn_after: float | None = None  # seconds from launch to the first paint on the display
+    drawn_cpu: float | None = None  # the app's CPU seconds until then
     ready_after: float | None = None
     window: tuple[int, int] | None = None
     colours: int = 0
@@ -115,6 +116,8 @@ def _lines_until(proc: subprocess.Popen[str], run: Run, started: float, deadline
             run.stdout.append(line.rstrip("\n"))
             if line.startswith(DRAWN) and run.drawn_after is None:
                 run.drawn_after = time.monotonic() - started
+                cpu = line[len(DRAWN) :].strip(" ()\n").split(" ")[0]
+                run.drawn_cpu = float(cpu) if cpu else None
             if line.startswith(READY):
                 run.ready_after = time.monotonic() - started
                 return line[len(READY) :].strip()
