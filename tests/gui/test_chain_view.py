@@ -216,6 +216,18 @@ def test_tls_server_purpose_adds_the_web_pki_opinion(qtbot: QtBot, certs: Certs)
     assert dialog.web_pki_label.text() == "Web PKI: passes web-PKI rules"
 
 
+def test_the_web_pki_opinion_is_in_plain_words(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("legacy", certs.soon, certs.expired)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("tls-server"))
+    text = dialog.web_pki_label.text()
+    assert text.startswith("Web PKI: fails web-PKI rules: ")
+    assert "expired or not yet valid at the time checked" in text
+    for internal in ("<", "Certificate(", "encountered", "validation failed"):
+        assert internal not in text
+
+
 def test_fetched_issuer_is_appended_as_one_undoable_change(
     qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
