@@ -16,6 +16,7 @@ import pkgutil
 import sys
 import warnings
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from . import __version__, commands
@@ -24,6 +25,7 @@ from .core.errors import KeystoreError, WrongPasswordError
 from .core.formats import detect
 from .core.io import load_keystore, read_bytes
 from .core.model import Keystore, StoreType
+from .core.safefile import FileStamp, locked_for_update
 from .core.trustsources import truststore_label
 
 EXIT_ERROR = 1
@@ -100,6 +102,24 @@ def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
     if prompted and getpass.getpass("Repeat the password: ") != password:
         raise WrongPasswordError("the two passwords differ")
     return password
+
+
+def lock_notice(message: str) -> None:
+    print(f"keystore-cli: {message}…", file=sys.stderr)
+
+
+def locked(path: str) -> AbstractContextManager[FileStamp]:
+    """Hold the lock of the store at ``path`` while it is read, changed and saved."""
+    return locked_for_update(path, on_wait=lock_notice)
+
+
+def add_overwrite_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=f"replace {what} if it exists (never the file being read, and a keystore only "
+        f"with a keystore; a symbolic link is written through to its target)",
+    )
 
 
 def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..cli import (
     CliError,
     add_password_options,
+    locked,
     new_store_password,
     open_store,
     print_json,
@@ -18,6 +19,7 @@ from ..core.errors import KeystoreError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.model import Entry, Keystore, StoreType
+from ..core.safefile import FileStamp, same_file
 from ..core.truststore import (
     Conflict,
     CopyPlan,
@@ -137,26 +139,32 @@ def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
         print(f"{dest} unchanged: nothing to add")
 
 
-def carry_out(plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool) -> None:
-    """Check ``plan``, write ``dest`` if it adds anything, and report what happened."""
+def carry_out(
+    plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool, read: FileStamp
+) -> None:
+    """Check ``plan``, write ``dest`` if it adds anything, and report what happened.
+
+    ``read`` is what ``dest`` held when it was read: if another program changed it since,
+    nothing is written."""
     plan.check()
     if plan.writes:
         apply_plan(plan, target)
-        save_keystore(target, dest)
+        save_keystore(target, dest, expect=read)
     report(plan, as_json, dest, created)
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.path.abspath(args.src) == os.path.abspath(args.dest):
+    if same_file(args.src, args.dest):
         raise CliError("SRC and DEST are the same file")
     source = open_store(args, args.src, "", "the source keystore")
     entries = selected_entries(source, args.alias)
     if not entries:
         raise KeystoreError(f"{args.src} has no entry with a certificate")
-    target, created = open_or_create_target(args, args.dest, args.dest_type, "dest-")
-    pool = [cert for _, cert in source.certificates()]
-    plan = plan_copy(
-        candidates_for(entries, What(args.what), pool), target, Conflict(args.on_conflict)
-    )
-    carry_out(plan, target, args.json, args.dest, created)
+    with locked(args.dest) as read:
+        target, created = open_or_create_target(args, args.dest, args.dest_type, "dest-")
+        pool = [cert for _, cert in source.certificates()]
+        plan = plan_copy(
+            candidates_for(entries, What(args.what), pool), target, Conflict(args.on_conflict)
+        )
+        carry_out(plan, target, args.json, args.dest, created, read)
     return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli import add_password_options, open_store
+from ..cli import add_overwrite_option, add_password_options, open_store
 from ..core import certbuild as cb
 from ..core.io import write_output_file
 from ..core.keygen import signature_algorithm
+from ..core.safefile import check_destination
 from .genkey import add_key_password_options, key_password
 
 
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--sig-alg", metavar="NAME", help="signature algorithm (default: matches the key)"
     )
+    add_overwrite_option(parser)
     add_password_options(parser)
     add_key_password_options(parser)
     parser.set_defaults(run=run)
@@ -32,13 +34,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     sig = signature_algorithm(args.sig_alg) if args.sig_alg else None
+    if args.out:
+        check_destination(args.out, overwrite=args.overwrite, reading=[args.store], keystore=False)
     store = open_store(args, args.store)
     entry = store.get(args.alias)
     if entry.is_locked:
         store.unlock(entry, key_password(args))
     pem = cb.csr_for_entry(entry, sig)
     if args.out:
-        write_output_file(args.out, pem)
+        write_output_file(args.out, pem, overwrite=args.overwrite, reading=[args.store])
     else:
         sys.stdout.write(pem.decode("ascii"))
     return 0

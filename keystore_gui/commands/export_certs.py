@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 
-from ..cli import CliError, add_password_options, open_store
+from ..cli import add_overwrite_option, add_password_options, open_store
+from ..core.safefile import check_destination
 from ..core.truststore import certificates_of, export_selection
 from .copy_certs import selected_entries
 
@@ -33,16 +33,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "pkcs7: a .p7b bundle",
     )
     p.add_argument("--chain", action="store_true", help="each entry's whole chain, not its own")
+    add_overwrite_option(p)
     add_password_options(p, "", "")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.path.abspath(args.store) == os.path.abspath(args.out):
-        raise CliError("--out is the store itself")
+    check_destination(args.out, overwrite=args.overwrite, reading=[args.store], keystore=False)
     store = open_store(args, args.store)
     entries = selected_entries(store, args.alias)
     count = len(certificates_of(entries, chain=args.chain))
-    export_selection(entries, args.format, args.out, chain=args.chain)
+    export_selection(
+        entries,
+        args.format,
+        args.out,
+        chain=args.chain,
+        overwrite=args.overwrite,
+        reading=[args.store],
+    )
     print(f"wrote {count} certificate(s) to {args.out}")
     return 0

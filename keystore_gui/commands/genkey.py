@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cli import (
     CliError,
     add_password_options,
+    locked,
     new_store_password,
     open_store,
     password_from_args,
@@ -146,25 +147,26 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         raise AliasError(problem)
     entry_password = key_password(args)
-    store, created = open_or_create(args, args.store)
-    if store.find(alias) is not None:
-        raise AliasError(f"alias '{alias}' is already in use in {args.store}")
-    if entry_password is not None and not store.store_type.has_entry_passwords:
-        raise CliError(f"{store.store_type} entries have no password of their own")
-    jceks = store.store_type is StoreType.JCEKS
-    if entry_password is not None and jceks and not entry_password.isascii():
-        raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
-    issuer = None
-    if args.issuer:
-        issuer_entry = store.get(args.issuer)
-        if issuer_entry.is_locked:
-            store.unlock(issuer_entry, key_password(args, "issuer-"))
-        issuer = cb.Issuer.from_entry(issuer_entry)
-    key = spec.generate()
-    chain = cb.issue(request, key, issuer)
-    entry = cb.new_key_entry(alias, key, chain, entry_password)
-    store.add(entry)
-    save_keystore(store, args.store)
+    with locked(args.store) as read:
+        store, created = open_or_create(args, args.store)
+        if store.find(alias) is not None:
+            raise AliasError(f"alias '{alias}' is already in use in {args.store}")
+        if entry_password is not None and not store.store_type.has_entry_passwords:
+            raise CliError(f"{store.store_type} entries have no password of their own")
+        jceks = store.store_type is StoreType.JCEKS
+        if entry_password is not None and jceks and not entry_password.isascii():
+            raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
+        issuer = None
+        if args.issuer:
+            issuer_entry = store.get(args.issuer)
+            if issuer_entry.is_locked:
+                store.unlock(issuer_entry, key_password(args, "issuer-"))
+            issuer = cb.Issuer.from_entry(issuer_entry)
+        key = spec.generate()
+        chain = cb.issue(request, key, issuer)
+        entry = cb.new_key_entry(alias, key, chain, entry_password)
+        store.add(entry)
+        save_keystore(store, args.store, expect=read)
     cert = chain[0]
     action = "created" if created else "updated"
     signer = f"signed by '{issuer.alias}'" if issuer is not None else "self-signed"

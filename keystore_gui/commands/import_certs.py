@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import CliError, add_password_options, store_type_arg
+from ..cli import CliError, add_password_options, locked, store_type_arg
 from ..core.errors import KeystoreError
 from ..core.io import read_bytes
 from ..core.truststore import (
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
                 f"--alias needs exactly one certificate; the files hold {len(candidates)}"
             )
         candidates[0].alias = args.alias
-    target, created = open_or_create_target(args, args.store, args.store_type, "")
-    plan = plan_copy(candidates, target, Conflict(args.on_conflict))
-    carry_out(plan, target, args.json, args.store, created)
+    with locked(args.store) as read:
+        target, created = open_or_create_target(args, args.store, args.store_type, "")
+        plan = plan_copy(candidates, target, Conflict(args.on_conflict))
+        carry_out(plan, target, args.json, args.store, created, read)
     return 0
