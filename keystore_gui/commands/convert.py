@@ -16,7 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli import (
+from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
+from ..core.io import save_keystore
+from ..core.model import Entry, EntryKind, Keystore, StoreType
+from ..core.safefile import check_destination, same_file
+from .common import (
     CliError,
     add_password_options,
     locked,
@@ -24,10 +28,6 @@ from ..cli import (
     open_store,
     store_type_arg,
 )
-from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
-from ..core.io import save_keystore
-from ..core.model import Entry, EntryKind, Keystore, StoreType
-from ..core.safefile import check_destination, same_file
 
 
 def register(subparsers: Any) -> None:

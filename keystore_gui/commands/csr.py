@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli import add_overwrite_option, add_password_options, open_store
 from ..core import certbuild as cb
 from ..core.io import write_output_file
 from ..core.keygen import signature_algorithm
 from ..core.safefile import check_destination
-from .genkey import add_key_password_options, key_password
+from .common import (
+    add_key_password_options,
+    add_overwrite_option,
+    add_password_options,
+    key_password,
+    open_store,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import add_overwrite_option, add_password_options, open_store
 from ..core.safefile import check_destination
 from ..core.truststore import certificates_of, export_selection
-from .copy_certs import selected_entries
+from .common import add_overwrite_option, add_password_options, open_store, selected_entries
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

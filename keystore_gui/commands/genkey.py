@@ -5,21 +5,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import (
-    CliError,
-    add_password_options,
-    locked,
-    new_store_password,
-    open_store,
-    password_from_args,
-    store_type_arg,
-)
 from ..core import certbuild as cb
 from ..core.errors import AliasError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.keygen import KEY_SPEC_HELP, KeySpec, parse_key_spec, signature_algorithm
 from ..core.model import Keystore, StoreType, common_name
+from .common import (
+    CliError,
+    add_key_password_options,
+    add_password_options,
+    key_password,
+    locked,
+    new_store_password,
+    open_store,
+    store_type_arg,
+)
 
 NEW_STORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
 
@@ -79,26 +80,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_key_password_options(parser)
     add_key_password_options(parser, "issuer-", "the issuer entry's")
     parser.set_defaults(run=run)
-
-
-def add_key_password_options(
-    parser: argparse.ArgumentParser, prefix: str = "key-", whose: str = "the entry's"
-) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        f"--{prefix}password-env", metavar="VAR", help=f"{whose} own key password from variable VAR"
-    )
-    group.add_argument(
-        f"--{prefix}password-file", metavar="PATH", help=f"{whose} own key password from PATH"
-    )
-
-
-def key_password(args: argparse.Namespace, prefix: str = "key-") -> str | None:
-    """The ``--{prefix}password-*`` password, if one was given (never prompts)."""
-    attr = prefix.replace("-", "_")
-    if not getattr(args, f"{attr}password_env") and not getattr(args, f"{attr}password_file"):
-        return None
-    return password_from_args(args, prefix)
 
 
 def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import CliError, add_password_options, locked, store_type_arg
 from ..core.errors import KeystoreError
 from ..core.io import read_bytes
 from ..core.truststore import (
@@ -13,7 +12,15 @@ from ..core.truststore import (
     candidates_from_file,
     plan_copy,
 )
-from .copy_certs import add_conflict_option, carry_out, open_or_create_target
+from .common import (
+    CliError,
+    add_conflict_option,
+    add_password_options,
+    carry_out,
+    locked,
+    open_or_create_target,
+    store_type_arg,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import add_password_options, locked, open_store
 from ..core import certbuild as cb
 from ..core.io import read_bytes, save_keystore
+from .common import add_password_options, locked, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

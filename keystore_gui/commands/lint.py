@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..cli import (
+from ..core.health import DEFAULT_WARNING_DAYS, Severity, check_store, truststore_check
+from .common import (
     add_password_options,
     add_truststore_options,
     open_store,
     print_json,
     truststore_sources,
 )
-from ..core.health import DEFAULT_WARNING_DAYS, Severity, check_store, truststore_check
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 4

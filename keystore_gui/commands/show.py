@@ -11,10 +11,10 @@ import contextlib
 import sys
 from typing import Any
 
-from ..cli import add_password_options, open_store, print_json
 from ..core.certinfo import describe_entry
 from ..core.errors import KeystoreError
 from ..core.model import EntryKind
+from .common import add_password_options, open_store, print_json
 
 
 def register(subparsers: Any) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli import CliError, add_overwrite_option, add_password_options, open_store
 from ..core import certbuild as cb
 from ..core.io import read_bytes, write_output_file
 from ..core.keygen import signature_algorithm, spec_of_key
 from ..core.model import common_name
 from ..core.safefile import check_destination
-from .genkey import add_key_password_options, key_password
+from .common import (
+    CliError,
+    add_key_password_options,
+    add_overwrite_option,
+    add_password_options,
+    key_password,
+    open_store,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

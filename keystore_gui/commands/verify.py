@@ -7,16 +7,16 @@ import datetime as dt
 import sys
 from typing import Any
 
-from ..cli import (
+from ..core.chain import Purpose, Severity, TrustSource, Verdict, source_from_store, verify_entry
+from ..core.errors import KeystoreError
+from ..core.trustsources import intermediates_label, java_cacerts, system_cas
+from .common import (
     add_password_options,
     add_truststore_options,
     open_store,
     print_json,
     truststore_sources,
 )
-from ..core.chain import Purpose, Severity, TrustSource, Verdict, source_from_store, verify_entry
-from ..core.errors import KeystoreError
-from ..core.trustsources import intermediates_label, java_cacerts, system_cas
 
 EXIT_TRUSTED = 0
 EXIT_NOT_TRUSTED = 3

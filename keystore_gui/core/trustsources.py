@@ -5,6 +5,8 @@ from __future__ import annotations
 import glob
 import os
 import ssl
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -14,10 +16,11 @@ from .chain import (
     SYSTEM_CAS,
     TrustSource,
     certificates_source,
+    source_from_store,
 )
 from .errors import KeystoreError
 from .io import read_bytes, read_keystore
-from .model import Certificate
+from .model import Certificate, EntryKind, Keystore
 
 JAVA_CACERTS_PASSWORD = "changeit"
 """The well-known password of every JDK's ``cacerts``; it guards integrity, not secrecy."""
@@ -68,6 +71,52 @@ def truststore_label(path: str | os.PathLike[str]) -> str:
 
 def intermediates_label(path: str | os.PathLike[str]) -> str:
     return f"intermediates {Path(path).name}"
+
+
+def is_truststore(store: Keystore) -> bool:
+    """A store that holds trusted certificates only: no key pair, no secret key."""
+    return all(entry.kind is EntryKind.TRUSTED_CERT for entry in store.entries)
+
+
+@dataclass(frozen=True)
+class OpenStoreSource:
+    """An open keystore offered as a trust source, and whether it is ticked by default.
+
+    A truststore (trusted certificates only) is ticked; a keystore holding key pairs is offered
+    unticked and, when the user ticks it anyway, named a keystore wherever its certificates are
+    credited: trusting a keystore is a choice, never a default.
+    """
+
+    name: str
+    store: Keystore
+    truststore: bool
+    ticked: bool
+
+    @property
+    def kind(self) -> str:
+        return "truststore" if self.truststore else "keystore"
+
+    @property
+    def label(self) -> str:
+        """How a path credits this source: ``truststore NAME`` or ``keystore NAME``."""
+        return f"{self.kind} {self.name}"
+
+    def source(self) -> TrustSource:
+        return source_from_store(self.store, self.label, trusted=True)
+
+
+def open_store_sources(
+    open_stores: Iterable[tuple[str, Keystore]], *, checking: Keystore | None = None
+) -> list[OpenStoreSource]:
+    """The open stores as trust sources: each truststore ticked, except ``checking`` (the store
+    whose entry is judged: a store does not vouch for itself); keystores offered unticked."""
+    offers = []
+    for name, store in open_stores:
+        truststore = is_truststore(store)
+        offers.append(
+            OpenStoreSource(name, store, truststore, truststore and store is not checking)
+        )
+    return offers
 
 
 _cache: dict[tuple[str, str, float, int], TrustSource] = {}

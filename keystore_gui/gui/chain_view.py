@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -62,6 +62,7 @@ from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
     java_cacerts_path,
+    open_store_sources,
     system_bundle_path,
     system_cas,
     truststore_label,
@@ -69,6 +70,7 @@ from ..core.trustsources import (
 from . import operations
 from .settings import Settings
 from .theme import is_dark, status_colour
+from .undo import AppendChainCommand
 
 BACKGROUNDS = {  # (light mode, dark mode)
     Severity.OK: ("#e8f5e9", "#1d3a24"),
@@ -124,29 +126,6 @@ def read_store(parent: QWidget, path: str) -> Keystore | None:
     return load_keystore(data, password, kind, path)
 
 
-class AppendChainCommand(QUndoCommand):
-    """Append verified issuer certificates to a key entry's chain."""
-
-    def __init__(
-        self, entry: Entry, certs: Sequence[Certificate], changed: Callable[[Entry], None]
-    ) -> None:
-        count = len(certs)
-        super().__init__(
-            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{entry.alias}'"
-        )
-        self.entry = entry
-        self.certs = list(certs)
-        self.changed = changed
-
-    def redo(self) -> None:
-        self.entry.chain.extend(self.certs)
-        self.changed(self.entry)
-
-    def undo(self) -> None:
-        del self.entry.chain[-len(self.certs) :]
-        self.changed(self.entry)
-
-
 @dataclass
 class _SourceChoice:
     """One line of the sources list: how to get its certificates when it is ticked."""
@@ -188,6 +167,7 @@ class TrustChainDialog(QDialog):
         self._choices: list[_SourceChoice] = []
         self._settings = settings
         self._restoring = False
+        self._used: list[str] = []
         self.setWindowTitle(f"Trust Chain of '{entry.alias}'")
         self.resize(1000, 540)
 
@@ -197,6 +177,8 @@ class TrustChainDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.verdict_label.setFont(font)
+        self.used_label = QLabel()
+        self.used_label.setWordWrap(True)
         self.web_pki_label = QLabel()
         self.web_pki_label.setWordWrap(True)
         banner = QFrame()
@@ -204,6 +186,7 @@ class TrustChainDialog(QDialog):
         banner.setFrameShape(QFrame.Shape.StyledPanel)
         banner_layout = QVBoxLayout(banner)
         banner_layout.addWidget(self.verdict_label)
+        banner_layout.addWidget(self.used_label)
         banner_layout.addWidget(self.web_pki_label)
         self.banner = banner
 
@@ -290,14 +273,18 @@ class TrustChainDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
 
-        for label, other in open_stores:
-            self._add_choice(
-                f"Open tab: {label}",
-                lambda s=other, name=label: source_from_store(
-                    s, truststore_label(name), trusted=True
-                ),
-                checked=other is not store,
+        for offer in open_store_sources(open_stores, checking=store):
+            title = f"Open tab: {offer.name}"
+            item = self._add_choice(
+                title if offer.truststore else f"{title} (keystore)",
+                offer.source,
+                checked=offer.ticked,
             )
+            if not offer.truststore:
+                item.setToolTip(
+                    f"{offer.name} holds key pairs: it is a keystore, not a truststore. "
+                    "Tick it only if its certificates are meant to be trusted."
+                )
         cacerts = java_cacerts_path()
         if cacerts is not None:
             item = self._add_choice(
@@ -514,9 +501,11 @@ class TrustChainDialog(QDialog):
 
     def refresh(self) -> None:
         purpose = Purpose(self.purpose.currentData())
+        sources = self.chosen_sources()
+        self._used = [source.label for source in sources]
         self.verdict = verify_entry(
             self.entry,
-            self.chosen_sources(),
+            sources,
             store=self.store,
             at=self.check_time(),
             purpose=purpose,
@@ -527,6 +516,11 @@ class TrustChainDialog(QDialog):
         worst = max((link.severity for link in verdict.path), default=Severity.OK)
         level = worst if verdict.trusted else Severity.ERROR
         self.verdict_label.setText(verdict.summary)
+        self.used_label.setText(
+            "Checked against " + ", ".join(self._used)
+            if self._used
+            else "No trust source is ticked"
+        )
         self.banner.setStyleSheet(
             f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
             f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -94,6 +94,7 @@ class DetailsPane(QWidget):
         self.fields.setHeaderLabels(["Field", "Value"])
         self.fields.setUniformRowHeights(True)
         self.fields.setWordWrap(False)
+        self.fields.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.header().setStretchLastSection(True)
         self.pages = QTabWidget()
@@ -105,8 +106,8 @@ class DetailsPane(QWidget):
 
         self.fingerprints = QGroupBox("Fingerprints")
         grid = QGridLayout(self.fingerprints)
-        self.sha1_edit = self._fingerprint_row(grid, 0, "SHA-1")
-        self.sha256_edit = self._fingerprint_row(grid, 1, "SHA-256")
+        self.sha1_label = self._fingerprint_row(grid, 0, "SHA-1")
+        self.sha256_label = self._fingerprint_row(grid, 1, "SHA-256")
         self.copy_sha1 = grid.itemAtPosition(0, 2).widget()
         self.copy_sha256 = grid.itemAtPosition(1, 2).widget()
         fields_layout.addWidget(self.fingerprints)
@@ -133,18 +134,18 @@ class DetailsPane(QWidget):
         layout.addWidget(self.pages, 1)
         self.show_nothing()
 
-    def _fingerprint_row(self, grid: QGridLayout, row: int, label: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setReadOnly(True)
-        edit.setFont(_monospace())
-        edit.setCursorPosition(0)
+    def _fingerprint_row(self, grid: QGridLayout, row: int, label: str) -> FingerprintLabel:
+        value = FingerprintLabel()
         button = QPushButton("Copy")
         button.setToolTip(f"Copy the {label} fingerprint")
-        button.clicked.connect(lambda: self._copy(edit.text()))
-        grid.addWidget(QLabel(label), row, 0)
-        grid.addWidget(edit, row, 1)
-        grid.addWidget(button, row, 2)
-        return edit
+        button.clicked.connect(lambda: self._copy(value.value))
+        name = QLabel(label)
+        name.setAlignment(Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(name, row, 0)
+        grid.addWidget(value, row, 1)
+        grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 1)
+        return value
 
     @staticmethod
     def _copy(text: str) -> None:
@@ -187,7 +188,7 @@ class DetailsPane(QWidget):
         for raw in items:
             label, value, children = _as_field(raw)
             item = QTreeWidgetItem([label, value.splitlines()[0] if value else ""])
-            if "\n" in value or len(value) > 80:
+            if value:  # the whole value, however narrow the pane
                 item.setToolTip(1, value)
             parent.addChild(item)
             if children:
@@ -197,14 +198,12 @@ class DetailsPane(QWidget):
         self.fingerprints.setVisible(cert is not None)
         self.pages.setTabVisible(1, cert is not None)
         if cert is None:
-            self.sha1_edit.clear()
-            self.sha256_edit.clear()
+            self.sha1_label.set_value("")
+            self.sha256_label.set_value("")
             self.pem_text.clear()
             return
-        self.sha1_edit.setText(_colons(cert.sha1))
-        self.sha256_edit.setText(_colons(cert.sha256))
-        self.sha1_edit.setCursorPosition(0)
-        self.sha256_edit.setCursorPosition(0)
+        self.sha1_label.set_value(_colons(cert.sha1))
+        self.sha256_label.set_value(_colons(cert.sha256))
         self.pem_text.setPlainText(cert.pem)
 
     @property
@@ -230,6 +229,21 @@ class DetailsPane(QWidget):
             write_output_file(path, data, overwrite=True)  # the file dialog asked
         except KeystoreError as exc:
             msgbox.error(self, "Export failed", str(exc))
+
+
+class FingerprintLabel(QLabel):
+    """A fingerprint in full, wrapped between its bytes when the pane is narrow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = ""
+        self.setFont(_monospace())
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_value(self, value: str) -> None:
+        self.value = value
+        self.setText(value.replace(":", ":\u200b"))  # a zero-width space: a place to break
 
 
 def _colons(hex_digest: str) -> str:

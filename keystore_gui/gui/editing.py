@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 
 from ..core.model import Entry, EntryKind, StoreType
 from . import msgbox
-from .commands import RemoveEntries, RenameEntry, SetEntryPassword, SetStorePassword
 from .password_dialog import NewPasswordDialog
 from .rename_dialog import RenameDialog
+from .undo import RemoveEntries, RenameEntry, SetEntryPassword, SetStorePassword
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

@@ -422,6 +422,8 @@ class EntryModel(QAbstractItemModel):
             cells = self.cells(node)
             if column == 6 and cells.status is not Status.NONE:
                 return f"{cells.texts[6]} (not after {cells.texts[5]})"
+            if column == 4 and node.cert is not None and cells.tooltip:
+                return node.cert.issuer
             return cells.tooltip or None
         if role == SORT_ROLE:
             return self.cells(node).sort_keys[column]

@@ -25,12 +25,13 @@ from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
 from . import operations
-from .commands import AddEntries
+from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
 from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
+from .undo import AddEntries
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
@@ -120,6 +121,11 @@ class KeystoreTab(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self._restore_layout()
+        self.columns = ColumnFitter(
+            self.tree,
+            aliases=lambda: (entry.alias for entry in store.entries),
+            status_texts=lambda: [f"expires in {self.model.warning_days} days"],
+        )
         header.sectionMoved.connect(self._save_header)
         header.sectionResized.connect(self._save_header)
         header.sortIndicatorChanged.connect(self._save_header)
@@ -298,7 +304,7 @@ class KeystoreTab(QWidget):
     def restore_splitter(self) -> None:
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
         if state is None or not self.splitter.restoreState(state):
-            self.splitter.setSizes([660, 340])
+            self.splitter.setSizes([720, 280])
 
     # --- saving ------------------------------------------------------------------------------
     def save(

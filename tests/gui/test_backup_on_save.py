@@ -8,9 +8,9 @@ from PySide6.QtCore import QSettings
 
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import StoreType
-from keystore_gui.gui.commands import RemoveEntries
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
+from keystore_gui.gui.undo import RemoveEntries
 
 from .conftest import sample_store
 

@@ -140,6 +140,43 @@ def test_trusted_path_is_drawn_root_first_with_sources(qtbot: QtBot, certs: Cert
     assert "SHA-256: " + certs.leaf.certificate.sha256 in dialog.details.text()
 
 
+def test_an_open_ca_keystore_is_not_a_truststore(qtbot: QtBot, certs: Certs) -> None:
+    """A keystore holding the CA's key pair is offered unticked and named a keystore: with it
+    open, the entry is judged against the truststore alone, which lacks the root."""
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    store = Keystore(StoreType.JKS, [entry])
+    ca_keystore = Keystore(StoreType.PKCS12, [key_entry("root", certs.root)])
+    dialog = TrustChainDialog(
+        entry=entry,
+        store=store,
+        open_stores=[
+            ("server.jks", store),
+            ("acme-ca.p12", ca_keystore),
+            ("truststore.jks", truststore(certs.expired)),
+        ],
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    ca_item = source_item(dialog, "Open tab: acme-ca.p12")
+    assert ca_item.text() == "Open tab: acme-ca.p12 (keystore)"
+    assert ca_item.checkState() == Qt.CheckState.Unchecked
+    assert source_item(dialog, "Open tab: truststore.jks").checkState() == Qt.CheckState.Checked
+    assert dialog.verdict is not None and not dialog.verdict.trusted
+    assert dialog.verdict_label.text().startswith("Not trusted")
+    assert dialog.used_label.text() == "Checked against truststore truststore.jks"
+
+    ca_item.setCheckState(Qt.CheckState.Checked)  # the user's choice, named for what it is
+    assert dialog.verdict_label.text() == (
+        "Trusted: chains to 'CN=Acme Root CA' (keystore acme-ca.p12)"
+    )
+    assert path_items(dialog)[0].text(2) == "keystore acme-ca.p12"
+    assert dialog.used_label.text() == (
+        "Checked against keystore acme-ca.p12, truststore truststore.jks"
+    )
+
+
 def test_unticking_the_truststore_names_the_missing_issuer(qtbot: QtBot, certs: Certs) -> None:
     entry = key_entry("shop", certs.leaf, certs.inter)
     store = Keystore(StoreType.JKS, [entry])

@@ -114,10 +114,10 @@ def test_details_pane_shows_the_selected_certificate(qtbot, window: MainWindow) 
     tab = window.add_store_tab(sample_store(), None)
     server = tab.store.get("server")
     tab.select_entry(server)
-    assert tab.details.sha256_edit.text().replace(":", "").lower() == server.chain[0].sha256
+    assert tab.details.sha256_label.value.replace(":", "").lower() == server.chain[0].sha256
     assert "BEGIN CERTIFICATE" in tab.details.pem_text.toPlainText()
     qtbot.mouseClick(tab.details.copy_sha256, Qt.MouseButton.LeftButton)
-    assert QApplication.clipboard().text() == tab.details.sha256_edit.text()
+    assert QApplication.clipboard().text() == tab.details.sha256_label.value
     root_row = tab.proxy.index(2, 0, tab.proxy.index(0, 0))
     tab.tree.setCurrentIndex(root_row)
     assert tab.details.certificate == server.chain[2]

@@ -1,7 +1,7 @@
 """Copy public certificates between keystores: the dialog, drag and drop, Copy/Paste, import, export.
 
 Every way in ends in the same preview (:class:`CopyDialog`) and the same undoable command
-(:class:`CopyCertificates`) in the target tab, or a save of the target file. What travels between
+(:class:`~keystore_gui.gui.undo.CopyCertificates`) in the target tab, or a save of the target file. What travels between
 tabs — by drag or through the clipboard — is certificates only: a JSON list of entries with their
 chains' DER, and the same certificates as PEM text for other programs. Keys never leave.
 """
@@ -25,26 +25,22 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QMouseEvent,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ...core.io import save_keystore
 from ...core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ...core.truststore import (
-    Action,
-    CopyPlan,
     apply_plan,
     export_selection,
-    new_entries,
 )
 from .. import msgbox, operations
 from ..copy_dialog import CopyDialog, CopyRequest, CopyTarget, TargetKind
 from ..import_dialog import ExportDialog, ImportDialog
+from ..undo import CopyCertificates
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
-    from ..model import EntryModel
     from ..tab import KeystoreTab
 
 MIME_TYPE = "application/x-keystore-gui-certificates"
@@ -106,40 +102,6 @@ def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
     """Each tab's file name; names that several tabs share (``Untitled``) get the tab number."""
     names = [t.display_name for t in tabs]
     return [n if names.count(n) == 1 else f"{n} (tab {i})" for i, n in enumerate(names, 1)]
-
-
-# --- the undoable copy -----------------------------------------------------------------------
-
-
-class CopyCertificates(QUndoCommand):
-    """Apply a copy plan to a tab's store: additions and replacements as one undo step."""
-
-    def __init__(self, model: EntryModel, plan: CopyPlan, text: str) -> None:
-        super().__init__(text)
-        self._model = model
-        steps = plan.writes
-        self.entries = new_entries(plan)
-        pairs = list(zip(steps, self.entries, strict=True))
-        self._replacing = [
-            (model.store.get(s.alias), new) for s, new in pairs if s.action is Action.REPLACE
-        ]
-        """(old entry, new entry): the new one takes the old one's row."""
-        self._appended = [new for s, new in pairs if s.action is not Action.REPLACE]
-        self._removed: list[tuple[int, Entry]] = []
-        self._placed: list[tuple[int, Entry]] | None = None
-
-    def redo(self) -> None:
-        self._removed = self._model.remove_entries([old for old, _ in self._replacing])
-        if self._placed is not None:
-            self._model.insert_entries(self._placed)
-            return
-        rows = {id(old): row for row, old in self._removed}
-        self._model.insert_entries([(rows[id(old)], new) for old, new in self._replacing])
-        self._model.append_entries(self._appended)
-
-    def undo(self) -> None:
-        self._placed = self._model.remove_entries(self.entries)
-        self._model.insert_entries(self._removed)
 
 
 # --- the feature -----------------------------------------------------------------------------

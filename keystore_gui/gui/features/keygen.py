@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from cryptography import x509
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from ...core import certbuild as cb
@@ -19,6 +18,7 @@ from ...core.io import read_bytes, write_output_file
 from ...core.model import Certificate, Entry, EntryKind, StoreType, common_name
 from .. import msgbox, operations
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
+from ..undo import ReplaceChain
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -109,27 +109,6 @@ def with_issuer_unlocked(window: MainWindow, entry: Entry | None, then: Callable
         msgbox.error(window, "Issuer", f"the keystore holding '{entry.alias}' was closed")
         return
     tab.unlock_entry(entry, then)
-
-
-class ReplaceChain(QUndoCommand):
-    """An entry's certificate chain replaced (CA reply, renewal); undo puts the old one back."""
-
-    def __init__(self, tab: KeystoreTab, entry: Entry, chain: list[Certificate], text: str) -> None:
-        super().__init__(text)
-        self._tab = tab
-        self._entry = entry
-        self._old = list(entry.chain)
-        self._new = list(chain)
-
-    def _set(self, chain: list[Certificate]) -> None:
-        self._entry.chain = list(chain)
-        self._tab.refresh_entry(self._entry)
-
-    def redo(self) -> None:
-        self._set(self._new)
-
-    def undo(self) -> None:
-        self._set(self._old)
 
 
 # --- generate --------------------------------------------------------------------------------
@@ -279,7 +258,9 @@ def import_ca_reply(window: MainWindow) -> None:
     except KeystoreError as exc:
         msgbox.error(window, "Import CA reply", str(exc))
         return
-    tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Import CA reply into '{entry.alias}'"))
+    tab.undo_stack.push(
+        ReplaceChain(entry, chain, tab.refresh_entry, f"Import CA reply into '{entry.alias}'")
+    )
 
 
 def find_issuer(window: MainWindow, entry: Entry) -> Entry | None:
@@ -325,7 +306,7 @@ def renew(window: MainWindow) -> None:
         return cb.renew(entry, cb.Validity.from_period(days), issuer)
 
     def done(chain: list[Certificate]) -> None:
-        tab.undo_stack.push(ReplaceChain(tab, entry, chain, f"Renew '{entry.alias}'"))
+        tab.undo_stack.push(ReplaceChain(entry, chain, tab.refresh_entry, f"Renew '{entry.alias}'"))
 
     def start() -> None:
         operations.run_in_background(tab, work, on_success=done, label=f"Renewing {entry.alias}…")

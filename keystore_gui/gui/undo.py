@@ -1,12 +1,14 @@
-"""Undoable edits: each command records only what it changes, never a copy of the store."""
+"""Every undoable edit of the window: each command records only what it changes, never a copy of
+the store."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from ..core.model import Entry, Keystore, SealedKey
+from ..core.model import Certificate, Entry, Keystore, SealedKey
+from ..core.truststore import Action, CopyPlan, new_entries
 from .model import EntryModel
 
 
@@ -108,3 +110,84 @@ class SetStorePassword(QUndoCommand):
         for entry in self._kept:
             entry.key_password = None
         self._store.password = self._old
+
+
+class CopyCertificates(QUndoCommand):
+    """Apply a copy plan to a tab's store: additions and replacements as one undo step."""
+
+    def __init__(self, model: EntryModel, plan: CopyPlan, text: str) -> None:
+        super().__init__(text)
+        self._model = model
+        steps = plan.writes
+        self.entries = new_entries(plan)
+        pairs = list(zip(steps, self.entries, strict=True))
+        self._replacing = [
+            (model.store.get(s.alias), new) for s, new in pairs if s.action is Action.REPLACE
+        ]
+        """(old entry, new entry): the new one takes the old one's row."""
+        self._appended = [new for s, new in pairs if s.action is not Action.REPLACE]
+        self._removed: list[tuple[int, Entry]] = []
+        self._placed: list[tuple[int, Entry]] | None = None
+
+    def redo(self) -> None:
+        self._removed = self._model.remove_entries([old for old, _ in self._replacing])
+        if self._placed is not None:
+            self._model.insert_entries(self._placed)
+            return
+        rows = {id(old): row for row, old in self._removed}
+        self._model.insert_entries([(rows[id(old)], new) for old, new in self._replacing])
+        self._model.append_entries(self._appended)
+
+    def undo(self) -> None:
+        self._placed = self._model.remove_entries(self.entries)
+        self._model.insert_entries(self._removed)
+
+
+class ReplaceChain(QUndoCommand):
+    """An entry's certificate chain replaced (CA reply, renewal); undo puts the old one back."""
+
+    def __init__(
+        self,
+        entry: Entry,
+        chain: Sequence[Certificate],
+        changed: Callable[[Entry], None],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self._changed = changed
+        self._entry = entry
+        self._old = list(entry.chain)
+        self._new = list(chain)
+
+    def _set(self, chain: list[Certificate]) -> None:
+        self._entry.chain = list(chain)
+        self._changed(self._entry)
+
+    def redo(self) -> None:
+        self._set(self._new)
+
+    def undo(self) -> None:
+        self._set(self._old)
+
+
+class AppendChainCommand(QUndoCommand):
+    """Append verified issuer certificates to a key entry's chain."""
+
+    def __init__(
+        self, entry: Entry, certs: Sequence[Certificate], changed: Callable[[Entry], None]
+    ) -> None:
+        count = len(certs)
+        super().__init__(
+            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{entry.alias}'"
+        )
+        self.entry = entry
+        self.certs = list(certs)
+        self.changed = changed
+
+    def redo(self) -> None:
+        self.entry.chain.extend(self.certs)
+        self.changed(self.entry)
+
+    def undo(self) -> None:
+        del self.entry.chain[-len(self.certs) :]
+        self.changed(self.entry)

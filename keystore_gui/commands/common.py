@@ -1,0 +1,254 @@
+"""What the ``keystore-cli`` subcommands share: password options, opening and creating stores,
+choosing entries, and writing a copy plan out.
+
+Subcommands import from here, never from each other nor from :mod:`keystore_gui.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ..core.chain import TrustSource, source_from_store
+from ..core.errors import KeystoreError, WrongPasswordError
+from ..core.formats import detect, type_from_extension
+from ..core.io import load_keystore, read_bytes, save_keystore
+from ..core.model import Entry, Keystore, StoreType
+from ..core.safefile import FileStamp, locked_for_update
+from ..core.trustsources import truststore_label
+from ..core.truststore import Conflict, CopyPlan, apply_plan, new_truststore
+
+
+class CliError(KeystoreError):
+    """A usage problem found after parsing (a missing password source, say)."""
+
+
+def add_password_options(parser: argparse.ArgumentParser, prefix: str = "", what: str = "") -> None:
+    """``--{prefix}password-env VAR`` and ``--{prefix}password-file PATH``."""
+    label = f"{what} " if what else ""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        f"--{prefix}password-env",
+        metavar="VAR",
+        help=f"read the {label}store password from environment variable VAR",
+    )
+    group.add_argument(
+        f"--{prefix}password-file",
+        metavar="PATH",
+        help=f"read the {label}store password from the first line of PATH",
+    )
+
+
+def password_from_args(
+    args: argparse.Namespace, prefix: str = "", prompt: str = "Store password: "
+) -> str | None:
+    """The password the options name, a prompt on a terminal, or ``None`` if neither."""
+    attr = prefix.replace("-", "_")
+    env_name = getattr(args, f"{attr}password_env", None)
+    file_name = getattr(args, f"{attr}password_file", None)
+    if env_name:
+        value = os.environ.get(env_name)
+        if value is None:
+            raise CliError(f"environment variable {env_name} is not set")
+        return value
+    if file_name:
+        try:
+            text = read_bytes(file_name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise CliError(f"password file {file_name} is not UTF-8 text") from None
+        return text.splitlines()[0] if text else ""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return None
+
+
+def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str = "") -> Keystore:
+    """Read ``path`` with the password the ``prefix`` options give (certificate files need none)."""
+    data = read_bytes(path)
+    kind = detect(data, path)
+    if not kind.has_password:
+        return load_keystore(data, None, kind, path)
+    password = password_from_args(args, prefix, f"Password for {what or path}: ")
+    if password is None:
+        option = f"--{prefix}password-env VAR or --{prefix}password-file PATH"
+        raise CliError(f"{path} needs a password: give {option}, or run on a terminal")
+    return load_keystore(data, password, kind, path)
+
+
+def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
+    """A password for a store about to be created; prompts twice on a terminal."""
+    password = password_from_args(args, prefix, f"New password for {path}: ")
+    if password is None:
+        raise CliError(
+            f"{path} needs a password: give --{prefix}password-env VAR or --{prefix}password-file PATH"
+        )
+    attr = prefix.replace("-", "_")
+    prompted = not getattr(args, f"{attr}password_env", None) and not getattr(
+        args, f"{attr}password_file", None
+    )
+    if prompted and getpass.getpass("Repeat the password: ") != password:
+        raise WrongPasswordError("the two passwords differ")
+    return password
+
+
+def lock_notice(message: str) -> None:
+    print(f"keystore-cli: {message}…", file=sys.stderr)
+
+
+def locked(path: str) -> AbstractContextManager[FileStamp]:
+    """Hold the lock of the store at ``path`` while it is read, changed and saved; yields what
+    the file held, for the save's ``expect``."""
+    return locked_for_update(path, on_wait=lock_notice)
+
+
+def add_overwrite_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=f"replace {what} if it exists (never the file being read, and a keystore only "
+        "with a keystore; a symbolic link is written through to its target)",
+    )
+
+
+def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:
+    """A repeatable ``--truststore FILE`` with its ``--truststore-password-*`` options."""
+    parser.add_argument("--truststore", action="append", default=[], metavar="FILE", help=help)
+    add_password_options(parser, "truststore-", "truststore")
+
+
+def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
+    """The ``--truststore`` files, opened, as trusted sources."""
+    return [
+        source_from_store(
+            open_store(args, path, "truststore-", f"truststore {path}"),
+            truststore_label(path),
+            trusted=True,
+        )
+        for path in args.truststore
+    ]
+
+
+def store_type_arg(value: str) -> StoreType:
+    names = {
+        "jks": StoreType.JKS,
+        "jceks": StoreType.JCEKS,
+        "pkcs12": StoreType.PKCS12,
+        "p12": StoreType.PKCS12,
+    }
+    try:
+        return names[value.lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"unknown store type '{value}' (choose jks, jceks or pkcs12)"
+        ) from None
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def add_key_password_options(
+    parser: argparse.ArgumentParser, prefix: str = "key-", whose: str = "the entry's"
+) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        f"--{prefix}password-env", metavar="VAR", help=f"{whose} own key password from variable VAR"
+    )
+    group.add_argument(
+        f"--{prefix}password-file", metavar="PATH", help=f"{whose} own key password from PATH"
+    )
+
+
+def key_password(args: argparse.Namespace, prefix: str = "key-") -> str | None:
+    """The ``--{prefix}password-*`` password, if one was given (never prompts)."""
+    attr = prefix.replace("-", "_")
+    if not getattr(args, f"{attr}password_env") and not getattr(args, f"{attr}password_file"):
+        return None
+    return password_from_args(args, prefix)
+
+
+def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument(
+        "--on-conflict",
+        choices=[c.value for c in Conflict],
+        default=Conflict.RENAME.value,
+        help=help,
+    )
+
+
+def selected_entries(store: Keystore, aliases: Sequence[str]) -> list[Entry]:
+    if aliases:
+        return [store.get(a) for a in aliases]
+    return [e for e in store.entries if e.chain]
+
+
+def open_or_create_target(
+    args: argparse.Namespace, path: str, store_type: StoreType | None, prefix: str
+) -> tuple[Keystore, bool]:
+    """The target store (password from the ``prefix`` options) and whether it is new."""
+    if os.path.exists(path):
+        store = open_store(args, path, prefix, "the truststore")
+        if store.store_type.is_certificate_file:
+            raise CliError(f"{path} is a certificate file, not a truststore")
+        if store_type is not None and store.store_type is not store_type:
+            raise CliError(
+                f"{path} is an existing {store.store_type} file; --dest-type {store_type} applies "
+                "only to a new one (convert it with keystore-cli convert)"
+            )
+        return store, False
+    kind = store_type or type_from_extension(path)
+    if kind not in (StoreType.JKS, StoreType.PKCS12):
+        raise CliError(f"{path} does not exist: give --dest-type jks or pkcs12 to create it")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise CliError(f"no such folder: {folder}")
+    return new_truststore(kind, new_store_password(args, prefix, path)), True
+
+
+def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "target": dest,
+                "created": created,
+                "certificates": [
+                    {
+                        "action": s.action.value,
+                        "alias": s.alias,
+                        "taken_alias": s.note or None,
+                        "from": s.candidate.origin,
+                        "subject": s.candidate.cert.subject,
+                        "sha256": s.candidate.cert.sha256,
+                    }
+                    for s in plan.steps
+                ],
+            }
+        )
+        return
+    for s in plan.steps:
+        print(f"{s.candidate.origin}: {s.candidate.cert.subject}: {s.outcome}")
+    added = len(plan.writes)
+    if added:
+        print(f"{'created' if created else 'updated'} {dest}: {added} certificate(s) written")
+    else:
+        print(f"{dest} unchanged: nothing to add")
+
+
+def carry_out(
+    plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool, read: FileStamp
+) -> None:
+    """Check ``plan``, write ``dest`` if it adds anything, and report what happened.
+
+    ``read`` is what ``dest`` held when it was read: if another program changed it since,
+    nothing is written."""
+    plan.check()
+    if plan.writes:
+        apply_plan(plan, target)
+        save_keystore(target, dest, expect=read)
+    report(plan, as_json, dest, created)
