@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from ..core.certinfo import certificate_summary, secret_key_info
+from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import Entry, EntryKind, Keystore
 from .common import add_password_options, open_store, print_json
@@ -83,13 +84,20 @@ def table(store: Keystore) -> str:
     return "\n".join(fmt.format(*r).rstrip() for r in rows) + "\n"
 
 
-def reveal_secret_keys(store: Keystore) -> None:
+def reveal_secret_keys(store: Keystore, budget: int = MAX_LIST_REVEAL_ITERATIONS) -> None:
     """JCEKS keeps a secret key's algorithm inside its encryption: decrypt secret keys with the
-    store password so the listing can say "AES 256". Private keys are never decrypted to list."""
+    store password so the listing can say "AES 256", as long as the key derivations this costs
+    stay within ``budget`` iterations in all (the rest are listed as encrypted). Private keys
+    are never decrypted to list."""
     for entry in store.entries:
-        if entry.kind is EntryKind.SECRET_KEY and entry.is_locked:
-            with contextlib.suppress(KeystoreError):  # its own password: listed as unknown
-                store.unlock(entry)
+        if entry.kind is not EntryKind.SECRET_KEY or not entry.is_locked:
+            continue
+        cost = entry.sealed.unlock_iterations() if isinstance(entry.sealed, CostedUnlock) else 0
+        if not 0 < cost <= budget:
+            continue
+        budget -= cost
+        with contextlib.suppress(KeystoreError):  # its own password: listed as unknown
+            store.unlock(entry)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,14 @@ from .codecs import pkcs12_der as der
 from .errors import CorruptFileError, KeystoreError, TruncatedFileError, WrongPasswordError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
-from .safefile import UNCHECKED, FileStamp, SaveHooks, check_destination, replace_file
+from .safefile import (
+    UNCHECKED,
+    FileStamp,
+    SaveHooks,
+    check_destination,
+    is_keystore,
+    replace_file,
+)
 
 MAX_FILE_SIZE = 512 * 1024 * 1024
 
@@ -223,14 +230,19 @@ def save_keystore(
 def write_output_file(
     path: str | os.PathLike[str],
     data: bytes,
+    mode: int = 0o644,
     *,
     overwrite: bool,
     reading: Iterable[str | os.PathLike[str]] = (),
 ) -> None:
-    """Write public data (a request, certificates) to ``path`` atomically; a new file is 0644.
+    """Write ``data`` (a request, certificates, a key file) to ``path`` atomically; a new file
+    gets ``mode``.
 
     Refused (:class:`~.safefile.DestinationError`) when ``path`` exists and ``overwrite`` is
-    false, when it is one of the ``reading`` files, and when it holds a keystore.
+    false, when it is one of the ``reading`` files, and when it holds a keystore and ``data``
+    is not one. A file written
+    with a ``mode`` that others cannot read (a private key, 0600) never becomes world-readable,
+    even where it replaces a file that was.
     """
-    check_destination(path, overwrite=overwrite, reading=reading, keystore=False)
-    replace_file(path, data, new_mode=0o644)
+    check_destination(path, overwrite=overwrite, reading=reading, keystore=is_keystore(data))
+    replace_file(path, data, new_mode=mode, private=not mode & 0o077)

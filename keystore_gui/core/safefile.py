@@ -94,14 +94,17 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return False
 
 
+def is_keystore(data: bytes) -> bool:
+    """Whether ``data`` is a keystore (JKS, JCEKS, PKCS#12, BKS, UBER) by its first bytes."""
+    return sniff(data[:64]) in KEYSTORE_TYPES
+
+
 def is_keystore_file(path: str | os.PathLike[str]) -> bool:
-    """Whether the file at ``path`` holds a keystore (JKS, JCEKS, PKCS#12, BKS, UBER)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(64)
+            return is_keystore(fh.read(64))
     except OSError:
         return False
-    return sniff(head) in KEYSTORE_TYPES
 
 
 def check_destination(
@@ -212,6 +215,7 @@ def replace_file(
     data: bytes,
     *,
     new_mode: int = 0o600,
+    private: bool = False,
     expect: FileStamp = UNCHECKED,
     verify: Callable[[bytes], None] | None = None,
     before_replace: Callable[[Path], None] | None = None,
@@ -222,8 +226,8 @@ def replace_file(
 
     ``expect`` is what the caller read: if the file holds anything else now,
     :class:`FileChangedError` and nothing is written. ``verify(data_read_back)`` may raise to
-    abandon the save. A replaced file keeps its owner (when permitted), group, mode and
-    extended attributes; a new file gets ``new_mode``. ``before_replace(target)`` runs last,
+    abandon the save. A replaced file keeps its owner (when permitted), group, mode (less the
+    permissions of others, if ``private``) and extended attributes; a new file gets ``new_mode``. ``before_replace(target)`` runs last,
     under the lock (to keep a backup, say). Returns the file written.
     """
     target = write_target(path)
@@ -258,7 +262,7 @@ def replace_file(
         if original is None:
             os.chmod(tmp, new_mode)
         else:
-            copy_attributes(original, target, tmp)
+            copy_attributes(original, target, tmp, private=private)
         if before_replace is not None:
             before_replace(target)
         os.replace(tmp, target)
@@ -323,14 +327,18 @@ def _cleanup_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def copy_attributes(original: os.stat_result, target: Path, tmp: Path) -> None:
-    """Give ``tmp`` what the file it replaces had: owner and group, mode, extended attributes
-    (POSIX ACLs are one). Owner needs root; each step is best effort where not permitted."""
+def copy_attributes(
+    original: os.stat_result, target: Path, tmp: Path, *, private: bool = False
+) -> None:
+    """Give ``tmp`` what the file it replaces had: owner and group, mode (without the
+    permissions of others if ``private``), extended attributes (POSIX ACLs are one). Owner needs
+    root; each step is best effort where not permitted."""
     if hasattr(os, "chown"):
         uid = original.st_uid if os.geteuid() == 0 else -1
         with contextlib.suppress(OSError):
             os.chown(tmp, uid, original.st_gid)
-    os.chmod(tmp, stat.S_IMODE(original.st_mode))
+    mode = stat.S_IMODE(original.st_mode)
+    os.chmod(tmp, mode & ~0o007 if private else mode)
     if not hasattr(os, "listxattr"):
         return
     try:

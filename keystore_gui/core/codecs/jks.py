@@ -12,6 +12,7 @@ with its entry password, or the store password when it has none.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -141,6 +142,26 @@ class JavaSealedKey:
         return self._opened_with is not None and hmac.compare_digest(
             self._opened_with, self._tag(password)
         )
+
+    def unlock_iterations(self) -> int:
+        """The key-derivation iterations :meth:`unlock` costs, read without deriving (0 when
+        unknown); JCEKS derives two halves of its key, each with the full count."""
+        params = None
+        if isinstance(self._raw, jks.SecretKeyEntry):
+            params = getattr(self._raw._encrypted, "encodedParams", None)
+        elif isinstance(self._raw, jks.PrivateKeyEntry) and self.store_type is StoreType.JCEKS:
+            with contextlib.suppress(Exception):
+                info, _ = ber_decoder.decode(
+                    self._raw._encrypted, asn1Spec=rfc5208.EncryptedPrivateKeyInfo()
+                )
+                params = info["encryptionAlgorithm"]["parameters"].asOctets()
+        if params is None:
+            return 0
+        try:
+            pbe, _ = ber_decoder.decode(bytes(params), asn1Spec=jks.rfc2898.PBEParameter())
+            return 2 * int(pbe["iterationCount"])
+        except Exception:
+            return 0
 
     def unlock(self, password: str) -> KeyMaterial:
         if isinstance(self._raw, jks.PrivateKeyEntry):

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -65,6 +65,7 @@ from ..errors import (
 from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
 from . import pkcs12_crypto as crypto
 from . import pkcs12_der as der
+from .limits import DerivationBudget
 
 OID_DATA = "1.2.840.113549.1.7.1"
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
@@ -134,6 +135,10 @@ class _SealedBag:
     @property
     def raw(self) -> object:
         return (self.kind, self.algorithm, self.ciphertext)
+
+    def unlock_iterations(self) -> int:
+        """The key-derivation iterations one :meth:`unlock` attempt costs (0 when unknown)."""
+        return sum(count for _, count in crypto.derivations(self.algorithm))
 
     def unlock(self, password: str) -> KeyMaterial:
         for spelling in crypto.password_spellings(password):
@@ -206,6 +211,7 @@ class _Reader:
         self.bags: list[_Bag] = []
         self.decrypted_any = False
         self.failed_decryptions = 0
+        self.budget = DerivationBudget()
 
     # structure ------------------------------------------------------------------------------
     def read(self) -> Keystore:
@@ -228,6 +234,7 @@ class _Reader:
         if content_type != OID_DATA or content is None:
             raise CorruptFileError("the PKCS#12 content is not data")
         auth_safe = der.octets(content)
+        self.budget.plan(_planned_derivations(pfx[2] if len(pfx) > 2 else None, auth_safe))
         if len(pfx) > 2:
             self._verify_mac(pfx[2], auth_safe)
         for info in der.sequence(auth_safe):
@@ -253,7 +260,9 @@ class _Reader:
         salt = der.octets(fields[1])
         iterations = der.integer(fields[2]) if len(fields) > 2 else 1
         for spelling in self.spellings:
-            if crypto.mac_matches(algorithm, expected, spelling.bmp, salt, iterations, auth_safe):
+            if crypto.mac_matches(
+                algorithm, expected, spelling.bmp, salt, iterations, auth_safe, self.budget
+            ):
                 self.spelling = spelling
                 self.mac_verified = True
                 return
@@ -288,7 +297,7 @@ class _Reader:
         spellings = [self.spelling] if self.spelling is not None else self.spellings
         for spelling in spellings:
             try:
-                plain = crypto.decrypt(algorithm, ciphertext, spelling)
+                plain = crypto.decrypt(algorithm, ciphertext, spelling, self.budget)
                 check(plain)
             except (crypto.DecryptionError, der.DerError, _KeyFormatError):
                 continue
@@ -467,6 +476,53 @@ class _Reader:
             folded.add(entry.alias.lower())
             store.entries.append(entry)
         return store
+
+
+def _planned_derivations(mac: der.Element | None, auth_safe: bytes) -> list[tuple[Hashable, int]]:
+    """The key derivations the file shows in clear (the MAC, encrypted contents, shrouded keys
+    outside them), so that a file over the budget is refused before the first one. Structure
+    errors are left for the reader to report."""
+    counts: list[tuple[Hashable, int]] = []
+    try:
+        if mac is not None:
+            fields = der.children(der.expect(mac, der.SEQUENCE))
+            counts.append(("mac", der.integer(fields[2]) if len(fields) > 2 else 1))
+        for info in der.sequence(auth_safe):
+            content_type, content = _Reader._content_info(info)
+            if content is None:
+                continue
+            if content_type == OID_ENCRYPTED_DATA:
+                fields = der.children(der.expect(content, der.SEQUENCE))
+                eci = der.children(der.expect(fields[1], der.SEQUENCE))
+                counts += crypto.derivations(der.tlv(*eci[1]))
+            elif content_type == OID_DATA:
+                counts += _bag_derivations(der.octets(content), 0)
+    except (der.DerError, IndexError):
+        pass
+    return counts
+
+
+def _bag_derivations(safe_contents: bytes, depth: int) -> list[tuple[Hashable, int]]:
+    counts: list[tuple[Hashable, int]] = []
+    if depth > _MAX_NESTING:
+        return counts
+    for bag in der.sequence(safe_contents):
+        fields = der.children(der.expect(bag, der.SEQUENCE))
+        bag_id = der.oid(fields[0])
+        value = der.children(der.expect(fields[1], der.CONTEXT_0))[0]
+        if bag_id == OID_SECRET_BAG:
+            secret = der.children(der.expect(value, der.SEQUENCE))
+            if der.oid(secret[0]) != OID_SHROUDED_KEY_BAG:
+                continue
+            inner = der.children(der.expect(secret[1], der.CONTEXT_0))[0]
+            value = der.first(der.octets(inner) if inner[0] != der.SEQUENCE else der.tlv(*inner))[0]
+            bag_id = OID_SHROUDED_KEY_BAG
+        if bag_id == OID_SHROUDED_KEY_BAG:
+            info = der.children(der.expect(value, der.SEQUENCE))
+            counts += crypto.derivations(der.tlv(*info[0]))
+        elif bag_id == OID_SAFE_CONTENTS_BAG:
+            counts += _bag_derivations(der.tlv(*value), depth + 1)
+    return counts
 
 
 def _timestamp(local_key_id: bytes | None) -> dt.datetime | None:

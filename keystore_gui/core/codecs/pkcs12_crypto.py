@@ -19,13 +19,11 @@ cryptography's RC2 only takes 128-bit keys.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Protocol, cast
 
 from Cryptodome.Cipher import ARC2
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4, TripleDES
@@ -34,7 +32,8 @@ from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher,
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from . import pkcs12_der as der
-from .limits import MAX_ITERATIONS
+from . import pkcs12_kdf as kdf
+from .limits import MAX_ITERATIONS, DerivationBudget
 
 WRITE_ITERATIONS = 10_000
 """JDK 17's count for keys, certificates and the MAC."""
@@ -124,45 +123,23 @@ def password_spellings(password: str) -> list[Password]:
 
 
 def pkcs12_kdf(
-    digest: str, block: int, password: bytes, salt: bytes, purpose: int, iterations: int, size: int
+    digest: str,
+    block: int,
+    password: bytes,
+    salt: bytes,
+    purpose: int,
+    iterations: int,
+    size: int,
+    budget: DerivationBudget | None = None,
 ) -> bytes:
-    """RFC 7292 appendix B.2: derive ``size`` bytes for ``purpose`` (1 key, 2 IV, 3 MAC)."""
+    """RFC 7292 appendix B.2: derive ``size`` bytes for ``purpose`` (1 key, 2 IV, 3 MAC).
+
+    With a ``budget``, a derivation already made in this open is reused and the work counted."""
     _check_iterations(iterations)
-    new = _hasher(digest)
-    v = block
-    d = bytes((purpose,)) * v
-
-    def stretch(data: bytes) -> bytes:
-        if not data:
-            return b""
-        n = v * -(-len(data) // v)
-        return (data * (n // len(data) + 1))[:n]
-
-    i_bytes = bytearray(stretch(salt) + stretch(password))
-    out = bytearray()
-    while True:
-        a = new(d + bytes(i_bytes)).digest()
-        for _ in range(iterations - 1):
-            a = new(a).digest()
-        out += a
-        if len(out) >= size:
-            return bytes(out[:size])
-        b = int.from_bytes((a * (v // len(a) + 1))[:v], "big") + 1
-        mask = (1 << (8 * v)) - 1
-        for j in range(0, len(i_bytes), v):
-            chunk = (int.from_bytes(i_bytes[j : j + v], "big") + b) & mask
-            i_bytes[j : j + v] = chunk.to_bytes(v, "big")
-
-
-class _Digest(Protocol):
-    def digest(self) -> bytes: ...
-
-
-def _hasher(name: str) -> Callable[[bytes], _Digest]:
-    constructor = getattr(hashlib, name, None)
-    if callable(constructor):
-        return cast(Callable[[bytes], _Digest], constructor)
-    return functools.partial(hashlib.new, name)
+    args = (digest, block, password, salt, purpose, iterations, size)
+    if budget is None:
+        return kdf.derive(*args)
+    return budget.derive(("pkcs12", *args), iterations, lambda: kdf.derive(*args))
 
 
 def _check_iterations(iterations: int) -> None:
@@ -174,27 +151,44 @@ def _check_iterations(iterations: int) -> None:
 
 
 def compute_mac(
-    digest_oid: str, password: bytes, salt: bytes, iterations: int, data: bytes
+    digest_oid: str,
+    password: bytes,
+    salt: bytes,
+    iterations: int,
+    data: bytes,
+    budget: DerivationBudget | None = None,
 ) -> bytes:
     try:
         name, block = MAC_DIGESTS[digest_oid]
     except KeyError:
         raise UnsupportedAlgorithmError(f"MAC digest {digest_oid}") from None
     size = hashlib.new(name).digest_size
-    key = pkcs12_kdf(name, block, password, salt, _KDF_MAC, iterations, size)
+    key = pkcs12_kdf(name, block, password, salt, _KDF_MAC, iterations, size, budget)
     return hmac.new(key, data, name).digest()
 
 
 def mac_matches(
-    digest_oid: str, expected: bytes, password: bytes, salt: bytes, iterations: int, data: bytes
+    digest_oid: str,
+    expected: bytes,
+    password: bytes,
+    salt: bytes,
+    iterations: int,
+    data: bytes,
+    budget: DerivationBudget | None = None,
 ) -> bool:
-    return hmac.compare_digest(compute_mac(digest_oid, password, salt, iterations, data), expected)
+    mac = compute_mac(digest_oid, password, salt, iterations, data, budget)
+    return hmac.compare_digest(mac, expected)
 
 
 # --- decryption ------------------------------------------------------------------------------
 
 
-def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
+def decrypt(
+    algorithm: bytes,
+    ciphertext: bytes,
+    password: Password,
+    budget: DerivationBudget | None = None,
+) -> bytes:
     """Decrypt with the scheme of ``algorithm`` (an AlgorithmIdentifier's DER)."""
     try:
         scheme, params = _algorithm(der.first(algorithm)[0])
@@ -204,8 +198,8 @@ def decrypt(algorithm: bytes, ciphertext: bytes, password: Password) -> bytes:
         raise UnsupportedAlgorithmError(f"encryption algorithm {scheme}")
     try:
         if scheme == OID_PBES2:
-            return _decrypt_pbes2(params, ciphertext, password)
-        return _decrypt_pkcs12_pbe(scheme, params, ciphertext, password)
+            return _decrypt_pbes2(params, ciphertext, password, budget)
+        return _decrypt_pkcs12_pbe(scheme, params, ciphertext, password, budget)
     except (der.DerError, IndexError, ValueError):
         # absent or malformed fields; cryptography's ValueError for key or IV sizes
         raise BadParametersError("encryption parameters") from None
@@ -217,8 +211,36 @@ def _algorithm(element: der.Element) -> tuple[str, der.Element | None]:
     return der.oid(fields[0]), (fields[1] if len(fields) > 1 else None)
 
 
+def derivations(algorithm: bytes) -> list[tuple[Hashable, int]]:
+    """The key derivations decrypting with ``algorithm`` needs, read without deriving anything:
+    (what identifies the derivation, its iteration count) each; empty when the parameters
+    cannot be read (decrypting says why)."""
+    try:
+        scheme, params = _algorithm(der.first(algorithm)[0])
+        if params is None:
+            return []
+        fields = der.children(der.expect(params, der.SEQUENCE))
+        if scheme in _PKCS12_PBE:
+            salt, count = der.octets(fields[0]), der.integer(fields[1])
+            purposes = (_KDF_KEY,) if _PKCS12_PBE[scheme][0] == "rc4" else (_KDF_KEY, _KDF_IV)
+            return [((scheme, salt, count, purpose), count) for purpose in purposes]
+        if scheme == OID_PBES2:
+            kdf_params = _algorithm(fields[0])[1]
+            if kdf_params is not None:
+                pbkdf2 = der.children(der.expect(kdf_params, der.SEQUENCE))
+                salt, count = pbkdf2[0][1], der.integer(pbkdf2[1])
+                return [((scheme, salt, count), count)]
+    except (der.DerError, IndexError):
+        pass
+    return []
+
+
 def _decrypt_pkcs12_pbe(
-    scheme: str, params: der.Element | None, data: bytes, password: Password
+    scheme: str,
+    params: der.Element | None,
+    data: bytes,
+    password: Password,
+    budget: DerivationBudget | None,
 ) -> bytes:
     # pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
     if params is None:
@@ -226,11 +248,11 @@ def _decrypt_pkcs12_pbe(
     fields = der.children(der.expect(params, der.SEQUENCE))
     salt, iterations = der.octets(fields[0]), der.integer(fields[1])
     cipher, key_size = _PKCS12_PBE[scheme]
-    key = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_KEY, iterations, key_size)
+    key = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_KEY, iterations, key_size, budget)
     if cipher == "rc4":
         decryptor = Cipher(ARC4(key), mode=None).decryptor()
         return decryptor.update(data) + decryptor.finalize()
-    iv = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_IV, iterations, 8)
+    iv = pkcs12_kdf("sha1", 64, password.bmp, salt, _KDF_IV, iterations, 8, budget)
     if len(data) % 8 or not data:
         raise DecryptionError("ciphertext is not whole blocks")
     if cipher == "3des":
@@ -245,7 +267,12 @@ def _decrypt_pkcs12_pbe(
     return _unpad(padded, 8)
 
 
-def _decrypt_pbes2(params: der.Element | None, data: bytes, password: Password) -> bytes:
+def _decrypt_pbes2(
+    params: der.Element | None,
+    data: bytes,
+    password: Password,
+    budget: DerivationBudget | None,
+) -> bytes:
     # PBES2-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier,
     #                             encryptionScheme AlgorithmIdentifier }  (RFC 8018 A.4)
     if params is None:
@@ -277,7 +304,17 @@ def _decrypt_pbes2(params: der.Element | None, data: bytes, password: Password) 
     prf_oid = _algorithm(rest[0])[0] if rest else "1.2.840.113549.2.7"
     if prf_oid not in _PRF:
         raise UnsupportedAlgorithmError(f"PBKDF2 function {prf_oid}")
-    key = PBKDF2HMAC(_PRF[prf_oid], key_size, salt, iterations).derive(password.utf8)
+    utf8 = password.utf8
+
+    def derive() -> bytes:
+        return PBKDF2HMAC(_PRF[prf_oid], key_size, salt, iterations).derive(utf8)
+
+    if budget is None:
+        key = derive()
+    else:
+        key = budget.derive(
+            ("pbkdf2", prf_oid, utf8, salt, iterations, key_size), iterations, derive
+        )
     block = 16 if factory is algorithms.AES else 8
     if len(iv) != block:
         raise BadParametersError("IV size does not fit the cipher")

@@ -1,0 +1,125 @@
+"""Crafted hostile files, built in-process with the core's own DER writer: many bags at the
+iteration limit, deeply nested BER strings, one name repeated thousands of times. Used by the
+tests of each bound and by the fuzz harness."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+
+from keystore_gui.core.codecs import pkcs12 as p12
+from keystore_gui.core.codecs import pkcs12_crypto as crypto
+from keystore_gui.core.codecs import pkcs12_der as der
+
+OID_PBE_SHA1_3DES = "1.2.840.113549.1.12.1.3"
+
+
+def _friendly_name(name: str) -> bytes:
+    return der.set_of(
+        [der.seq(der.enc_oid(p12.OID_FRIENDLY_NAME), der.set_of([der.enc_bmp(name)]))]
+    )
+
+
+def shrouded_bag(iterations: int, name: str = "k") -> bytes:
+    """A key bag under PKCS#12 3DES at ``iterations``; its ciphertext is random (no password
+    opens it), which is all a reader sees before deriving the key."""
+    params = der.seq(der.enc_octets(os.urandom(8)), der.enc_int(iterations))
+    algorithm = der.seq(der.enc_oid(OID_PBE_SHA1_3DES), params)
+    info = der.seq(algorithm, der.enc_octets(os.urandom(64)))
+    return der.seq(
+        der.enc_oid(p12.OID_SHROUDED_KEY_BAG), der.explicit(0, info), _friendly_name(name)
+    )
+
+
+def cert_bag(cert_der: bytes, name: str | None) -> bytes:
+    value = der.seq(
+        der.enc_oid(p12.OID_X509_CERTIFICATE), der.explicit(0, der.enc_octets(cert_der))
+    )
+    attributes = _friendly_name(name) if name is not None else b""
+    return der.seq(der.enc_oid(p12.OID_CERT_BAG), der.explicit(0, value), attributes)
+
+
+def pfx(
+    bags: list[bytes],
+    password: str | None = None,
+    mac_iterations: int = 2048,
+    *,
+    encrypted: bool = False,
+) -> bytes:
+    """A PFX holding ``bags`` in one SafeContents, plain or (``encrypted``) under ``password``
+    with PBES2 at 1,000 iterations; with a MAC under ``password`` if one is given."""
+    safe_contents = der.seq(*bags)
+    if encrypted:
+        assert password is not None
+        algorithm, ciphertext = crypto.encrypt_pbes2(safe_contents, password, 1000)
+        eci = der.seq(
+            der.enc_oid(p12.OID_DATA), algorithm, der.tlv(der.CONTEXT_0_PRIMITIVE, ciphertext)
+        )
+        info = der.seq(
+            der.enc_oid(p12.OID_ENCRYPTED_DATA), der.explicit(0, der.seq(der.enc_int(0), eci))
+        )
+    else:
+        info = der.seq(der.enc_oid(p12.OID_DATA), der.explicit(0, der.enc_octets(safe_contents)))
+    auth_safe = der.seq(info)
+    parts = [
+        der.enc_int(3),
+        der.seq(der.enc_oid(p12.OID_DATA), der.explicit(0, der.enc_octets(auth_safe))),
+    ]
+    if password is not None:
+        salt = os.urandom(8)
+        bmp = crypto.password_spellings(password)[0].bmp
+        mac = crypto.compute_mac(crypto.OID_SHA256, bmp, salt, mac_iterations, auth_safe)
+        algorithm = der.seq(der.enc_oid(crypto.OID_SHA256), der.enc_null())
+        parts.append(
+            der.seq(
+                der.seq(algorithm, der.enc_octets(mac)),
+                der.enc_octets(salt),
+                der.enc_int(mac_iterations),
+            )
+        )
+    return der.seq(*parts)
+
+
+def nested_octets(payload: bytes, depth: int) -> bytes:
+    """``payload`` inside ``depth`` constructed (BER) OCTET STRINGs, each holding the one below
+    twice, in an otherwise plain PFX: what the reader joins doubles at every level."""
+    inner = der.enc_octets(payload)
+    for _ in range(depth):
+        inner = der.tlv(der.OCTET_STRING_CONSTRUCTED, inner + inner)
+    content = der.seq(der.enc_oid(p12.OID_DATA), der.explicit(0, inner))
+    return der.seq(der.enc_int(3), content)
+
+
+def deep_octets(depth: int) -> bytes:
+    """A PFX whose content is an OCTET STRING nested ``depth`` times, one piece per level."""
+    inner = der.enc_octets(b"\x30\x00")
+    for _ in range(depth):
+        inner = der.tlv(der.OCTET_STRING_CONSTRUCTED, inner)
+    return der.seq(der.enc_int(3), der.seq(der.enc_oid(p12.OID_DATA), der.explicit(0, inner)))
+
+
+def fix_java_digest(body: bytes, password: str) -> bytes:
+    """A JKS or JCEKS body (without its digest) with the integrity digest for ``password``."""
+    secret = password.encode("utf-16-be")
+    return body + hashlib.sha1(secret + b"Mighty Aphrodite" + body, usedforsecurity=False).digest()
+
+
+def jceks_with_iterations(store: bytes, password: str, old: int, new: int) -> bytes:
+    """``store`` (a JCEKS whose keys were sealed at ``old`` iterations, a 3-byte INTEGER) with
+    every such count replaced by ``new`` and the digest recomputed; the keys no longer decrypt,
+    which a reader only finds out after deriving."""
+    before = b"\x02\x03" + old.to_bytes(3, "big")
+    after = b"\x02\x03" + new.to_bytes(3, "big")
+    assert before in store and len(before) == len(after)
+    return fix_java_digest(store[:-20].replace(before, after), password)
+
+
+def jks_trusted(entries: list[tuple[str, bytes]], password: str) -> bytes:
+    """A JKS of trusted certificates, aliases written as given (control characters too)."""
+    out = bytearray(b"\xfe\xed\xfe\xed" + struct.pack(">II", 2, len(entries)))
+    for alias, cert in entries:
+        name = alias.encode("utf-8")
+        out += struct.pack(">IH", 2, len(name)) + name + struct.pack(">Q", 0)
+        out += struct.pack(">H", 5) + b"X.509" + struct.pack(">I", len(cert)) + cert
+    return fix_java_digest(bytes(out), password)
