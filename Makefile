@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench fuzz package clean
+.PHONY: run test lint typecheck unit bench fuzz package package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(PY) -m tests.fuzz --inputs 100000
 
-# The self-contained app in dist/keystore-gui, then its smoke check (slow: not part of `test`).
+# The self-contained app in dist/keystore-gui, then its smoke check on Xvfb (slow: not part of
+# `test`; .ci/run runs both).
 PACKAGE_STAMP := $(VENV)/.package-installed
 $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,package]'
@@ -42,6 +43,8 @@ $(PACKAGE_STAMP): $(STAMP)
 
 package: $(PACKAGE_STAMP)
 	PYTHON=$(PY) packaging/build.sh
+
+package-check: package
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

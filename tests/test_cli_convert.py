@@ -61,15 +61,40 @@ def test_keys_open_with_the_store_password(two_certs) -> None:
 
 def test_keys_with_their_own_password_use_key_password_env(two_certs) -> None:
     store = _store(two_certs, "key-pw")
-    convert.unlock_for(store, StoreType.PKCS12, "key-pw")
+    convert.unlock_for(store, StoreType.PKCS12, {None: "key-pw"})
     assert store.entries[0].key is EC_KEY and store.entries[0].key_password == "key-pw"
+
+
+def test_each_key_may_have_a_password_of_its_own(two_certs) -> None:
+    _root, leaf = two_certs
+    store = _store(two_certs, "web-pw")
+    other = Entry(
+        "Api", EntryKind.PRIVATE_KEY, [Certificate(der(leaf))], sealed=FakeSealed("api-pw", EC_KEY)
+    )
+    store.entries.append(other)
+    convert.unlock_for(store, StoreType.PKCS12, {"web": "web-pw", "api": "api-pw"})
+    assert [e.key_password for e in store.entries] == ["web-pw", None, "api-pw"]
+
+
+def test_key_password_options_by_alias(monkeypatch) -> None:
+    monkeypatch.setenv("ANY", "any-pw")
+    monkeypatch.setenv("WEB", "web-pw")
+    found = convert.key_passwords_from_args(["ANY", "Web=WEB"])
+    assert found == {None: "any-pw", "web": "web-pw"}
+    with pytest.raises(KeystoreError, match="environment variable NOPE is not set"):
+        convert.key_passwords_from_args(["web=NOPE"])
 
 
 def test_a_key_nobody_can_open_is_named(two_certs) -> None:
     store = _store(two_certs, "key-pw")
-    with pytest.raises(KeystoreError, match="entry 'web' has its own key password") as caught:
-        convert.unlock_for(store, StoreType.PKCS12, "wrong")
-    assert "--key-password-env" in str(caught.value)
+    with pytest.raises(KeystoreError) as caught:
+        convert.unlock_for(store, StoreType.PKCS12, {None: "wrong"})
+    assert str(caught.value) == (
+        "entry 'web' has its own key password, which neither the store password nor "
+        "--key-password-env opens: give --key-password-env web=VAR, or run on a terminal"
+    )
+    with pytest.raises(KeystoreError, match="which the store password does not open"):
+        convert.unlock_for(store, StoreType.PKCS12, None)
 
 
 def test_sealed_keys_staying_in_their_format_are_not_decrypted(two_certs) -> None:

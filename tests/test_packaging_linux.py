@@ -133,7 +133,9 @@ def test_install_script_refuses_unknown_options(tmp_path: Path) -> None:
     assert not (tmp_path / "share").exists()
 
 
-@pytest.mark.parametrize("script", ["linux/install.sh", "build.sh", "smoke.sh"])
+@pytest.mark.parametrize(
+    "script", ["linux/install.sh", "linux/apt-install.sh", "build.sh", "smoke.sh"]
+)
 def test_shell_scripts_parse_and_are_executable(script: str) -> None:
     path = PACKAGING / script
     assert os.access(path, os.X_OK), f"{script} is not executable"
@@ -172,8 +174,13 @@ def test_windows_installer_associates_the_keystore_extensions() -> None:
     assert '"""{app}\\{#AppExe}"" ""%1"""' in iss
 
 
-def test_make_package_is_not_part_of_make_test() -> None:
+def test_make_package_is_not_part_of_make_test_but_ci_runs_both() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^package: ", makefile, re.M)
+    assert re.search(r"^package-check: package", makefile, re.M)
     test_line = re.search(r"^test: (.*)$", makefile, re.M)
     assert test_line and "package" not in test_line.group(1)
+    ci = [
+        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("make ")
+    ]
+    assert ci == ["make test", "make package-check"]

@@ -17,9 +17,10 @@ from typing import Any
 
 from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeystoreError, WrongPasswordError
-from ..core.formats import detect, type_from_extension
-from ..core.io import load_keystore, read_bytes, save_keystore
+from ..core.formats import type_from_extension
+from ..core.io import read_bytes, save_keystore
 from ..core.model import Entry, Keystore, StoreType
+from ..core.opening import open_file
 from ..core.safefile import FileStamp, locked_for_update
 from ..core.trustsources import truststore_label
 from ..core.truststore import Conflict, CopyPlan, apply_plan, new_truststore
@@ -70,15 +71,13 @@ def password_from_args(
 
 def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str = "") -> Keystore:
     """Read ``path`` with the password the ``prefix`` options give (certificate files need none)."""
-    data = read_bytes(path)
-    kind = detect(data, path)
-    if not kind.has_password:
-        return load_keystore(data, None, kind, path)
-    password = password_from_args(args, prefix, f"Password for {what or path}: ")
-    if password is None:
+    store = open_file(
+        path, lambda _pending: password_from_args(args, prefix, f"Password for {what or path}: ")
+    )
+    if store is None:
         option = f"--{prefix}password-env VAR or --{prefix}password-file PATH"
         raise CliError(f"{path} needs a password: give {option}, or run on a terminal")
-    return load_keystore(data, password, kind, path)
+    return store
 
 
 def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:

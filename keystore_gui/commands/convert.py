@@ -2,7 +2,8 @@
 
 If DEST's format cannot hold an entry (a secret key in JKS, say) the command fails naming the
 entry and writes nothing. Keys protected by a password of their own are unlocked with, in turn,
-the store password, ``--key-password-env VAR``, and a prompt per entry on a terminal. DEST is
+the store password, ``--key-password-env ALIAS=VAR`` for that entry, ``--key-password-env VAR``,
+and a prompt per entry on a terminal. DEST is
 written atomically and read back before it replaces anything; an existing DEST (including SRC
 itself, for an in-place conversion) is replaced only with ``--overwrite``.
 """
@@ -54,8 +55,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--key-password-env",
-        metavar="VAR",
-        help="password of keys whose own password differs from the store password",
+        action="append",
+        default=[],
+        metavar="[ALIAS=]VAR",
+        help="password of keys whose own password differs from the store password: VAR for "
+        "any key, ALIAS=VAR for one entry (repeatable)",
     )
     add_password_options(parser, "", "source")
     add_password_options(parser, "dest-", "destination")
@@ -73,13 +77,32 @@ def check_capacity(store: Keystore, target: StoreType) -> None:
             )
 
 
-def _unlock(store: Keystore, entry: Entry, key_password: str | None) -> None:
+KeyPasswords = dict[str | None, str]
+"""Key passwords by lowercased alias; the ``None`` key holds the one for any entry."""
+
+
+def key_passwords_from_args(options: list[str]) -> KeyPasswords:
+    """``--key-password-env`` values (``VAR`` or ``ALIAS=VAR``) resolved from the environment."""
+    found: KeyPasswords = {}
+    for option in options:
+        alias, _, var = option.rpartition("=")
+        value = os.environ.get(var)
+        if value is None:
+            raise CliError(f"environment variable {var} is not set")
+        found[alias.lower() if alias else None] = value
+    return found
+
+
+def _unlock(store: Keystore, entry: Entry, key_passwords: KeyPasswords) -> None:
     try:
         store.unlock(entry)
         return
     except KeyLockedError:
         pass
-    if key_password is not None:
+    candidates = [key_passwords.get(entry.alias.lower()), key_passwords.get(None)]
+    for key_password in candidates:
+        if key_password is None:
+            continue
         try:
             store.unlock(entry, key_password)
             return
@@ -93,18 +116,21 @@ def _unlock(store: Keystore, entry: Entry, key_password: str | None) -> None:
             except WrongPasswordError:
                 print("wrong password, try again", file=sys.stderr)
     tried = (
-        "the store password nor --key-password-env"
-        if key_password is not None
-        else ("the store password")
+        "neither the store password nor --key-password-env opens"
+        if any(c is not None for c in candidates)
+        else "the store password does not open"
     )
     raise KeystoreError(
-        f"entry '{entry.alias}' has its own key password, which {tried} opens: "
-        "give --key-password-env VAR, or run on a terminal"
+        f"entry '{entry.alias}' has its own key password, which {tried}: "
+        f"give --key-password-env {entry.alias}=VAR, or run on a terminal"
     )
 
 
 def unlock_for(
-    store: Keystore, target: StoreType, key_password: str | None, new_password: str | None = None
+    store: Keystore,
+    target: StoreType,
+    key_passwords: KeyPasswords | None,
+    new_password: str | None = None,
 ) -> None:
     """Decrypt every key the target codec cannot copy sealed as it is.
 
@@ -115,7 +141,7 @@ def unlock_for(
     for entry in store.entries:
         sealed = entry.sealed if entry.is_locked else None
         if sealed is not None and (sealed.store_type is not target or not same_password):
-            _unlock(store, entry, key_password)
+            _unlock(store, entry, key_passwords or {})
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,13 +154,9 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(args, args.src)
         target: StoreType = args.to
         check_capacity(store, target)
-        key_password = None
-        if args.key_password_env:
-            key_password = os.environ.get(args.key_password_env)
-            if key_password is None:
-                raise CliError(f"environment variable {args.key_password_env} is not set")
+        key_passwords = key_passwords_from_args(args.key_password_env)
         password = new_store_password(args, "dest-", args.dest)
-        unlock_for(store, target, key_password, password)
+        unlock_for(store, target, key_passwords, password)
         save_keystore(store, dest, target, password, expect=read, overwrite=args.overwrite)
     n = len(store.entries)
     print(f"wrote {n} entr{'y' if n == 1 else 'ies'} to {dest} ({target.value})", file=sys.stderr)

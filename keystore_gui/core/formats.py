@@ -15,6 +15,7 @@ from .model import Keystore, StoreType
 
 Loader = Callable[[bytes, str | None], Keystore]
 Dumper = Callable[[Keystore, str], bytes]
+Checker = Callable[[bytes], None]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Codec:
     """``load(data, password)``: parse; raise a :class:`KeystoreError` subclass on bad input."""
     dump: Dumper | None = None
     """``dump(store, password)``: serialise every entry or raise ``CannotHoldError``."""
+    check: Checker | None = None
+    """``check(data)``: find truncation or damage that shows without the password."""
 
 
 _CODECS: dict[StoreType, Codec] = {}

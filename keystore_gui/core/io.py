@@ -13,8 +13,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from .codecs import pkcs12_der as der
-from .errors import CorruptFileError, KeystoreError, TruncatedFileError, WrongPasswordError
+from .errors import CorruptFileError, KeystoreError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
 from .safefile import (
@@ -66,61 +65,16 @@ def read_keystore(
     return load_keystore(read_bytes(path), password, store_type, os.fspath(path))
 
 
-def detect_file(path: str | os.PathLike[str]) -> StoreType:
-    return detect(read_bytes(path), os.fspath(path))
-
-
 def check_structure(data: bytes, store_type: StoreType) -> None:
     """Find truncation or damage that shows without the password, before asking for it.
 
-    JKS and JCEKS parse without their password (only the integrity check needs it); a PKCS#12
-    file's outer DER layers (PFX, its content, the list of safes, the MAC data) parse too.
-    Other formats are left to :func:`load_keystore`. Raises a :class:`KeystoreError`.
+    Each codec checks its own structure (JKS and JCEKS parse without their password, a PKCS#12
+    file's outer DER layers do); formats without such a check are left to :func:`load_keystore`.
+    Raises a :class:`KeystoreError`.
     """
-    if store_type in (StoreType.JKS, StoreType.JCEKS):
-        codec_for(store_type).load(data, None)
-    elif store_type is StoreType.PKCS12:
-        _check_pkcs12_outer(data)
-
-
-def _check_pkcs12_outer(data: bytes) -> None:
-    try:
-        der.first(data)
-    except der.DerTruncatedError:
-        raise TruncatedFileError() from None
-    except der.DerError:
-        raise CorruptFileError("the PKCS#12 structure is not valid") from None
-    try:
-        pfx = der.sequence(data)
-        if len(pfx) < 2:
-            raise CorruptFileError("the PKCS#12 structure is not valid")
-        content_info = der.children(pfx[1][1])
-        if len(content_info) == 2:
-            for inner in der.children(content_info[1][1]):
-                der.sequence(der.octets(inner))
-        if len(pfx) > 2:
-            der.children(pfx[2][1])
-    except der.DerTruncatedError:
-        raise CorruptFileError("a PKCS#12 structure runs past its end") from None
-    except (der.DerError, IndexError):
-        raise CorruptFileError("the PKCS#12 structure is not valid") from None
-
-
-def try_passwords(
-    path: str | os.PathLike[str], candidates: Iterable[str]
-) -> tuple[Keystore, str] | None:
-    """Open ``path`` with the first password that works, or ``None`` if none does.
-
-    Errors other than a wrong password (a damaged file, say) propagate.
-    """
-    data = read_bytes(path)
-    kind = detect(data, os.fspath(path))
-    for candidate in candidates:
-        try:
-            return load_keystore(data, candidate, kind), candidate
-        except WrongPasswordError:
-            continue
-    return None
+    check = codec_for(store_type).check
+    if check is not None:
+        check(data)
 
 
 # --- saving ----------------------------------------------------------------------------------

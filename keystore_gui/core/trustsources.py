@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +33,12 @@ _SYSTEM_BUNDLES = (
 )
 
 
-def java_cacerts_path() -> Path | None:
-    """The ``cacerts`` of ``$JAVA_HOME``, else of the system JDK, else of any installed JDK."""
+def java_cacerts_candidates(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Where Java's ``cacerts`` may be, best first: ``$JAVA_HOME``'s, the system JDK's, then
+    every installed JDK's (newest first)."""
+    env = os.environ if environ is None else environ
     candidates: list[str] = []
-    java_home = os.environ.get("JAVA_HOME")
+    java_home = env.get("JAVA_HOME")
     if java_home:
         candidates += [
             os.path.join(java_home, "lib", "security", "cacerts"),
@@ -50,10 +52,12 @@ def java_cacerts_path() -> Path | None:
             glob.glob("/Library/Java/JavaVirtualMachines/*/Contents/Home/lib/security/cacerts")
         ),
     ]
-    for candidate in candidates:
-        if os.path.isfile(candidate):
-            return Path(candidate)
-    return None
+    return [Path(c) for c in dict.fromkeys(candidates)]
+
+
+def java_cacerts_path(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The first of :func:`java_cacerts_candidates` that exists."""
+    return next((p for p in java_cacerts_candidates(environ) if p.is_file()), None)
 
 
 def system_bundle_path() -> Path | None:

@@ -6,8 +6,9 @@
   ``--new-instance`` is given or the setting is off.
 - The colour scheme follows the desktop (:mod:`.theme`).
 - ``--version`` prints and exits without touching a display. ``--smoke-test`` (hidden, for the
-  packaging check) opens the files, lets the event loop settle and exits 0, or 1 on any failure;
-  keystore passwords come from the ``KEYSTORE_GUI_SMOKE_PASSWORD`` environment variable.
+  packaging checks) is :mod:`.smoke`.
+- Without a usable Qt platform plugin it says which system packages to install
+  (:mod:`.qt_start`) instead of Qt's own abort message.
 """
 
 from __future__ import annotations
@@ -15,22 +16,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from types import TracebackType
+from collections.abc import Sequence
+from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import __version__
+from .qt_start import create_application
+from .smoke import note_qt_problem, run_smoke_test
 from .theme import ColorSchemeFollower
 
 APP_NAME = "keystore-gui"
 DISPLAY_NAME = "Keystore GUI"
 ORGANIZATION = "keystore-gui"
 DESKTOP_FILE_NAME = "keystore-gui"  # packaging/linux/keystore-gui.desktop
-SMOKE_PASSWORD_ENV = "KEYSTORE_GUI_SMOKE_PASSWORD"
 INSTANCE_NAME_ENV = "KEYSTORE_GUI_INSTANCE"  # overrides the per-user socket name (tests)
 
 EXIT_OK = 0
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new window even if the app is already running",
     )
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke-hold", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -168,11 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --help, --version and usage errors end here, before Qt needs a display.
     args = parser.parse_intermixed_args(own_args)
     qt_problems: list[str] = []
+    on_message = partial(note_qt_problem, qt_problems) if args.smoke_test else None
+    app = create_application(
+        lambda: KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *qt_args]), on_message
+    )
     if args.smoke_test:
-        qInstallMessageHandler(lambda kind, _ctx, text: _note_qt_problem(qt_problems, kind, text))
-    app = KeystoreApplication([sys.argv[0] if sys.argv else APP_NAME, *qt_args])
-    if args.smoke_test:
-        return run_smoke_test(app, args.files, qt_problems)
+        qInstallMessageHandler(lambda kind, _ctx, text: note_qt_problem(qt_problems, kind, text))
+        return run_smoke_test(app, create_window(), args.files, qt_problems, hold=args.smoke_hold)
 
     from .settings import Settings
     from .single_instance import InstanceServer, send_to_running_instance, server_name
@@ -194,78 +199,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = list(args.files)
         QTimer.singleShot(0, lambda: app.open_paths(files))
     return app.exec()
-
-
-# --- the packaging smoke test ----------------------------------------------------------------
-
-
-# What the offscreen platform says on every show(); not a problem of the app.
-HARMLESS_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
-
-
-def _note_qt_problem(problems: list[str], kind: QtMsgType, text: str) -> None:
-    if kind == QtMsgType.QtDebugMsg or kind == QtMsgType.QtInfoMsg:
-        return
-    if not text.startswith(HARMLESS_QT_MESSAGES):
-        problems.append(f"Qt: {text}")
-
-
-def run_smoke_test(
-    app: KeystoreApplication, paths: Sequence[str], qt_problems: list[str] | None = None
-) -> int:
-    """Open ``paths`` as tabs, let the event loop settle, and check every tab shows entries.
-
-    Any Qt warning (a missing plugin, an icon that does not load) fails it too.
-    """
-    from ..core.errors import KeystoreError
-    from ..core.io import read_keystore
-
-    failures: list[str] = qt_problems if qt_problems is not None else []
-    previous_hook = sys.excepthook
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        failures.append(f"{kind.__name__}: {value}")
-        app.exit(EXIT_FAILURE)
-
-    sys.excepthook = hook
-    try:
-        window = create_window()
-        window.show()
-        opened = 0
-        for path in paths:
-            try:
-                store = read_keystore(path, os.environ.get(SMOKE_PASSWORD_ENV))
-            except KeystoreError as exc:
-                failures.append(f"{path}: {exc}")
-                continue
-            window.add_store_tab(store, path)  # type: ignore[attr-defined]
-            opened += 1
-
-        def check() -> None:
-            tabs = window.tabs()  # type: ignore[attr-defined]
-            if len(tabs) != opened:
-                failures.append(f"{opened} file(s) opened but {len(tabs)} tab(s) shown")
-            for tab in tabs:
-                if tab.store.entries and tab.model.rowCount() == 0:
-                    failures.append(f"{tab.path}: the tab shows no entries")
-            app.exit(EXIT_FAILURE if failures else EXIT_OK)
-
-        _after_settling(check)
-        status = app.exec()
-        window.close()
-    finally:
-        sys.excepthook = previous_hook
-    for failure in failures:
-        print(f"keystore-gui: smoke test: {failure}", file=sys.stderr)
-    if status == EXIT_OK and not failures:
-        print(f"keystore-gui {__version__}: smoke test passed ({len(paths)} file(s) opened)")
-        return EXIT_OK
-    return EXIT_FAILURE
-
-
-def _after_settling(fn: Callable[[], None]) -> None:
-    """Call ``fn`` once pending events (painting, queued signals) have been handled."""
-    QTimer.singleShot(200, fn)
 
 
 if __name__ == "__main__":

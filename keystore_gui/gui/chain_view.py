@@ -55,9 +55,8 @@ from ..core.chain import (
     verify_entry,
 )
 from ..core.errors import KeystoreError
-from ..core.formats import detect
-from ..core.io import load_keystore, read_bytes
 from ..core.model import Certificate, Entry, EntryKind, Keystore
+from ..core.opening import open_file
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
@@ -116,14 +115,7 @@ def ask_password(parent: QWidget, path: str) -> str | None:
 
 def read_store(parent: QWidget, path: str) -> Keystore | None:
     """Read ``path``, asking for a password if its format has one; ``None`` if cancelled."""
-    data = read_bytes(path)
-    kind = detect(data, path)
-    password: str | None = None
-    if kind.has_password:
-        password = ask_password(parent, path)
-        if password is None:
-            return None
-    return load_keystore(data, password, kind, path)
+    return open_file(path, lambda _pending: ask_password(parent, path))
 
 
 @dataclass

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import Keystore, StoreType
+from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
 from . import features, msgbox, saving
-from .opening import Opener, OpenRequest, java_cacerts_candidates
+from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
 from .tab import KeystoreTab
@@ -383,7 +384,7 @@ class MainWindow(QMainWindow):
             self.opener.open_folder(Path(folder))
 
     def java_cacerts(self) -> Path | None:
-        return next((p for p in java_cacerts_candidates() if p.is_file()), None)
+        return java_cacerts_path()
 
     def open_java_cacerts(self) -> None:
         path = self.java_cacerts()
@@ -394,7 +395,7 @@ class MainWindow(QMainWindow):
                 "no Java CA certificates file found: set JAVA_HOME or install a JDK",
             )
             return
-        self.opener.open([OpenRequest(path, candidates=("changeit",))])
+        self.opener.open([OpenRequest(path, candidates=(JAVA_CACERTS_PASSWORD,))])
 
     def new_keystore(self) -> None:
         self.add_store_tab(Keystore(StoreType.PKCS12), None)

@@ -6,8 +6,6 @@ asks again; Cancel skips the file; a bad file gets the core's one-line message.
 
 from __future__ import annotations
 
-import glob
-import os
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,33 +14,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 
-from ..core.errors import KeystoreError, WrongPasswordError
-from ..core.formats import detect
-from ..core.io import check_structure, load_keystore, read_bytes
-from ..core.model import Keystore, StoreType
+from ..core.errors import WrongPasswordError
+from ..core.model import Keystore
+from ..core.opening import WELL_KNOWN_PASSWORDS, NeedsPassword, Opened, keystores_in, try_open
 from . import msgbox, operations
 from .password_dialog import PasswordDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-FOLDER_PASSWORDS = ("wso2carbon", "changeit")
-"""The well-known default passwords of WSO2 products and of Java/Tomcat, tried before asking."""
-
-
-def java_cacerts_candidates(environ: os._Environ[str] | dict[str, str] | None = None) -> list[Path]:
-    """Where the Java CA certificates may be: ``$JAVA_HOME`` first, then the system's."""
-    env = os.environ if environ is None else environ
-    found: list[Path] = []
-    java_home = env.get("JAVA_HOME")
-    if java_home:
-        found += [
-            Path(java_home, "lib", "security", "cacerts"),
-            Path(java_home, "jre", "lib", "security", "cacerts"),
-        ]
-    found.append(Path("/etc/ssl/certs/java/cacerts"))
-    found += [Path(p) for p in sorted(glob.glob("/usr/lib/jvm/*/lib/security/cacerts"))]
-    return list(dict.fromkeys(found))
+FOLDER_PASSWORDS = WELL_KNOWN_PASSWORDS
+"""Tried before asking, for every file of an opened folder."""
 
 
 @dataclass(frozen=True)
@@ -50,55 +32,6 @@ class OpenRequest:
     path: Path
     candidates: tuple[str, ...] = ()
     """Passwords to try before asking (a notice in the tab says which one worked)."""
-
-
-@dataclass
-class Loaded:
-    store: Keystore
-    password_used: str | None
-
-
-@dataclass
-class NeedsPassword:
-    data: bytes
-    store_type: StoreType
-
-
-def first_attempt(request: OpenRequest) -> Loaded | NeedsPassword:
-    """Worker side: read, detect, check what can be checked without a password (a truncated
-    file says so before asking for one), and open with no password or a candidate that works."""
-    data = read_bytes(request.path)
-    kind = detect(data, str(request.path))
-    if not kind.has_password:
-        return Loaded(load_keystore(data, None, kind, str(request.path)), None)
-    check_structure(data, kind)
-    for candidate in request.candidates:
-        try:
-            return Loaded(load_keystore(data, candidate, kind, str(request.path)), candidate)
-        except WrongPasswordError:
-            continue
-    return NeedsPassword(data, kind)
-
-
-def keystores_in(folder: Path) -> list[Path]:
-    """Worker side: the files in ``folder`` whose content is a password-protected keystore."""
-    found: list[Path] = []
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError as exc:
-        raise KeystoreError(f"cannot read folder {folder}: {exc.strerror or exc}") from None
-    for name in names:
-        path = folder / name
-        try:
-            if not path.is_file() or path.stat().st_size == 0:
-                continue
-            with path.open("rb") as fh:
-                head = fh.read(64 * 1024)
-            if detect(head, name).has_password:
-                found.append(path)
-        except (OSError, KeystoreError):
-            continue
-    return found
 
 
 class Opener(QObject):
@@ -142,7 +75,7 @@ class Opener(QObject):
         self._busy = True
         operations.run_in_background(
             self.window,
-            lambda: first_attempt(request),
+            lambda: try_open(request.path, request.candidates),
             on_success=lambda result: self._attempted(request, result),
             on_failure=lambda exc: self._failed(request, exc),
             label=f"Opening {request.path.name}…",
@@ -152,8 +85,8 @@ class Opener(QObject):
         self._busy = False
         self._next()
 
-    def _attempted(self, request: OpenRequest, result: Loaded | NeedsPassword) -> None:
-        if isinstance(result, Loaded):
+    def _attempted(self, request: OpenRequest, result: Opened | NeedsPassword) -> None:
+        if isinstance(result, Opened):
             self._show(request, result.store, result.password_used)
         else:
             self._ask(request, result, None)
@@ -187,9 +120,7 @@ class Opener(QObject):
             password = dialog.result_value.password
             operations.run_in_background(
                 self.window,
-                lambda: load_keystore(
-                    pending.data, password, pending.store_type, str(request.path)
-                ),
+                lambda: pending.load(password),
                 on_success=lambda store: self._show(request, store, None),
                 on_failure=lambda exc: self._retry(request, pending, exc),
                 label=f"Opening {request.path.name}…",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -203,15 +202,6 @@ def test_dropping_files_opens_them(qtbot, window: MainWindow, tmp_path: Path, mo
     )
     window.dropEvent(event)
     assert opened == [[target]]
-
-
-@pytest.mark.parametrize("env_home", [True, False])
-def test_java_cacerts_candidates(tmp_path: Path, env_home: bool) -> None:
-    env = {"JAVA_HOME": str(tmp_path)} if env_home else {}
-    found = opening.java_cacerts_candidates(env)
-    if env_home:
-        assert found[0] == tmp_path / "lib" / "security" / "cacerts"
-    assert Path("/etc/ssl/certs/java/cacerts") in found
 
 
 def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:

@@ -580,9 +580,17 @@ def _dump_java(target: StoreType) -> formats.Dumper:
     return dump
 
 
-formats.register(formats.Codec(StoreType.JKS, _load_java(StoreType.JKS), _dump_java(StoreType.JKS)))
-formats.register(
-    formats.Codec(StoreType.JCEKS, _load_java(StoreType.JCEKS), _dump_java(StoreType.JCEKS))
-)
+def _check_java(store_type: StoreType) -> formats.Checker:
+    """A JKS or JCEKS file parses without its password: only the integrity check needs it."""
+    load = _load_java(store_type)
+
+    def check(data: bytes) -> None:
+        load(data, None)
+
+    return check
+
+
+for _kind in (StoreType.JKS, StoreType.JCEKS):
+    formats.register(formats.Codec(_kind, _load_java(_kind), _dump_java(_kind), _check_java(_kind)))
 formats.register(formats.Codec(StoreType.BKS, load_bks))
 formats.register(formats.Codec(StoreType.UBER, load_uber))

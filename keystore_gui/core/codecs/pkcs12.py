@@ -586,6 +586,31 @@ def load(data: bytes, password: str | None) -> Keystore:
         raise CorruptFileError(f"the {exc} (unknown algorithm)") from None
 
 
+def check_structure(data: bytes) -> None:
+    """The outer DER layers (PFX, its content, the list of safes, the MAC data), which parse
+    without the password: a truncated or damaged file says so before anyone is asked for one."""
+    try:
+        der.first(data)
+    except der.DerTruncatedError:
+        raise TruncatedFileError() from None
+    except der.DerError:
+        raise CorruptFileError("the PKCS#12 structure is not valid") from None
+    try:
+        pfx = der.sequence(data)
+        if len(pfx) < 2:
+            raise CorruptFileError("the PKCS#12 structure is not valid")
+        content_info = der.children(pfx[1][1])
+        if len(content_info) == 2:
+            for inner in der.children(content_info[1][1]):
+                der.sequence(der.octets(inner))
+        if len(pfx) > 2:
+            der.children(pfx[2][1])
+    except der.DerTruncatedError:
+        raise CorruptFileError("a PKCS#12 structure runs past its end") from None
+    except (der.DerError, IndexError):
+        raise CorruptFileError("the PKCS#12 structure is not valid") from None
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -726,4 +751,4 @@ def dump(store: Keystore, password: str) -> bytes:
     return der.seq(der.enc_int(3), _content_info(OID_DATA, der.enc_octets(auth_safe)), mac_data)
 
 
-formats.register(formats.Codec(StoreType.PKCS12, load, dump))
+formats.register(formats.Codec(StoreType.PKCS12, load, dump, check_structure))
