@@ -8,9 +8,9 @@ import hashlib
 import os
 import struct
 
+from keystore_gui.core import der
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
-from keystore_gui.core.codecs import pkcs12_der as der
 
 OID_PBE_SHA1_3DES = "1.2.840.113549.1.12.1.3"
 

@@ -11,9 +11,9 @@ from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
 from pyasn1_modules import rfc5652, rfc7292, rfc8018
 
+from keystore_gui.core import der
 from keystore_gui.core.codecs import pkcs12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
-from keystore_gui.core.codecs import pkcs12_der as der
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
 from tests.certs import self_signed
 

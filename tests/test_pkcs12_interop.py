@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from keystore_gui.core import der
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
-from keystore_gui.core.codecs import pkcs12_der as der
 from keystore_gui.core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
 from keystore_gui.core.io import dump_keystore, load_keystore, read_keystore, save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType

@@ -22,7 +22,12 @@ from ..core.io import read_bytes, save_keystore
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
 from ..core.safefile import FileStamp, locked_for_update
-from ..core.trustsources import truststore_label
+from ..core.trustsources import (
+    intermediates_label,
+    java_cacerts,
+    system_cas,
+    truststore_label,
+)
 from ..core.truststore import Conflict, CopyPlan, apply_plan, new_truststore
 
 
@@ -131,6 +136,43 @@ def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
         )
         for path in args.truststore
     ]
+
+
+def add_intermediates_options(parser: argparse.ArgumentParser, help: str) -> None:
+    """A repeatable ``--intermediates FILE``: certificates that help build paths, never trusted."""
+    parser.add_argument("--intermediates", action="append", default=[], metavar="FILE", help=help)
+    add_password_options(parser, "intermediates-", "intermediates")
+
+
+def intermediates_sources(args: argparse.Namespace) -> list[TrustSource]:
+    return [
+        source_from_store(
+            open_store(args, path, "intermediates-", f"intermediates {path}"),
+            intermediates_label(path),
+            trusted=False,
+        )
+        for path in args.intermediates
+    ]
+
+
+def add_ca_bundle_options(parser: argparse.ArgumentParser) -> None:
+    """``--java-cacerts`` and ``--system-cas``."""
+    parser.add_argument(
+        "--java-cacerts", action="store_true", help="trust the JDK's cacerts (password changeit)"
+    )
+    parser.add_argument(
+        "--system-cas", action="store_true", help="trust the operating system's CA bundle"
+    )
+
+
+def ca_bundle_sources(args: argparse.Namespace) -> list[TrustSource]:
+    """The CA bundles ``--java-cacerts`` and ``--system-cas`` chose."""
+    sources: list[TrustSource] = []
+    if args.java_cacerts:
+        sources.append(java_cacerts())
+    if args.system_cas:
+        sources.append(system_cas())
+    return sources
 
 
 def store_type_arg(value: str) -> StoreType:

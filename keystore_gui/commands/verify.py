@@ -7,12 +7,15 @@ import datetime as dt
 import sys
 from typing import Any
 
-from ..core.chain import Purpose, Severity, TrustSource, Verdict, source_from_store, verify_entry
+from ..core.chain import Purpose, Severity, TrustSource, Verdict, verify_entry
 from ..core.errors import KeystoreError
-from ..core.trustsources import intermediates_label, java_cacerts, system_cas
 from .common import (
+    add_ca_bundle_options,
+    add_intermediates_options,
     add_password_options,
     add_truststore_options,
+    ca_bundle_sources,
+    intermediates_sources,
     open_store,
     print_json,
     truststore_sources,
@@ -49,21 +52,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_truststore_options(
         parser, "a truststore or certificate file whose certificates are trusted (repeatable)"
     )
-    parser.add_argument(
-        "--intermediates",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="certificates that may complete a path but are not trusted, like "
+    add_intermediates_options(
+        parser,
+        "certificates that may complete a path but are not trusted, like "
         "openssl verify -untrusted (repeatable)",
     )
-    add_password_options(parser, "intermediates-", "intermediates")
-    parser.add_argument(
-        "--java-cacerts", action="store_true", help="trust the JDK's cacerts (password changeit)"
-    )
-    parser.add_argument(
-        "--system-cas", action="store_true", help="trust the operating system's CA bundle"
-    )
+    add_ca_bundle_options(parser)
     parser.add_argument(
         "--at",
         type=when_arg,
@@ -81,15 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _sources(args: argparse.Namespace) -> list[TrustSource]:
-    sources = truststore_sources(args)
-    for path in args.intermediates:
-        store = open_store(args, path, "intermediates-", f"intermediates {path}")
-        sources.append(source_from_store(store, intermediates_label(path), trusted=False))
-    if args.java_cacerts:
-        sources.append(java_cacerts())
-    if args.system_cas:
-        sources.append(system_cas())
-    return sources
+    return [*truststore_sources(args), *intermediates_sources(args), *ca_bundle_sources(args)]
 
 
 def verdict_json(verdict: Verdict) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, p
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from .der import oid_text, tlv_at
 from .errors import KeystoreError
 from .model import Certificate, Entry, EntryKind, Keystore
 
@@ -216,61 +217,32 @@ _RAW_ALGORITHMS: dict[str, tuple[str, hashes.HashAlgorithm | None]] = {
 }
 
 
-def _der_element(data: bytes, pos: int) -> tuple[int, int, int]:
-    """``(tag, content_start, end)`` of the DER element at ``pos``."""
-    tag = data[pos]
-    length = data[pos + 1]
-    start = pos + 2
-    if length & 0x80:
-        n = length & 0x7F
-        if n == 0 or n > 4:
-            raise ValueError("unsupported DER length")
-        length = int.from_bytes(data[start : start + n], "big")
-        start += n
-    end = start + length
-    if end > len(data):
-        raise ValueError("truncated DER")
-    return tag, start, end
-
-
-def _decode_oid(body: bytes) -> str:
-    first, rest = divmod(body[0], 40)
-    arcs = [min(first, 2), rest + (first - 2) * 40 if first > 2 else rest]
-    value = 0
-    for byte in body[1:]:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            arcs.append(value)
-            value = 0
-    return ".".join(str(a) for a in arcs)
-
-
 def _split_certificate(der: bytes) -> tuple[bytes, str, bytes]:
     """``(tbs_bytes, signature_oid, signature)`` straight from the DER."""
-    _, start, _ = _der_element(der, 0)
-    _, _, tbs_end = _der_element(der, start)
+    _, start, _ = tlv_at(der, 0)
+    _, _, tbs_end = tlv_at(der, start)
     tbs = der[start:tbs_end]
-    _, alg_start, alg_end = _der_element(der, tbs_end)
-    tag, oid_start, oid_end = _der_element(der, alg_start)
+    _, alg_start, alg_end = tlv_at(der, tbs_end)
+    tag, oid_start, oid_end = tlv_at(der, alg_start)
     if tag != 0x06:
         raise ValueError("no signature algorithm")
-    tag, sig_start, sig_end = _der_element(der, alg_end)
+    tag, sig_start, sig_end = tlv_at(der, alg_end)
     if tag != 0x03 or der[sig_start] != 0:
         raise ValueError("no signature")
-    return tbs, _decode_oid(der[oid_start:oid_end]), der[sig_start + 1 : sig_end]
+    return tbs, oid_text(der[oid_start:oid_end]), der[sig_start + 1 : sig_end]
 
 
 def _public_key_from_der(der: bytes) -> CertificatePublicKeyTypes:
     """The subject public key straight from the DER, for certificates cryptography refuses."""
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-    _, start, _ = _der_element(der, 0)
-    _, pos, tbs_end = _der_element(der, start)
+    _, start, _ = tlv_at(der, 0)
+    _, pos, tbs_end = tlv_at(der, start)
     if der[pos] == 0xA0:  # [0] version
-        pos = _der_element(der, pos)[2]
+        pos = tlv_at(der, pos)[2]
     for _ in range(5):  # serial, signature, issuer, validity, subject
-        pos = _der_element(der, pos)[2]
-    _, _, spki_end = _der_element(der, pos)
+        pos = tlv_at(der, pos)[2]
+    _, _, spki_end = tlv_at(der, pos)
     if spki_end > tbs_end:
         raise ValueError("no subject public key")
     key = load_der_public_key(der[pos:spki_end])

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import ObjectIdentifier
 
-from .der import content, sequence, split
+from .der import content, seq, split
 from .errors import CorruptFileError, TruncatedFileError
 
 
@@ -123,9 +123,9 @@ def _normalised(der: bytes) -> bytes | None:
         tbs, alg, signature = split(content(der))
         fields = split(content(tbs))
         at = 2 if fields[0][:1] == b"\xa0" else 1
-        fixed = sequence(split(content(alg))[:1])
+        fixed = seq(*split(content(alg))[:1])
         fields[at] = fixed
-        data = sequence([sequence(fields), fixed, signature])
+        data = seq(seq(*fields), fixed, signature)
         x509.load_der_x509_certificate(data)
     except (TruncatedFileError, ValueError, IndexError, x509.InvalidVersion):
         return None

@@ -9,6 +9,7 @@ back to ``cryptography``, so the result is always what :class:`~.model.Certifica
 
 from __future__ import annotations
 
+from .der import children_at, oid_text, tlv_at
 from .model import Certificate
 
 _SHORT_NAMES = {
@@ -44,48 +45,11 @@ class _Unusual(Exception):
     """A shape the fast path leaves to cryptography."""
 
 
-def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
-    """``(tag, content_start, end)`` of the element at ``pos``."""
-    first = data[pos + 1]
-    if first < 0x80:
-        start, length = pos + 2, first
-    else:
-        n = first & 0x7F
-        if not 0 < n <= 4:
-            raise _Unusual
-        start = pos + 2 + n
-        length = int.from_bytes(data[pos + 2 : start], "big")
-    end = start + length
-    if end > len(data):
-        raise _Unusual
-    return data[pos], start, end
-
-
-def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    out = []
-    while start < end:
-        element = _tlv(data, start)
-        out.append(element)
-        start = element[2]
-    return out
-
-
 def _tbs_fields(der: bytes) -> list[tuple[int, int, int]]:
-    _, cert_start, _cert_end = _tlv(der, 0)
-    _, tbs_start, tbs_end = _tlv(der, cert_start)
-    fields = _children(der, tbs_start, tbs_end)
+    _, cert_start, _cert_end = tlv_at(der, 0)
+    _, tbs_start, tbs_end = tlv_at(der, cert_start)
+    fields = children_at(der, tbs_start, tbs_end)
     return fields[1:] if fields[0][0] == 0xA0 else fields
-
-
-def _dotted(oid: bytes) -> str:
-    parts, value = [], 0
-    for byte in oid:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            parts.append(value)
-            value = 0
-    first = min(parts[0] // 40, 2)
-    return ".".join(str(p) for p in (first, parts[0] - 40 * first, *parts[1:]))
 
 
 def _escape(value: str) -> str:
@@ -106,17 +70,17 @@ def _escape(value: str) -> str:
 
 def _name(der: bytes, start: int, end: int) -> str:
     parts = []
-    for _, set_start, set_end in _children(der, start, end):
-        attributes = _children(der, set_start, set_end)
+    for _, set_start, set_end in children_at(der, start, end):
+        attributes = children_at(der, set_start, set_end)
         if len(attributes) != 1:
             raise _Unusual
         _, atv_start, atv_end = attributes[0]
-        (oid_tag, oid_start, oid_end), (tag, v_start, v_end) = _children(der, atv_start, atv_end)
+        (oid_tag, oid_start, oid_end), (tag, v_start, v_end) = children_at(der, atv_start, atv_end)
         encoding = _STRING_TAGS.get(tag)
         if oid_tag != 0x06 or encoding is None:
             raise _Unusual
         oid = der[oid_start:oid_end]
-        label = _SHORT_NAMES.get(oid) or _dotted(oid)
+        label = _SHORT_NAMES.get(oid) or oid_text(oid)
         try:
             value = der[v_start:v_end].decode(encoding)
         except UnicodeDecodeError:
@@ -134,14 +98,14 @@ def _positive_bits(integer: bytes) -> int:
 
 
 def _key(der: bytes, start: int, end: int) -> str:
-    (_, alg_start, alg_end), (bits_tag, bits_start, _bits_end) = _children(der, start, end)
-    algorithm = _children(der, alg_start, alg_end)
+    (_, alg_start, alg_end), (bits_tag, bits_start, _bits_end) = children_at(der, start, end)
+    algorithm = children_at(der, alg_start, alg_end)
     oid = der[algorithm[0][1] : algorithm[0][2]]
     if oid == _RSA:
         if bits_tag != 0x03 or der[bits_start] != 0:
             raise _Unusual
-        _, seq_start, _seq_end = _tlv(der, bits_start + 1)
-        _, n_start, n_end = _tlv(der, seq_start)
+        _, seq_start, _seq_end = tlv_at(der, bits_start + 1)
+        _, n_start, n_end = tlv_at(der, seq_start)
         return f"RSA {_positive_bits(der[n_start:n_end])}"
     if oid == _EC and len(algorithm) == 2 and algorithm[1][0] == 0x06:
         curve = _CURVES.get(der[algorithm[1][1] : algorithm[1][2]])
@@ -151,7 +115,7 @@ def _key(der: bytes, start: int, end: int) -> str:
     if oid in _EDDSA:
         return _EDDSA[oid]
     if oid == _DSA and len(algorithm) == 2 and algorithm[1][0] == 0x30:
-        _, p_start, p_end = _tlv(der, algorithm[1][1])
+        _, p_start, p_end = tlv_at(der, algorithm[1][1])
         return f"DSA {_positive_bits(der[p_start:p_end])}"
     raise _Unusual
 
@@ -210,7 +174,7 @@ def summary(cert: Certificate) -> dict[str, str]:
         fields = _tbs_fields(der)
         serial_tag, serial_start, serial_end = fields[0]
         _, validity_start, validity_end = fields[3]
-        not_before, not_after = _children(der, validity_start, validity_end)
+        not_before, not_after = children_at(der, validity_start, validity_end)
         if serial_tag != 0x02:
             raise _Unusual
         return {

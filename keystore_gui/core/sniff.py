@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from . import der
 from .model import StoreType
 
 _MAGIC = {
@@ -16,26 +17,16 @@ _MAGIC = {
 _PEM_CERT_LABELS = (b"CERTIFICATE-----", b"TRUSTED CERTIFICATE-----", b"X509 CERTIFICATE-----")
 
 
-def _der_header_length(data: bytes) -> int | None:
-    """Length of the DER tag + length octets of the outer element, or None if not DER."""
-    if len(data) < 2:
-        return None
-    first = data[1]
-    if first <= 0x80:  # short form, or BER's indefinite length (older PKCS#12 writers)
-        return 2
-    n = first & 0x7F
-    if n == 0 or n > 4 or len(data) < 2 + n:
-        return None
-    return 2 + n
-
-
 def sniff(data: bytes, name: str | PurePath | None = None) -> StoreType | None:
     magic = data[:4]
     if magic in _MAGIC:
         return _MAGIC[magic]
     if data[:1] == b"\x30":
-        header = _der_header_length(data)
-        if header is None or len(data) <= header:
+        try:
+            header, _ = der.header(data)  # BER's indefinite length too (older PKCS#12 writers)
+        except der.DerError:
+            return None
+        if len(data) <= header:
             return None
         inner = data[header]
         if inner == 0x02:  # PFX ::= SEQUENCE { version INTEGER, ...}

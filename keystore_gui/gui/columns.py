@@ -18,7 +18,7 @@ from .model import COLUMN_IDS, COLUMNS, KIND_TEXT
 
 ESSENTIAL = ("alias", "kind", "expires", "status")
 FIRST_TO_SHRINK = ("subject", "issuer")
-MIN_WIDTH = 40
+MIN_WIDTH = 60
 _ICON = 22  # an item's icon and the gap after it
 _PADDING = 14  # the view's cell margins and focus frame, with a little air
 

@@ -95,7 +95,9 @@ class DetailsPane(QWidget):
         self.fields.setUniformRowHeights(True)
         self.fields.setWordWrap(False)
         self.fields.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Labels elide before values do: a narrow pane still shows what each field says.
+        self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.fields.setColumnWidth(0, 130)
         self.fields.header().setStretchLastSection(True)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -108,8 +110,8 @@ class DetailsPane(QWidget):
         grid = QGridLayout(self.fingerprints)
         self.sha1_label = self._fingerprint_row(grid, 0, "SHA-1")
         self.sha256_label = self._fingerprint_row(grid, 1, "SHA-256")
-        self.copy_sha1 = grid.itemAtPosition(0, 2).widget()
-        self.copy_sha256 = grid.itemAtPosition(1, 2).widget()
+        self.copy_sha1 = grid.itemAtPosition(0, 1).widget()
+        self.copy_sha256 = grid.itemAtPosition(2, 1).widget()
         fields_layout.addWidget(self.fingerprints)
         self.pages.addTab(fields_page, "&Fields")
 
@@ -139,12 +141,9 @@ class DetailsPane(QWidget):
         button = QPushButton("Copy")
         button.setToolTip(f"Copy the {label} fingerprint")
         button.clicked.connect(lambda: self._copy(value.value))
-        name = QLabel(label)
-        name.setAlignment(Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(name, row, 0)
-        grid.addWidget(value, row, 1)
-        grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
+        grid.addWidget(QLabel(label), 2 * row, 0)
+        grid.addWidget(button, 2 * row, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(value, 2 * row + 1, 0, 1, 2)  # the whole width: fewer, longer lines
         return value
 
     @staticmethod

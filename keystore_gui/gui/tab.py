@@ -304,7 +304,7 @@ class KeystoreTab(QWidget):
     def restore_splitter(self) -> None:
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
         if state is None or not self.splitter.restoreState(state):
-            self.splitter.setSizes([720, 280])
+            self.splitter.setSizes([750, 250])
 
     # --- saving ------------------------------------------------------------------------------
     def save(

@@ -24,7 +24,7 @@ def test_findings_fill_the_panel_and_badge_the_tab(qtbot, window: MainWindow) ->
     assert findings is not None
     codes = {f.code for f in findings}
     assert {"expired", "expiring", "not-yet-valid", "default-password"} <= codes
-    assert panel.list.topLevelItemCount() == len(findings)
+    assert panel.list.topLevelItemCount() == len({(f.severity, f.code) for f in findings})
     assert findings[0].severity is Severity.ERROR
     index = window.tab_widget.indexOf(tab)
     assert not window.tab_widget.tabIcon(index).isNull()

@@ -35,8 +35,8 @@ _FRIENDLY_NAME = re.compile(rb"^\s*friendlyName:\s*(.*?)\s*$", re.M)
 _CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
 _KEY_LABELS = re.compile(rb"PRIVATE KEY|SECRET KEY")
 
-_SIGNED_DATA = der.encode(0x06, bytes.fromhex("2a864886f70d010702"))
-_DATA = der.encode(0x06, bytes.fromhex("2a864886f70d010701"))
+_SIGNED_DATA = der.tlv(0x06, bytes.fromhex("2a864886f70d010702"))
+_DATA = der.tlv(0x06, bytes.fromhex("2a864886f70d010701"))
 
 
 # --- aliases -----------------------------------------------------------------------------------
@@ -231,16 +231,14 @@ def load_pkcs7(data: bytes, password: str | None = None) -> Keystore:
 
 def pkcs7_bytes(certs: list[Certificate], *, pem: bool = False) -> bytes:
     """A certificates-only PKCS#7 SignedData (what ``openssl crl2pkcs7 -nocrl`` makes)."""
-    signed = der.sequence(
-        [
-            der.encode(0x02, b"\x01"),  # version 1
-            der.encode(0x31, b""),  # no digest algorithms
-            der.sequence([_DATA]),  # no content
-            der.encode(0xA0, b"".join(c.der for c in certs)),
-            der.encode(0x31, b""),  # no signer infos
-        ]
+    signed = der.seq(
+        der.tlv(0x02, b"\x01"),  # version 1
+        der.tlv(0x31, b""),  # no digest algorithms
+        der.seq(_DATA),  # no content
+        der.tlv(0xA0, b"".join(c.der for c in certs)),
+        der.tlv(0x31, b""),  # no signer infos
     )
-    blob = der.sequence([_SIGNED_DATA, der.encode(0xA0, signed)])
+    blob = der.seq(_SIGNED_DATA, der.tlv(0xA0, signed))
     return _pem_armour(blob, "PKCS7").encode("ascii") if pem else blob
 
 

@@ -17,6 +17,8 @@ import struct
 
 from jks import sun_crypto
 
+from .. import der
+
 JKS_PROTECTOR_OID = "1.3.6.1.4.1.42.2.17.1.1"
 JCE_PROTECTOR_OID = "1.3.6.1.4.1.42.2.19.1"
 JCE_PBE_ALGORITHM = "PBEWithMD5AndTripleDES"
@@ -59,41 +61,12 @@ def write_utf(text: str) -> bytes:
     return struct.pack(">H", len(encoded)) + encoded
 
 
-# --- DER ---------------------------------------------------------------------------------------
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    n = len(content)
-    if n < 0x80:
-        return bytes((tag, n)) + content
-    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes((tag, 0x80 | len(size))) + size + content
-
-
-def _der_oid(dotted: str) -> bytes:
-    arcs = [int(a) for a in dotted.split(".")]
-    body = bytearray((40 * arcs[0] + arcs[1],))
-    for arc in arcs[2:]:
-        chunk = [arc & 0x7F]
-        arc >>= 7
-        while arc:
-            chunk.append(0x80 | arc & 0x7F)
-            arc >>= 7
-        body += bytes(reversed(chunk))
-    return _der(0x06, bytes(body))
-
-
-def _der_int(value: int) -> bytes:
-    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
-
-
 def _encrypted_private_key_info(oid: str, params: bytes, data: bytes) -> bytes:
-    algorithm = _der(0x30, _der_oid(oid) + params)
-    return _der(0x30, algorithm + _der(0x04, data))
+    return der.seq(der.seq(der.enc_oid(oid), params), der.enc_octets(data))
 
 
 def _pbe_parameter(salt: bytes, iterations: int) -> bytes:
-    return _der(0x30, _der(0x04, salt) + _der_int(iterations))
+    return der.seq(der.enc_octets(salt), der.enc_int(iterations))
 
 
 # --- key protectors ----------------------------------------------------------------------------

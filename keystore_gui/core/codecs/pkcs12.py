@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_der_private_key,
 )
 
-from .. import formats
+from .. import der, formats
 from ..chain import signed_by
 from ..errors import (
     CannotHoldError,
@@ -64,7 +64,6 @@ from ..errors import (
 )
 from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
 from . import pkcs12_crypto as crypto
-from . import pkcs12_der as der
 from .limits import DerivationBudget
 
 OID_DATA = "1.2.840.113549.1.7.1"

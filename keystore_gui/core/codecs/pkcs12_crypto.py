@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from . import pkcs12_der as der
+from .. import der
 from . import pkcs12_kdf as kdf
 from .limits import MAX_ITERATIONS, DerivationBudget
 
