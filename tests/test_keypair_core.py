@@ -208,7 +208,7 @@ def test_pem_split_files_and_modes(key_pki: KeyPki, tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "www.key").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "www.crt").stat().st_mode) == 0o644
     assert b"BEGIN PRIVATE KEY" in (tmp_path / "www.key").read_bytes()
-    assert (tmp_path / "www.fullchain.pem").read_text().count("BEGIN CERTIFICATE") == 3
+    assert (tmp_path / "www.fullchain.pem").read_text().count("BEGIN CERTIFICATE") == 2
     before = (tmp_path / "www.key").read_bytes()
     again = ke.plan_export(
         _entry(key_pki, "rsa"), ke.ExportFormat.PEM_SPLIT, tmp_path / "www", "pw"

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from ..core.chain import TrustSource, source_from_store
-from ..core.errors import KeystoreError, WrongPasswordError
+from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
 from ..core.io import read_bytes, save_keystore
 from ..core.model import Entry, Keystore, StoreType
@@ -214,6 +214,24 @@ def key_password(args: argparse.Namespace, prefix: str = "key-") -> str | None:
     return password_from_args(args, prefix)
 
 
+def unlock_entry(
+    args: argparse.Namespace, store: Keystore, entry: Entry, prefix: str = "key-"
+) -> None:
+    """Decrypt ``entry``'s key: with the store password, else the ``--{prefix}password-*`` one."""
+    if not entry.is_locked:
+        return
+    try:
+        store.unlock(entry)
+    except KeyLockedError:
+        own = key_password(args, prefix)
+        if own is None:
+            raise CliError(
+                f"entry '{entry.alias}' has its own key password: give --{prefix}password-env "
+                f"VAR or --{prefix}password-file PATH"
+            ) from None
+        store.unlock(entry, own)
+
+
 def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument(
         "--on-conflict",
@@ -250,6 +268,32 @@ def open_or_create_target(
     if not os.path.isdir(folder):
         raise CliError(f"no such folder: {folder}")
     return new_truststore(kind, new_store_password(args, prefix, path)), True
+
+
+NEW_KEYSTORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+
+def open_or_create_keystore(
+    args: argparse.Namespace, path: str, store_type: StoreType | None
+) -> tuple[Keystore, bool]:
+    """The keystore at ``path``, or a new empty one (its type from ``store_type`` or the name)
+    that exists only in memory until saved; and whether it is new."""
+    if os.path.exists(path):
+        store = open_store(args, path)
+        if store_type is not None and store_type is not store.store_type:
+            raise CliError(f"{path} is a {store.store_type} store, not {store_type}")
+        if store.store_type not in NEW_KEYSTORE_TYPES:
+            raise CliError(f"{path} is a {store.store_type} file, not a JKS, JCEKS or PKCS12 store")
+        return store, False
+    kind = store_type or type_from_extension(path)
+    if kind is None:
+        raise CliError(f"cannot tell the type of new store {path} from its name: give --type")
+    if kind not in NEW_KEYSTORE_TYPES:
+        raise CliError(f"a new store must be JKS, JCEKS or PKCS12, not {kind}")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise CliError(f"no such folder: {folder}")
+    return Keystore(kind, [], new_store_password(args, "", path)), True
 
 
 def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:

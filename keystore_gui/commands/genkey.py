@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..core import certbuild as cb
 from ..core.errors import AliasError
-from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.keygen import KEY_SPEC_HELP, KeySpec, parse_key_spec, signature_algorithm
-from ..core.model import Keystore, StoreType, common_name
+from ..core.model import StoreType, common_name
 from .common import (
     CliError,
     add_key_password_options,
     add_password_options,
     key_password,
     locked,
-    new_store_password,
-    open_store,
+    open_or_create_keystore,
     store_type_arg,
 )
-
-NEW_STORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,20 +102,6 @@ def parse_request(args: argparse.Namespace) -> tuple[KeySpec, cb.NewCertificate]
     return spec, cb.NewCertificate(subject, validity, choices, sig)
 
 
-def open_or_create(args: argparse.Namespace, path: str) -> tuple[Keystore, bool]:
-    if Path(path).exists():
-        store = open_store(args, path)
-        if args.type is not None and args.type is not store.store_type:
-            raise CliError(f"{path} is a {store.store_type} store, not {args.type}")
-        return store, False
-    kind = args.type or type_from_extension(path)
-    if kind is None:
-        raise CliError(f"cannot tell the type of new store {path} from its name: give --type")
-    if kind not in NEW_STORE_TYPES:
-        raise CliError(f"a new store must be JKS, JCEKS or PKCS12, not {kind}")
-    return Keystore(kind, [], new_store_password(args, "", path)), True
-
-
 def run(args: argparse.Namespace) -> int:
     spec, request = parse_request(args)
     alias = args.alias
@@ -129,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         raise AliasError(problem)
     entry_password = key_password(args)
     with locked(args.store) as read:
-        store, created = open_or_create(args, args.store)
+        store, created = open_or_create_keystore(args, args.store, args.type)
         if store.find(alias) is not None:
             raise AliasError(f"alias '{alias}' is already in use in {args.store}")
         if entry_password is not None and not store.store_type.has_entry_passwords:

@@ -2,7 +2,8 @@
 
 ``pkcs12`` is one PKCS#12 file; ``pem`` one PEM with the key followed by the chain (HAProxy's
 ``crt``); ``pem-split`` the files nginx and Apache name separately: ``NAME.key``, ``NAME.crt``
-(the leaf), ``NAME.chain.pem`` (its issuers, when it has any) and ``NAME.fullchain.pem``. Every
+(the leaf), ``NAME.chain.pem`` (its issuers, when it has any) and ``NAME.fullchain.pem``. The PEM
+formats leave out a self-signed root, as servers send chains; PKCS#12 keeps the whole chain. Every
 file holding a key is created readable by its owner only; nothing is written when any target
 exists, unless replacing was asked for.
 """
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from .chain import is_self_signed
 from .errors import KeystoreError
 from .io import write_output_file
 from .keyfiles import pkcs12_bytes, private_key_pem, signing_key
 from .model import Certificate, Entry
-from .safefile import check_destination
+from .safefile import check_destination, is_keystore
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
@@ -85,17 +87,26 @@ def plan_export(
     if legacy:
         raise KeystoreError("legacy encryption applies to PKCS#12 only")
     key_pem = private_key_pem(key, password)
+    served = served_chain(chain)
     if fmt is ExportFormat.PEM:
-        return [OutputFile(Path(out), key_pem + _pem(chain), secret=True)]
+        return [OutputFile(Path(out), key_pem + _pem(served), secret=True)]
     names = split_names(out)
     files = [
         OutputFile(names["key"], key_pem, secret=True),
-        OutputFile(names["cert"], _pem(chain[:1]), secret=False),
+        OutputFile(names["cert"], _pem(served[:1]), secret=False),
     ]
-    if len(chain) > 1:
-        files.append(OutputFile(names["chain"], _pem(chain[1:]), secret=False))
-    files.append(OutputFile(names["fullchain"], _pem(chain), secret=False))
+    if len(served) > 1:
+        files.append(OutputFile(names["chain"], _pem(served[1:]), secret=False))
+    files.append(OutputFile(names["fullchain"], _pem(served), secret=False))
     return files
+
+
+def served_chain(chain: Sequence[Certificate]) -> list[Certificate]:
+    """What a TLS server sends: the chain without its self-signed root (clients hold their
+    roots; sending one only costs bytes), unless the leaf is itself self-signed."""
+    if len(chain) > 1 and is_self_signed(chain[-1]):
+        return list(chain[:-1])
+    return list(chain)
 
 
 def write_files(
@@ -106,6 +117,8 @@ def write_files(
     """Write each file atomically with its mode (0600 for keys) once every target is checked
     (:func:`.safefile.check_destination`: ``reading`` are the files the export reads)."""
     for f in files:
-        check_destination(f.path, overwrite=overwrite, reading=reading, keystore=False)
+        check_destination(
+            f.path, overwrite=overwrite, reading=reading, keystore=is_keystore(f.data)
+        )
     for f in files:
         write_output_file(f.path, f.data, f.mode, overwrite=overwrite, reading=reading)

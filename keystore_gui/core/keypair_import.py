@@ -25,6 +25,14 @@ class KeyPairError(KeystoreError):
     """Key and certificates that do not make a key pair entry."""
 
 
+class AliasTaken(AliasError):
+    """The alias names an entry already, and replacing it was not asked for."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        super().__init__(f"alias '{alias}' is already in use: replace it explicitly")
+
+
 def _spki(key: PublicKeyTypes) -> bytes:
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -58,7 +66,8 @@ def order_chain(
 ) -> list[Certificate]:
     """``leaf`` and its issuers, leaf to root: every one of ``given`` must take its place.
 
-    Issuers ``given`` lacks are taken from ``store_certs``. A given certificate left over did not
+    Issuers ``given`` lacks are taken from ``store_certs`` (an entry being replaced included: its
+    CA certificates stay useful for the new chain). A given certificate left over did not
     sign the one below it: refused, naming both.
     """
     pool = [c for c in dict.fromkeys(given) if c != leaf]
@@ -112,7 +121,10 @@ def _chain_note(chain: list[Certificate]) -> list[str]:
     top = chain[-1]
     if is_self_signed(top):
         return []
-    return [f"the chain ends at '{top.subject}': its issuer '{top.issuer}' was not given"]
+    return [
+        f"the chain ends at '{top.common_name()}': its issuer '{top.common_name('issuer')}' "
+        "was not given"
+    ]
 
 
 def check_alias(store: Keystore, alias: str, replace: bool) -> Entry | None:
@@ -121,7 +133,7 @@ def check_alias(store: Keystore, alias: str, replace: bool) -> Entry | None:
     if existing is None:
         return None
     if not replace:
-        raise AliasError(f"alias '{existing.alias}' is already in use: replace it explicitly")
+        raise AliasTaken(existing.alias)
     if existing.kind is not EntryKind.PRIVATE_KEY:
         raise AliasError(
             f"entry '{existing.alias}' is a {existing.kind}, not a key pair: only a key pair "
@@ -143,7 +155,7 @@ def plan_key_pair(
         raise AliasError("an alias is needed")
     leaf = find_leaf(key, certificates)
     replaces = check_alias(store, alias, replace)
-    store_certs = [c for e, c in store.certificates() if e is not replaces]
+    store_certs = [c for _, c in store.certificates()]
     chain = order_chain(leaf, certificates, store_certs)
     return KeyPair(alias, key, chain, replaces, _chain_note(chain))
 
