@@ -43,7 +43,7 @@ if [ "$linux" = 1 ]; then
         echo "build.sh: the smoke check needs ${tools[*]}; install them and build again" >&2
         exit 1
     fi
-    desktop-file-validate packaging/linux/keystore-gui.desktop
+    desktop-file-validate resources/desktop/keystore-gui.desktop
 fi
 
 if ! "$PYTHON" -m PyInstaller --version >/dev/null 2>&1; then

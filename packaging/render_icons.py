@@ -1,5 +1,5 @@
 """Render the application icon from its SVG source into the PNG sizes, ICO and ICNS the
-packages need. Run after editing ``keystore_gui/resources/app/keystore-gui.svg``:
+packages need. Run after editing ``resources/app/keystore-gui.svg``:
 
     QT_QPA_PLATFORM=offscreen python packaging/render_icons.py
 """
@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "keystore_gui" / "resources" / "app"
+APP = ROOT / "resources" / "app"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

@@ -17,8 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
-DESKTOP = PACKAGING / "linux" / "keystore-gui.desktop"
-MIME_XML = PACKAGING / "linux" / "keystore-gui-mime.xml"
+DESKTOP = ROOT / "resources" / "desktop" / "keystore-gui.desktop"
+MIME_XML = ROOT / "resources" / "desktop" / "keystore-gui-mime.xml"
 INSTALL = PACKAGING / "linux" / "install.sh"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -142,15 +142,14 @@ def test_shell_scripts_parse_and_are_executable(script: str) -> None:
     subprocess.run(["bash", "-n", str(path)], check=True)
 
 
-def test_icons_ship_inside_the_package() -> None:
+def test_resources_ship_inside_the_package() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    data = project["tool"]["setuptools"]["package-data"]["keystore_gui"]
-    assert "resources/icons/*.svg" in data
-    assert "resources/app/png/*.png" in data
+    data = project["tool"]["setuptools"]["package-data"]["keystore_gui.resources"]
+    assert {"icons/*.svg", "app/png/*.png", "desktop/*"} <= set(data)
     assert any(
         r.startswith("pyinstaller") for r in project["project"]["optional-dependencies"]["package"]
     )
-    app = ROOT / "keystore_gui" / "resources" / "app"
+    app = ROOT / "resources" / "app"
     assert (app / "keystore-gui.svg").is_file()
     assert {p.stem for p in (app / "png").glob("*.png")} == {str(s) for s in PNG_SIZES}
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import KeystoreError
+from .text import printable
 
 LOCK_TIMEOUT = 60.0
 """Seconds a writer waits for another to finish before giving up."""
@@ -100,14 +101,14 @@ class StoreLock:
         while not _try_lock(self._fd, self.target):
             if self.on_wait is not None and time.monotonic() >= deadline - self.timeout + NOTICE:
                 self.on_wait(
-                    f"waiting for another program writing {self.target.name} "
+                    f"waiting for another program writing {printable(self.target.name)} "
                     f"(up to {self.timeout:g} s)"
                 )
                 self.on_wait = None
             if time.monotonic() >= deadline:
                 raise LockTimeoutError(
-                    f"{self.target} is being written by another program (it holds "
-                    f"{lock_path(self.target).name}); gave up after {self.timeout:g} s"
+                    f"{printable(str(self.target))} is being written by another program (it holds "
+                    f"{printable(lock_path(self.target).name)}); gave up after {self.timeout:g} s"
                 )
             time.sleep(_POLL)
 
@@ -138,14 +139,20 @@ def _open_lock_file(target: Path) -> int:
         return os.open(name, os.O_RDWR | flags, 0o644)
     except PermissionError:
         if sys.platform == "win32":
-            raise KeystoreError(f"cannot lock {target}: permission denied") from None
+            raise KeystoreError(
+                f"cannot lock {printable(str(target))}: permission denied"
+            ) from None
     except OSError as exc:
-        raise KeystoreError(f"cannot lock {target}: {exc.strerror or exc}") from None
+        raise KeystoreError(
+            f"cannot lock {printable(str(target))}: {exc.strerror or exc}"
+        ) from None
     # A lock file another user made: a read-only descriptor can hold a POSIX lock as well.
     try:
         return os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise KeystoreError(f"cannot lock {target}: {exc.strerror or exc}") from None
+        raise KeystoreError(
+            f"cannot lock {printable(str(target))}: {exc.strerror or exc}"
+        ) from None
 
 
 def _still_there(fd: int, name: Path) -> bool:
@@ -181,7 +188,9 @@ else:
         except BlockingIOError:
             return False
         except OSError as exc:
-            raise KeystoreError(f"cannot lock {target}: {exc.strerror or exc}") from None
+            raise KeystoreError(
+                f"cannot lock {printable(str(target))}: {exc.strerror or exc}"
+            ) from None
         return True
 
     def _unlock(fd: int) -> None:

@@ -36,6 +36,7 @@ from .errors import KeystoreError
 from .filelock import StoreLock, held_lock
 from .model import StoreType
 from .sniff import sniff
+from .text import printable
 
 KEYSTORE_TYPES = frozenset(
     {StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12, StoreType.BKS, StoreType.UBER}
@@ -52,8 +53,13 @@ class FileChangedError(KeystoreError):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         super().__init__(
-            f"{path} was changed by another program since it was read; nothing was written"
+            f"{shown(path)} was changed by another program since it was read; nothing was written"
         )
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as a message shows it: control characters escaped."""
+    return printable(os.fspath(path))
 
 
 # --- where to write ------------------------------------------------------------------------
@@ -72,17 +78,17 @@ def write_target(path: str | os.PathLike[str]) -> Path:
     except FileNotFoundError:
         if given.is_symlink():
             raise DestinationError(
-                f"{given} is a symbolic link to a missing file; give the file itself"
+                f"{shown(given)} is a symbolic link to a missing file; give the file itself"
             ) from None
         if not real.parent.is_dir():
-            raise DestinationError(f"no such folder: {given.parent}") from None
+            raise DestinationError(f"no such folder: {shown(given.parent)}") from None
         return real
     except OSError as exc:
-        raise DestinationError(f"cannot write {given}: {exc.strerror or exc}") from None
+        raise DestinationError(f"cannot write {shown(given)}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise DestinationError(f"{given} is a folder")
+        raise DestinationError(f"{shown(given)} is a folder")
     if not stat.S_ISREG(info.st_mode):
-        raise DestinationError(f"{given} is not a regular file; it is never written")
+        raise DestinationError(f"{shown(given)} is not a regular file; it is never written")
     return real
 
 
@@ -124,12 +130,14 @@ def check_destination(
         return target
     for source in reading:
         if same_file(target, source):
-            raise DestinationError(f"{path} is {source}, the file being read; it is never replaced")
+            raise DestinationError(
+                f"{shown(path)} is {shown(source)}, the file being read; it is never replaced"
+            )
     if not overwrite:
-        raise DestinationError(f"{path} already exists; give --overwrite to replace it")
+        raise DestinationError(f"{shown(path)} already exists; give --overwrite to replace it")
     if not keystore and is_keystore_file(target):
         raise DestinationError(
-            f"{path} is a keystore; it is never replaced by a file that is not one"
+            f"{shown(path)} is a keystore; it is never replaced by a file that is not one"
         )
     return target
 
@@ -151,7 +159,7 @@ class FileStamp:
         except FileNotFoundError:
             return cls(None)
         except OSError as exc:
-            raise KeystoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise KeystoreError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
 
 
 @contextlib.contextmanager
@@ -244,7 +252,7 @@ def replace_file(
         except FileNotFoundError:
             original = None
         except OSError as exc:
-            raise KeystoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise KeystoreError(f"cannot write {shown(path)}: {exc.strerror or exc}") from None
         stack.enter_context(_write_error(path))
         tmp = stack.enter_context(_temp_file(target))
         with open(tmp, "wb") as fh:
@@ -275,7 +283,7 @@ def _write_error(path: str | os.PathLike[str]) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise KeystoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise KeystoreError(f"cannot write {shown(path)}: {exc.strerror or exc}") from None
 
 
 _live_temps: set[Path] = set()

@@ -32,7 +32,7 @@ from .theme import ColorSchemeFollower
 APP_NAME = "keystore-gui"
 DISPLAY_NAME = "Keystore GUI"
 ORGANIZATION = "keystore-gui"
-DESKTOP_FILE_NAME = "keystore-gui"  # packaging/linux/keystore-gui.desktop
+DESKTOP_FILE_NAME = "keystore-gui"  # resources/desktop/keystore-gui.desktop
 INSTANCE_NAME_ENV = "KEYSTORE_GUI_INSTANCE"  # overrides the per-user socket name (tests)
 
 EXIT_OK = 0

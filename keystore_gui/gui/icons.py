@@ -1,7 +1,7 @@
 """Icons shipped inside the package, drawn from SVG at whatever size and pixel ratio is asked.
 
 ``icon("action-open")``, ``icon("entry-private-key")``, ``icon("status-expired")``: the name is a
-file in ``keystore_gui/resources/icons/`` without ``.svg``. Action icons are monochrome: their
+file in ``resources/icons/`` without ``.svg``. Action icons are monochrome: their
 ``currentColor`` becomes the palette's text colour when painted, so they stay readable in light and
 dark mode and follow a scheme change without being rebuilt. Entry-kind and status icons keep their
 own colours, chosen to read on both light and dark backgrounds.
@@ -10,23 +10,15 @@ own colours, chosen to read on both light and dark backgrounds.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ..core.model import EntryKind
+from ..resource_files import resource_path
 
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-
-_RESOURCES = resources.files("keystore_gui") / "resources"
-
-
-def resource_path(*parts: str) -> Path:
-    """A file shipped in ``keystore_gui/resources`` (a real path: pip and PyInstaller unpack it)."""
-    return Path(str(_RESOURCES.joinpath(*parts)))
 
 
 def names() -> list[str]:

@@ -40,8 +40,9 @@ fi
 apps="$data/applications"
 mime="$data/mime"
 icons="$data/icons/hicolor"
-png="$root/keystore_gui/resources/app/png"
-svg="$root/keystore_gui/resources/app/$app_id.svg"
+png="$root/resources/app/png"
+svg="$root/resources/app/$app_id.svg"
+desktop="$root/resources/desktop"
 built="$root/dist/$app_id"
 
 refresh() {
@@ -81,9 +82,9 @@ fi
 
 install -d "$apps" "$mime/packages" "$icons/scalable/apps"
 sed -e "s|^Exec=$app_id |Exec=$exec_cmd |" -e "s|^TryExec=$app_id\$|TryExec=$exec_cmd|" \
-    "$here/$app_id.desktop" >"$apps/$app_id.desktop"
+    "$desktop/$app_id.desktop" >"$apps/$app_id.desktop"
 chmod 644 "$apps/$app_id.desktop"
-install -m 644 "$here/$app_id-mime.xml" "$mime/packages/$app_id.xml"
+install -m 644 "$desktop/$app_id-mime.xml" "$mime/packages/$app_id.xml"
 install -m 644 "$svg" "$icons/scalable/apps/$app_id.svg"
 for f in "$png"/*.png; do
     size="$(basename "$f" .png)"

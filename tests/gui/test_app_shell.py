@@ -89,7 +89,7 @@ def test_file_open_event_reaches_open_paths(tmp_path: Path) -> None:
     assert result["display"] == "Keystore GUI"
     assert result["organization"] == "keystore-gui"
     assert result["version"] == __version__
-    desktop = ROOT / "packaging" / "linux" / f"{result['desktop']}.desktop"
+    desktop = ROOT / "resources" / "desktop" / f"{result['desktop']}.desktop"
     assert desktop.is_file(), "setDesktopFileName must match the shipped .desktop file"
     assert {16, 32, 48, 256, 512} <= set(result["icon_sizes"])
 
