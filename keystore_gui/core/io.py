@@ -111,7 +111,7 @@ def dump_keystore(store: Keystore, store_type: StoreType, password: str) -> byte
 
 
 def entry_signature(entry: Entry) -> tuple[object, ...]:
-    """What must survive a save: alias (case-folded), kind, chain, and the key itself."""
+    """What must survive a save: alias (case-folded), kind, chain, looseness and the key."""
     key: object = None
     if isinstance(entry.key, SecretKey):
         key = (entry.key.algorithm.upper(), entry.key.key)
@@ -119,7 +119,8 @@ def entry_signature(entry: Entry) -> tuple[object, ...]:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         key = entry.key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    return (entry.alias.lower(), entry.kind, tuple(c.der for c in entry.chain), key)
+    chain = tuple(c.der for c in entry.chain)
+    return (entry.alias.lower(), entry.kind, chain, entry.loose, key)
 
 
 def verify_written(expected: Keystore, data: bytes, store_type: StoreType, password: str) -> None:
@@ -148,7 +149,7 @@ def verify_written(expected: Keystore, data: bytes, store_type: StoreType, passw
             written.unlock(got, entry.key_password)
         mine, theirs = entry_signature(entry), entry_signature(got)
         if entry.key is None:
-            mine, theirs = mine[:3], theirs[:3]
+            mine, theirs = mine[:4], theirs[:4]
         if mine != theirs:
             raise CorruptFileError(
                 f"read-back of entry '{entry.alias}' differs from what was written"

@@ -216,7 +216,7 @@ def candidates_for(
     out: list[Candidate] = []
     for entry in entries:
         if entry.kind is EntryKind.SECRET_KEY or not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         own = entry.chain[0]
         issuers = list(entry.chain[1:])
         last = issuers[-1] if issuers else own
@@ -441,7 +441,7 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple
     out: list[tuple[str, Certificate]] = []
     for entry in entries:
         if not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         for i, cert in enumerate(entry.chain if chain else entry.chain[:1]):
             if cert.sha256 not in seen:
                 seen.add(cert.sha256)

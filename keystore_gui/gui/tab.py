@@ -209,6 +209,7 @@ class KeystoreTab(QWidget):
         def done(index: SearchIndex) -> None:
             self.model.add_search_index(index)
             self.search_ready = True
+            self.proxy.index_ready()
 
         operations.run_in_background(
             self, self.model.search_index_job(), on_success=done, label="Preparing the filter…"
