@@ -1,7 +1,7 @@
 """Many ``keystore-cli`` processes at once on one store, for the concurrency and crash tests.
 
-Run as a fresh program (``python -m tests.concurrent_writers …``): it imports the CLI once, then
-forks one child per run, so twenty real processes start within milliseconds of each other
+Run as a fresh program (``python -m tests.concurrent_writers …``): it imports the CLI and every
+codec once, then forks one child per run, so twenty real processes start within milliseconds of each other
 without paying twenty interpreter start-ups. Prints one JSON line per child:
 ``{"argv", "status", "output", "killed"}``.
 
@@ -20,6 +20,7 @@ import sys
 import time
 
 from keystore_gui import cli
+from keystore_gui.core.formats import writable_types
 
 
 def start(argv: list[str]) -> tuple[int, int]:
@@ -68,7 +69,11 @@ def kill_at_random(delay_max: float, runs: list[list[str]]) -> None:
 
 
 def main() -> None:
-    cli.build_parser()  # import every command before forking
+    # Everything a child needs is imported and built before forking, so each child pays only
+    # for its own work: every command and codec module, and the parser.
+    parser = cli.build_parser()
+    cli.build_parser = lambda: parser  # type: ignore[assignment]
+    writable_types()
     mode = sys.argv[1]
     if mode == "race":
         race(json.loads(sys.argv[2]))
