@@ -25,9 +25,9 @@ from ..core.tls import (
     parse_target,
     proxy_from_environment,
 )
-from ..core.tlsdiag import SENT, Diagnosis, What, diagnose
+from ..core.tlsdiag import Diagnosis, What, diagnose, sent_chain_pem
 from ..core.trustsources import truststore_label
-from ..core.truststore import Candidate, CopyPlan, apply_plan, export_certificates, plan_copy
+from ..core.truststore import Candidate, CopyPlan, apply_plan, plan_copy
 from ..core.truststore import sanitise_alias as alias_for
 from .common import (
     CliError,
@@ -277,7 +277,7 @@ def run_examine(args: argparse.Namespace) -> int:
     helpers = intermediates_sources(args)
     diagnosis = diagnose(_handshake(args), trusted, helpers)
     if args.save_chain:
-        write_output_file(args.save_chain, chain_pem(diagnosis.handshake.sent))
+        write_output_file(args.save_chain, sent_chain_pem(diagnosis.handshake.sent))
     if args.json:
         print_json(examine_json(diagnosis))
     else:
@@ -289,17 +289,12 @@ def run_examine(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED if diagnosis.accepted else EXIT_NOT_TRUSTED
 
 
-def chain_pem(certs: list[Certificate]) -> bytes:
-    """The sent certificates as one PEM bundle, in the order sent, each named by its CN."""
-    return export_certificates([(alias_for(c.common_name()), c) for c in certs], "pem")
-
-
 # --- trust --------------------------------------------------------------------------------------
 
 
 def _origin(diagnosis: Diagnosis, cert: Certificate) -> str:
     if diagnosis.was_sent(cert):
-        return f"{SENT} {diagnosis.handshake.target}"
+        return f"sent by {diagnosis.handshake.target}"
     for link in diagnosis.path:
         if link.certificate.sha256 == cert.sha256:
             return link.source
@@ -323,7 +318,8 @@ def _nothing_to_add(diagnosis: Diagnosis, what: What) -> str:
     if diagnosis.trusted:
         return "nothing to add: the truststore already trusts this server's chain"
     if what is What.SUGGESTED:
-        return f"nothing added: {diagnosis.fix.reason}"
+        hint = " (--what chain does that)" if diagnosis.fix.workaround else ""
+        return f"nothing added: {diagnosis.fix.reason}{hint}"
     return f"nothing added: --what {what} finds no certificate that is not already trusted"
 
 
