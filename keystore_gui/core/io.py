@@ -20,7 +20,7 @@ from .codecs.limits import MAX_FILE_SIZE
 from .errors import CorruptFileError, KeystoreError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
-from .text import printable
+from .text import check_password_text, printable
 
 _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a named pipe"),
@@ -68,6 +68,8 @@ def load_keystore(
     data: bytes, password: str | None, store_type: StoreType | None = None, name: str | None = None
 ) -> Keystore:
     """Parse ``data``. Any failure is a :class:`KeystoreError` with a one-line message."""
+    if password is not None:
+        check_password_text(password)
     kind = store_type or detect(data, name)
     codec = codec_for(kind)
     store = codec.load(data, password)
@@ -101,7 +103,7 @@ def dump_keystore(store: Keystore, store_type: StoreType, password: str) -> byte
     codec = codec_for(store_type)
     if codec.dump is None:
         raise KeystoreError(f"{store_type} files can be read but not written")
-    return codec.dump(store, password)
+    return codec.dump(store, check_password_text(password))
 
 
 def entry_signature(entry: Entry) -> tuple[object, ...]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .chain import find_issuer
+from .chain import issuer_walk
 from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
@@ -186,17 +186,7 @@ def _issuer_chain(start: Certificate, pool: Sequence[Certificate]) -> list[Certi
 
     Only a verified signature links (``signed_by`` True); one that cannot be checked ends the chain.
     """
-    chain: list[Certificate] = []
-    current = start
-    seen = {start.sha256}
-    while not current.is_self_issued:
-        parent = find_issuer(current, (c for c in pool if c.sha256 not in seen))
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent.sha256)
-        current = parent
-    return chain
+    return issuer_walk(start, pool, is_top=lambda c: c.is_self_issued)
 
 
 def candidates_for(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from .model import LEAF_FLAGS, SORT_ROLE, EntryModel, Status
+from ..core.rules import Status
+from .model import LEAF_FLAGS, SORT_ROLE, EntryModel
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.order import NaturalKey, natural_key
+from ..core.rules import DEFAULT_WARNING_DAYS, Status, certificate_status
 from . import icons
 from .theme import status_colour
 
@@ -37,7 +38,6 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 CERT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
-DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
@@ -89,14 +89,6 @@ def column_index(column_id: str) -> int:
     return COLUMN_IDS.index(column_id)
 
 
-class Status(Enum):
-    NONE = ""
-    VALID = "valid"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    NOT_YET_VALID = "not-yet-valid"
-
-
 KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
     EntryKind.TRUSTED_CERT: "Trusted cert",
@@ -112,22 +104,6 @@ def _icon_kind(node: Node) -> str:
     if not node.is_entry or entry is None or entry.loose:
         return "certificate"
     return entry.kind.value
-
-
-def certificate_status(
-    cert: Certificate, now: dt.datetime, warning_days: int = DEFAULT_WARNING_DAYS
-) -> tuple[Status, str, int]:
-    """The status, its text (``expires in 12 days``) and the days left (negative once expired)."""
-    days = (cert.not_after - now).days
-    if now < cert.not_before:
-        return Status.NOT_YET_VALID, "not yet valid", days
-    if cert.not_after < now:
-        return Status.EXPIRED, "expired", days
-    if days <= warning_days:
-        if days == 0:
-            return Status.EXPIRING, "expires today", days
-        return Status.EXPIRING, f"expires in {days} day{'s' if days != 1 else ''}", days
-    return Status.VALID, "valid", days
 
 
 @dataclass

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..core.errors import CannotHoldError
 from ..core.formats import type_from_extension, writable_types
 from ..core.model import StoreType
+from ..core.rules import store_password_must_be_ascii
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
 from .undo import RemoveEntries, TrustLooseCertificates
@@ -121,7 +122,7 @@ def _with_password(
         tab,
         title="Store password",
         prompt=f"Choose a password for {tab.display_name}.",
-        ascii_only=store_type is StoreType.PKCS12,
+        ascii_only=store_password_must_be_ascii(store_type),
     )
 
     def accepted() -> None:

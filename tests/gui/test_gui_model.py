@@ -7,13 +7,12 @@ import datetime as dt
 from PySide6.QtCore import QModelIndex, Qt
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind
+from keystore_gui.core.rules import Status, certificate_status
 from keystore_gui.gui.filter import EntryFilter
 from keystore_gui.gui.model import (
     COLUMNS,
     STATUS_ROLE,
     EntryModel,
-    Status,
-    certificate_status,
     column_index,
 )
 
