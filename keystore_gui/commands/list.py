@@ -11,10 +11,10 @@ import contextlib
 import sys
 from typing import Any
 
-from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Entry, EntryKind, Keystore
+from ..core.quickview import summary as certificate_summary
 from ..core.text import printable
 from .common import add_no_password_option, add_password_options, open_store, print_json
 
@@ -46,6 +46,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["shadowed"] = True
         out["note"] = SHADOWED
     if entry.kind is EntryKind.SECRET_KEY:
+        from ..core.certinfo import secret_key_info
+
         algorithm, size = secret_key_info(entry)
         out["algorithm"] = algorithm
         out["size"] = size
@@ -65,7 +67,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def store_json(store: Keystore, path: str) -> dict[str, Any]:
-    out = {
+    out: dict[str, Any] = {
         "file": path,
         "type": store.store_type.value,
         "entries": [entry_json(e) for e in store.entries],
@@ -83,6 +85,8 @@ def _kind(entry: Entry) -> str:
 
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
+        from ..core.certinfo import secret_key_info
+
         algorithm, size = secret_key_info(entry)
         key = "encrypted (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
         return entry.alias, entry.kind.value, key.strip(), "", ""
