@@ -53,12 +53,14 @@ class StoreType(StrEnum):
     PEM = "PEM"
     DER = "DER"
     PKCS7 = "PKCS7"
+    PKIPATH = "PKIPATH"
+    """A PkiPath: a DER SEQUENCE OF Certificate, root first (Java's CertPath encoding)."""
     BKS = "BKS"
     UBER = "UBER"
 
     @property
     def is_certificate_file(self) -> bool:
-        return self in (StoreType.PEM, StoreType.DER, StoreType.PKCS7)
+        return self in (StoreType.PEM, StoreType.DER, StoreType.PKCS7, StoreType.PKIPATH)
 
     @property
     def has_password(self) -> bool:

@@ -41,6 +41,7 @@ Size: one format, read and written; both sides share the bag, attribute and chai
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -116,6 +117,7 @@ SECRET_KEY_OIDS: dict[str, str] = {
     "HmacSHA512": "1.2.840.113549.2.11",
     "HmacSHA512/224": "1.2.840.113549.2.12",
     "HmacSHA512/256": "1.2.840.113549.2.13",
+    "PBKDF2WithHmacSHA1": "1.2.840.113549.1.5.12",
 }
 _SECRET_KEY_NAMES = {oid: name for name, oid in SECRET_KEY_OIDS.items()}
 _SECRET_KEY_NAMES["1.2.840.113549.3.7"] = "DESede"  # des-ede3-cbc, as other writers name it
@@ -312,14 +314,22 @@ class _Reader:
     def _verify_mac(self, element: der.Element, auth_safe: bytes) -> None:
         fields = der.children(der.expect(element, der.SEQUENCE))
         digest_info = der.children(der.expect(fields[0], der.SEQUENCE))
-        algorithm = der.oid(der.children(der.expect(digest_info[0], der.SEQUENCE))[0])
+        identifier = der.children(der.expect(digest_info[0], der.SEQUENCE))
+        algorithm = der.oid(identifier[0])
         expected = der.octets(digest_info[1])
         salt = der.octets(fields[1])
         iterations = der.integer(fields[2]) if len(fields) > 2 else 1
-        for spelling in self.spellings:
-            if crypto.mac_matches(
+        params = identifier[1] if len(identifier) > 1 else None
+
+        def matches(spelling: crypto.Password) -> bool:
+            if algorithm == crypto.OID_PBMAC1:
+                return crypto.pbmac1_matches(params, expected, spelling, auth_safe, self.budget)
+            return crypto.mac_matches(
                 algorithm, expected, spelling.bmp, salt, iterations, auth_safe, self.budget
-            ):
+            )
+
+        for spelling in self.spellings:
+            if matches(spelling):
                 self.spelling = spelling
                 self.mac_verified = True
                 return
@@ -744,10 +754,24 @@ def _check_writable(store: Keystore) -> None:
             entry.key is None or isinstance(entry.key, SecretKey)
         ):
             problems.append((entry.alias, "the private key is missing"))
+        elif entry.kind is EntryKind.PRIVATE_KEY and (broken := _broken_link(entry.chain)):
+            problems.append((entry.alias, broken))
         elif entry.kind is EntryKind.TRUSTED_CERT and not entry.chain:
             problems.append((entry.alias, "the certificate is missing"))
     if problems:
         raise CannotHoldError("PKCS#12", problems)
+
+
+def _broken_link(chain: list[Certificate]) -> str | None:
+    """Why a key's chain would not read back: PKCS#12 keeps a chain as loose certificates that
+    readers (the JDK's and ours) link again by issuer name and signature."""
+    for n, (child, parent) in enumerate(itertools.pairwise(chain), 1):
+        if child.issuer_name != parent.subject_name or signed_by(child, parent) is False:
+            return (
+                f"its certificate chain does not chain: certificate {n + 1} did not issue "
+                f"certificate {n}, and PKCS#12 links a chain by issuer"
+            )
+    return None
 
 
 def _secret_oid(algorithm: str) -> str | None:
