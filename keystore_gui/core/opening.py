@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import der
 from .errors import KeystoreError, WrongPasswordError
 from .formats import detect
 from .io import check_structure, load_keystore, read_bytes
@@ -71,9 +72,9 @@ def try_open(
     if not kind.has_password:
         return Opened(load_keystore(data, None, kind, name))
     pending = NeedsPassword(name, kind, data)
-    if kind is StoreType.PKCS12:
-        # without a MAC and with nothing encrypted (or only under the empty password) there is
-        # nothing a password would add: open without asking
+    if kind is StoreType.PKCS12 and not _has_mac(data):
+        # without a MAC and with nothing encrypted there is nothing a password would add:
+        # open without asking
         try:
             store = pending.load_unverified()
             if not store.unverified and not any(e.is_locked for e in store.entries):
@@ -88,6 +89,14 @@ def try_open(
     if check:
         check_structure(data, kind)
     return pending
+
+
+def _has_mac(pfx: bytes) -> bool:
+    """Whether a PKCS#12 PFX carries MacData (after its version and content)."""
+    try:
+        return len(der.sequence(pfx)) > 2
+    except der.DerError:
+        return True
 
 
 PasswordSource = Callable[[NeedsPassword], str | None]
