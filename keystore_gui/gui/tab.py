@@ -25,7 +25,8 @@ from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
 from ..core.rules import DEFAULT_WARNING_DAYS
-from . import operations
+from ..core.safefile import UNCHECKED, FileChangedError, FileStamp
+from . import msgbox, operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
@@ -322,8 +323,12 @@ class KeystoreTab(QWidget):
         password: str | None,
         *,
         on_done: Callable[[bool], None] | None = None,
+        replace_changed: bool = False,
     ) -> None:
-        """Save off the GUI thread (a snapshot of the entries, so edits can't race the writer)."""
+        """Save off the GUI thread (a snapshot of the entries, so edits can't race the writer).
+
+        Saving back to the tab's own file first checks that no other program changed it since
+        it was read; if one did, the user is asked (``replace_changed`` is their yes)."""
         if self.saving:
             return
         snapshot = Keystore(
@@ -333,9 +338,12 @@ class KeystoreTab(QWidget):
         )
         self.saving = True
         backup = path not in self._backed_up and Settings(self.settings).backup_on_save
+        expect = UNCHECKED
+        if path == self.path and self.store.read_digest is not None and not replace_changed:
+            expect = FileStamp(self.store.read_digest)
 
         def work() -> Keystore:
-            save_keystore(snapshot, path, store_type, password, backup=backup)
+            save_keystore(snapshot, path, store_type, password, backup=backup, expect=expect)
             return snapshot
 
         def succeeded(result: Keystore) -> None:
@@ -343,6 +351,7 @@ class KeystoreTab(QWidget):
             self._backed_up.add(path)
             self.store.store_type = result.store_type
             self.store.password = result.password
+            self.store.read_digest = result.read_digest
             self.path = path
             self.undo_stack.setClean()
             self.title_changed.emit()
@@ -359,12 +368,27 @@ class KeystoreTab(QWidget):
                     locked, lambda: self.save(path, store_type, password, on_done=on_done)
                 )
                 return
-            self.save_failed(exc)
+            if isinstance(exc, FileChangedError):
+                if self._replace_changed_file(path):
+                    self.save(path, store_type, password, on_done=on_done, replace_changed=True)
+                    return
+            else:
+                self.save_failed(exc)
             if on_done is not None:
                 on_done(False)
 
         operations.run_in_background(
             self, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
+        )
+
+    def _replace_changed_file(self, path: Path) -> bool:
+        return msgbox.question(
+            self,
+            "File changed on disk",
+            f"{path.name} was changed by another program since it was opened here.\n\n"
+            "Saving replaces it with the version shown here, and what the other program wrote "
+            "is lost. Cancel keeps the file as it is on disk; your changes stay here, unsaved.",
+            yes_text="Replace the File on Disk",
         )
 
     def save_failed(self, exc: BaseException) -> None:
