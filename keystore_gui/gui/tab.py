@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,12 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
-from ..core.io import save_keystore
-from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.errors import WrongPasswordError
+from ..core.model import Certificate, Entry, Keystore
 from ..core.rules import DEFAULT_WARNING_DAYS
-from ..core.safefile import UNCHECKED, FileChangedError, FileStamp
-from . import msgbox, operations
+from . import operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
@@ -71,7 +68,7 @@ class KeystoreTab(QWidget):
         self.saving = False
         self.search_ready = not store.entries
         """Whether the filter's search texts are prepared (see :meth:`start_indexing`)."""
-        self._backed_up: set[Path] = set()
+        self.backed_up: set[Path] = set()
         """Files this tab already saved over in this session: only the first save makes a .bak."""
 
         layout = QVBoxLayout(self)
@@ -315,94 +312,6 @@ class KeystoreTab(QWidget):
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
         if state is None or not self.splitter.restoreState(state):
             self.splitter.setSizes([750, 250])
-
-    # --- saving ------------------------------------------------------------------------------
-    def save(
-        self,
-        path: Path,
-        store_type: StoreType,
-        password: str | None,
-        *,
-        on_done: Callable[[bool], None] | None = None,
-        replace_changed: bool = False,
-    ) -> None:
-        """Save off the GUI thread (a snapshot of the entries, so edits can't race the writer).
-
-        Saving back to the tab's own file first checks that no other program changed it since
-        it was read; if one did, the user is asked (``replace_changed`` is their yes)."""
-        if self.saving:
-            return
-        snapshot = Keystore(
-            self.store.store_type,
-            [copy.copy(e) for e in self.store.entries],
-            self.store.password,
-        )
-        self.saving = True
-        backup = path not in self._backed_up and Settings(self.settings).backup_on_save
-        expect = UNCHECKED
-        if path == self.path and self.store.read_digest is not None and not replace_changed:
-            expect = FileStamp(self.store.read_digest)
-
-        def work() -> Keystore:
-            save_keystore(snapshot, path, store_type, password, backup=backup, expect=expect)
-            return snapshot
-
-        def succeeded(result: Keystore) -> None:
-            self.saving = False
-            self._backed_up.add(path)
-            self.store.store_type = result.store_type
-            self.store.password = result.password
-            self.store.read_digest = result.read_digest
-            self.path = path
-            self.undo_stack.setClean()
-            self.title_changed.emit()
-            self.saved.emit()
-            if on_done is not None:
-                on_done(True)
-
-        def failed(exc: BaseException) -> None:
-            self.saving = False
-            locked = self.store.find(exc.alias) if isinstance(exc, KeyLockedError) else None
-            if locked is not None:
-                # The new format needs a key sealed under its own password: ask, then retry.
-                self.unlock_entry(
-                    locked, lambda: self.save(path, store_type, password, on_done=on_done)
-                )
-                return
-            if isinstance(exc, FileChangedError):
-                if self._replace_changed_file(path):
-                    self.save(path, store_type, password, on_done=on_done, replace_changed=True)
-                    return
-            else:
-                self.save_failed(exc)
-            if on_done is not None:
-                on_done(False)
-
-        operations.run_in_background(
-            self, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
-        )
-
-    def _replace_changed_file(self, path: Path) -> bool:
-        return msgbox.question(
-            self,
-            "File changed on disk",
-            f"{path.name} was changed by another program since it was opened here.\n\n"
-            "Saving replaces it with the version shown here, and what the other program wrote "
-            "is lost. Cancel keeps the file as it is on disk; your changes stay here, unsaved.",
-            yes_text="Replace the File on Disk",
-        )
-
-    def save_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, CannotHoldError):
-            listed = "\n".join(f"• {alias}: {why}" for alias, why in exc.problems)
-            msgbox.error(
-                self,
-                "Cannot save",
-                f"A {exc.store_type} file cannot hold these entries; nothing was written.",
-                listed,
-            )
-        else:
-            msgbox.error(self, "Cannot save", operations.describe(exc))
 
     # --- keys sealed under their own password ------------------------------------------------
     def unlock_entry(self, entry: Entry, then: Callable[[], object]) -> None:

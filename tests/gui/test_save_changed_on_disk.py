@@ -8,7 +8,7 @@ import pytest
 
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import Keystore, StoreType
-from keystore_gui.gui import tab as tab_module
+from keystore_gui.gui import saving
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.undo import RemoveEntries
 
@@ -17,7 +17,7 @@ from .conftest import sample_store
 
 def _save(qtbot, tab, path: Path) -> bool:  # type: ignore[no-untyped-def]
     done: list[bool] = []
-    tab.save(path, StoreType.JKS, "changeit", on_done=done.append)
+    saving.write(tab, path, StoreType.JKS, "changeit", on_done=done.append)
     qtbot.waitUntil(lambda: len(done) == 1, timeout=20_000)
     return done[0]
 
@@ -45,7 +45,7 @@ def test_cancel_keeps_the_other_programs_file(
         asked.append(text)
         return False
 
-    monkeypatch.setattr(tab_module.msgbox, "question", question)
+    monkeypatch.setattr(saving.msgbox, "question", question)
     assert _save(qtbot, tab, path) is False
     assert len(asked) == 1 and "server.jks was changed by another program" in asked[0]
     assert path.read_bytes() == theirs
@@ -55,7 +55,7 @@ def test_cancel_keeps_the_other_programs_file(
 def test_replacing_is_the_users_choice(qtbot, changed, monkeypatch: pytest.MonkeyPatch) -> None:
     tab, path, _ = changed
     answers = iter([True])
-    monkeypatch.setattr(tab_module.msgbox, "question", lambda *a, **k: next(answers))
+    monkeypatch.setattr(saving.msgbox, "question", lambda *a, **k: next(answers))
     assert _save(qtbot, tab, path) is True
     aliases = {e.alias for e in read_keystore(path, "changeit")}
     assert "old-partner" not in aliases and "server" in aliases
