@@ -7,7 +7,6 @@ Both commands share their connection options, so they live in one module.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..core.chain import Severity, source_from_store
 from ..core.io import save_keystore, write_output_file
 from ..core.model import Certificate, EntryKind, Keystore
 from ..core.quickview import summary
+from ..core.safefile import check_destination
 from ..core.tls import (
     DEFAULT_TIMEOUT,
     ClientIdentity,
@@ -39,6 +39,7 @@ from .common import (
     ca_bundle_sources,
     intermediates_sources,
     key_password,
+    locked,
     open_or_create_target,
     open_store,
     print_json,
@@ -271,13 +272,21 @@ def print_examination(diagnosis: Diagnosis) -> None:
 
 
 def run_examine(args: argparse.Namespace) -> int:
-    if args.save_chain and os.path.exists(args.save_chain) and not args.overwrite:
-        raise CliError(f"{args.save_chain} exists: give --overwrite to replace it")
+    reading = list(args.truststore)
+    if args.save_chain:
+        check_destination(
+            args.save_chain, overwrite=args.overwrite, reading=reading, keystore=False
+        )
     trusted = [*truststore_sources(args), *ca_bundle_sources(args)]
     helpers = intermediates_sources(args)
     diagnosis = diagnose(_handshake(args), trusted, helpers)
     if args.save_chain:
-        write_output_file(args.save_chain, sent_chain_pem(diagnosis.handshake.sent))
+        write_output_file(
+            args.save_chain,
+            sent_chain_pem(diagnosis.handshake.sent),
+            overwrite=args.overwrite,
+            reading=reading,
+        )
     if args.json:
         print_json(examine_json(diagnosis))
     else:
@@ -327,17 +336,18 @@ def run_trust(args: argparse.Namespace) -> int:
     handshake = _handshake(args)
     helpers = intermediates_sources(args)
     path = args.truststore
-    target, created = open_or_create_target(args, path, None, "truststore-")
-    label = truststore_label(path)
-    before = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
-    what = What(args.what)
-    certs = before.to_add(what)
-    plan = _plan(before, certs, target, args.alias) if certs else CopyPlan([])
-    if plan.writes:
-        apply_plan(plan, target)
-        if not args.dry_run:
-            save_keystore(target, path)
-    after = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
+    with locked(path) as read:
+        target, created = open_or_create_target(args, path, None, "truststore-")
+        label = truststore_label(path)
+        before = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
+        what = What(args.what)
+        certs = before.to_add(what)
+        plan = _plan(before, certs, target, args.alias) if certs else CopyPlan([])
+        if plan.writes:
+            apply_plan(plan, target)
+            if not args.dry_run:
+                save_keystore(target, path, expect=read)
+        after = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
     if args.json:
         result = examine_json(after)
         result["truststore"] = {

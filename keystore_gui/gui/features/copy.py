@@ -418,6 +418,7 @@ class CopyFeature(QObject):
         entries = [e for e in tab.selected_entries() if e.chain] if tab else []
         if not entries:
             return None
+        reading = [tab.path] if tab is not None and tab.path is not None else []
         dialog = ExportDialog(self.window, entries=entries)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -433,7 +434,14 @@ class CopyFeature(QObject):
 
             operations.run_in_background(
                 self.window,
-                lambda: export_selection(entries, request.fmt, request.path, request.chain),
+                lambda: export_selection(
+                    entries,
+                    request.fmt,
+                    request.path,
+                    request.chain,
+                    overwrite=True,
+                    reading=reading,
+                ),
                 on_success=done,
                 label="Exporting certificates…",
             )
