@@ -431,9 +431,12 @@ class ExamineTlsDialog(QDialog):
         count = len(self.handshake.sent)
         operations.run_in_background(
             self,
-            lambda: write_output_file(path, data),
+            lambda: write_output_file(path, data, overwrite=True),  # the file dialog asked
             on_success=lambda _r: self.status_label.setText(
                 f"Saved the {count} sent certificate(s) to {path}"
+            ),
+            on_failure=lambda exc: self.status_label.setText(
+                f"Not saved: {operations.describe(exc)}"
             ),
             label=f"Saving {path}…",
         )
