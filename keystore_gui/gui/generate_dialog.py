@@ -104,10 +104,9 @@ class GenerateKeyPairResult:
     def generate(self) -> Entry:
         """Make the key and its chain: slow for RSA-4096 and DSA, so call it off the GUI thread."""
         assert self.key_spec is not None and self.alias is not None
-        issuer = self.issuer()
-        key = self.key_spec.generate()
-        chain = cb.issue(self.request, key, issuer)
-        return cb.new_key_entry(self.alias, key, chain, self.entry_password)
+        return cb.generate_key_entry(
+            self.alias, self.key_spec, self.request, self.issuer(), self.entry_password
+        )
 
     def sign(self, csr: x509.CertificateSigningRequest) -> list[cb.Certificate]:
         issuer = self.issuer()
