@@ -68,7 +68,7 @@ class ExamineTlsDialog(QDialog):
         open_stores: Sequence[tuple[str, Keystore]] = (),
         settings: Settings | None = None,
         add_to_truststore: Callable[[ExamineTlsDialog, AddRequest], None] | None = None,
-        open_as_tab: Callable[[Keystore, str], None] | None = None,
+        open_as_tab: Callable[[Keystore, str], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``add_to_truststore`` opens the copy dialog for the request (the window's copy

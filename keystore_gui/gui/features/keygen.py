@@ -101,7 +101,9 @@ def available_issuers(window: MainWindow) -> list[IssuerChoice]:
     return choices
 
 
-def with_issuer_unlocked(window: MainWindow, entry: Entry | None, then: Callable[[], None]) -> None:
+def with_issuer_unlocked(
+    window: MainWindow, entry: Entry | None, then: Callable[[], object]
+) -> None:
     """Run ``then()`` once the issuer's key is usable, asking for its own password if needed."""
     if entry is None or not entry.is_locked:
         then()
