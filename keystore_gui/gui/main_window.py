@@ -13,7 +13,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Keystore, StoreType
 from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
-from . import features, msgbox, saving
+from . import features, msgbox
 from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def _current_changed(self, _index: int) -> None:
         tab = self.current_tab()
-        self.undo_group.setActiveStack(tab.undo_stack if tab else None)
+        self.undo_group.setActiveStack(tab.undo_stack if tab else None)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.tab_widget if tab else self.start_page)
         self._update_title()
         self._update_actions()
@@ -364,16 +364,16 @@ class MainWindow(QMainWindow):
             self.add_recent(tab.path)
         self.statusBar().showMessage(f"Saved {tab.path}", 5000)
 
-    def _tab_menu(self, pos: object) -> None:
+    def _tab_menu(self, pos: QPoint) -> None:
         bar = self.tab_widget.tabBar()
-        index = bar.tabAt(pos)  # type: ignore[arg-type]
+        index = bar.tabAt(pos)
         if index < 0:
             return
         self.tab_widget.setCurrentIndex(index)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions(self.context_actions(TAB_MENU))
-        menu.popup(bar.mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(bar.mapToGlobal(pos))
 
     def context_actions(self, names: Iterable[str | None]) -> list[QAction]:
         """The named actions (``None`` for a separator), skipping names no feature installed."""
@@ -420,11 +420,15 @@ class MainWindow(QMainWindow):
         self.add_store_tab(Keystore(StoreType.PKCS12), None)
 
     def save_current(self) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         tab = self.current_tab()
         if tab is not None:
             saving.save(tab)
 
     def save_current_as(self) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         tab = self.current_tab()
         if tab is not None:
             saving.save_as(tab)
@@ -464,7 +468,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent(self, path: Path) -> None:
         name = str(path.resolve())
@@ -490,6 +494,7 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, tab: KeystoreTab, then: Callable[[], None] | None = None) -> None:
         """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
+        from . import saving  # imported at the first save, not at start-up
 
         def remove() -> None:
             self._remove_tab(tab)
@@ -538,6 +543,8 @@ class MainWindow(QMainWindow):
         self._save_then_quit(to_save)
 
     def _save_then_quit(self, remaining: list[KeystoreTab]) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         if remaining:
             saving.save(
                 remaining[0], on_done=lambda ok: self._save_then_quit(remaining[1:]) if ok else None

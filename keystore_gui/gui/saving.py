@@ -6,13 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 
-from ..core.errors import CannotHoldError
 from ..core.formats import type_from_extension, writable_types
 from ..core.model import StoreType
 from ..core.rules import store_password_must_be_ascii
-from . import msgbox, operations
+from . import msgbox
 from .password_dialog import NewPasswordDialog
 from .undo import RemoveEntries, TrustLooseCertificates
 
@@ -37,12 +36,13 @@ def save(tab: KeystoreTab, on_done: Done | None = None) -> None:
     if tab.path is None or store.store_type not in _savable():
         save_as(tab, on_done)
         return
+    path = tab.path
     _with_password(
         tab,
         store.store_type,
-        lambda pw: tab.save(tab.path, store.store_type, pw, on_done=on_done),
+        lambda pw: tab.save(path, store.store_type, pw, on_done=on_done),
         on_done,
-    )  # type: ignore[arg-type]
+    )
 
 
 def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
@@ -136,16 +136,3 @@ def _with_password(
     dialog.accepted.connect(accepted)
     dialog.rejected.connect(rejected)
     dialog.open()
-
-
-def report_save_failure(parent: QWidget, exc: BaseException) -> None:
-    if isinstance(exc, CannotHoldError):
-        listed = "\n".join(f"• {alias}: {why}" for alias, why in exc.problems)
-        msgbox.error(
-            parent,
-            "Cannot save",
-            f"A {exc.store_type} file cannot hold these entries; nothing was written.",
-            listed,
-        )
-    else:
-        msgbox.error(parent, "Cannot save", operations.describe(exc))

@@ -21,18 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import KeyLockedError, WrongPasswordError
+from ..core.errors import CannotHoldError, KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
 from ..core.rules import DEFAULT_WARNING_DAYS
-from . import operations
+from . import msgbox, operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
 from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
-from .undo import AddEntries
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
@@ -170,6 +169,8 @@ class KeystoreTab(QWidget):
 
     def add_entries(self, entries: Sequence[Entry], text: str) -> None:
         """Add entries as one undoable change and select the first."""
+        from .undo import AddEntries  # the undo commands load with the first edit
+
         self.undo_stack.push(AddEntries(self.model, entries, text))
         if entries:
             self.select_entry(entries[0])
@@ -368,12 +369,19 @@ class KeystoreTab(QWidget):
         )
 
     def save_failed(self, exc: BaseException) -> None:
-        from .saving import report_save_failure
-
-        report_save_failure(self, exc)
+        if isinstance(exc, CannotHoldError):
+            listed = "\n".join(f"• {alias}: {why}" for alias, why in exc.problems)
+            msgbox.error(
+                self,
+                "Cannot save",
+                f"A {exc.store_type} file cannot hold these entries; nothing was written.",
+                listed,
+            )
+        else:
+            msgbox.error(self, "Cannot save", operations.describe(exc))
 
     # --- keys sealed under their own password ------------------------------------------------
-    def unlock_entry(self, entry: Entry, then: Callable[[], None]) -> None:
+    def unlock_entry(self, entry: Entry, then: Callable[[], object]) -> None:
         """Make ``entry``'s key usable, asking for its password if the store's doesn't open it;
         ``then()`` runs once it is unlocked (not at all if the user cancels)."""
         if not entry.is_locked:
@@ -401,7 +409,9 @@ class KeystoreTab(QWidget):
             self, with_store_password, on_success=after_first, label=f"Unlocking {entry.alias}…"
         )
 
-    def _ask_key_password(self, entry: Entry, then: Callable[[], None], error: str | None) -> None:
+    def _ask_key_password(
+        self, entry: Entry, then: Callable[[], object], error: str | None
+    ) -> None:
         dialog = PasswordDialog(
             self,
             title="Key password",
