@@ -428,6 +428,9 @@ class Keystore:
     unverified: bool = False
     """Opened without its password: the file's integrity check (JKS digest, PKCS#12 MAC) was
     not made, so its content is shown but may have been changed; it is read-only."""
+    read_digest: bytes | None = field(default=None, repr=False, compare=False)
+    """SHA-256 of the file it was read from or last saved to: a save back to that file checks
+    that it still holds this, so changes another program made are never overwritten unasked."""
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

@@ -121,6 +121,11 @@ class DiskWatcher(QObject):
         window.state_changed.connect(self.sync)
         self.sync()
 
+    @property
+    def settling(self) -> bool:
+        """File events came in and are being let settle before they are judged."""
+        return self._settle.isActive()
+
     def watched_tabs(self) -> list[KeystoreTab]:
         return list(self._known)
 
@@ -200,7 +205,7 @@ class DiskWatcher(QObject):
             text = (
                 f"{path.name} was changed on disk by another program, and you have unsaved "
                 "changes to it here.\n\nReload discards your changes and shows the file as it "
-                "is now. Cancel keeps your version; saving it will replace the file on disk."
+                "is now. Cancel keeps your version; saving it asks before replacing the file on disk."
             )
             yes = "Reload and Discard My Changes"
         else:
