@@ -8,6 +8,7 @@ at any step leaves the target as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -81,6 +82,7 @@ def load_keystore(
     store = codec.load(data, password)
     if store.password is None and password is not None:
         store.password = password
+    store.read_digest = hashlib.sha256(data).digest()
     return store
 
 
@@ -205,6 +207,7 @@ def save_keystore(
     )
     store.store_type = kind
     store.password = pw
+    store.read_digest = hashlib.sha256(data).digest()
 
 
 def write_output_file(
