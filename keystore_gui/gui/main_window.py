@@ -225,11 +225,18 @@ class MainWindow(QMainWindow):
             self.opener.open([OpenRequest(p) for p in files])
 
     def add_store_tab(
-        self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
+        self,
+        store: Keystore,
+        path: str | os.PathLike[str] | None,
+        *,
+        notice: str | None = None,
+        digest: bytes | None = None,
     ) -> KeystoreTab:
+        """``digest``: SHA-256 of the file as it was read (see :attr:`KeystoreTab.file_digest`)."""
         tab = KeystoreTab(
             store, Path(path) if path is not None else None, settings=self.settings, notice=notice
         )
+        tab.file_digest = digest
         tab.entry_menu = self.menu("entry")
         tab.title_changed.connect(self._retitle)
         tab.selection_changed.connect(self._update_actions)
