@@ -18,17 +18,6 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__, commands
-from .commands.common import (  # noqa: F401  (old import path, until every command uses common)
-    CliError,
-    add_password_options,
-    add_truststore_options,
-    new_store_password,
-    open_store,
-    password_from_args,
-    print_json,
-    store_type_arg,
-    truststore_sources,
-)
 from .core.errors import KeystoreError
 from .core.text import printable, printable_lines
 
@@ -85,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     stdout = sys.stdout
-    sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]
+    sys.stdout = _PrintableStream(stdout)
     try:
         status = args.run(args)
         sys.stdout.flush()

@@ -72,7 +72,7 @@ def main() -> None:
     # Everything a child needs is imported and built before forking, so each child pays only
     # for its own work: every command and codec module, and the parser.
     parser = cli.build_parser()
-    cli.build_parser = lambda: parser  # type: ignore[assignment]
+    cli.build_parser = lambda argv=None: parser  # type: ignore[assignment]
     writable_types()
     mode = sys.argv[1]
     if mode == "race":

@@ -298,14 +298,23 @@ class TrustChainDialog(QDialog):
             "Certificates and stores (*.pem *.crt *.cer *.der *.p7b *.p7c *.jks *.p12 *.pfx);;"
             "All files (*)",
         )
+        if paths:
+            self._read_all(paths, [])
+
+    def _read_all(self, paths: Sequence[str], offered: list[Certificate]) -> None:
+        """Read ``paths`` one after another off the GUI thread, then look for missing issuers
+        among their certificates; stops at a file that cannot be read or is cancelled."""
         if not paths:
+            self._fetched(offered)
             return
-        offered: list[Certificate] = []
-        for path in paths:
-            store = self.source_box.read(path)
-            if store is None:
-                return
-            offered += [cert for _, cert in store.certificates()]
+
+        def read(store: Keystore | None) -> None:
+            if store is not None:
+                self._read_all(paths[1:], offered + [cert for _, cert in store.certificates()])
+
+        self.source_box.read_later(paths[0], read)
+
+    def _fetched(self, offered: list[Certificate]) -> None:
         if self.verdict is None or not self.verdict.path:
             return
         chain = [link.certificate for link in self.verdict.path]

@@ -193,6 +193,7 @@ class ImportDialog(QDialog):
 
     def set_checked(self, row: int, checked: bool) -> None:
         item = self.table.item(row, 0)
+        assert item is not None
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def accept(self) -> None:

@@ -13,7 +13,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
 
     def _current_changed(self, _index: int) -> None:
         tab = self.current_tab()
-        self.undo_group.setActiveStack(tab.undo_stack if tab else None)
+        self.undo_group.setActiveStack(tab.undo_stack if tab else None)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.tab_widget if tab else self.start_page)
         self._update_title()
         self._update_actions()
@@ -371,16 +371,16 @@ class MainWindow(QMainWindow):
             self.add_recent(tab.path)
         self.statusBar().showMessage(f"Saved {tab.path}", 5000)
 
-    def _tab_menu(self, pos: object) -> None:
+    def _tab_menu(self, pos: QPoint) -> None:
         bar = self.tab_widget.tabBar()
-        index = bar.tabAt(pos)  # type: ignore[arg-type]
+        index = bar.tabAt(pos)
         if index < 0:
             return
         self.tab_widget.setCurrentIndex(index)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions(self.context_actions(TAB_MENU))
-        menu.popup(bar.mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(bar.mapToGlobal(pos))
 
     def context_actions(self, names: Iterable[str | None]) -> list[QAction]:
         """The named actions (``None`` for a separator), skipping names no feature installed."""
@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent(self, path: Path) -> None:
         name = str(path.resolve())

@@ -4,6 +4,8 @@ Top-level rows are the store's entries; under a private-key entry, its certifica
 first), one row per certificate. Nodes are cheap: a row's cells are computed the first time the
 view asks for them and cached, so a store of 100,000 certificates opens without parsing any
 certificate that is not on screen. Every structural change is bracketed with ``begin…``/``end…``.
+
+Size: one Qt model adapter; its lazy rows, batches, sorted inserts and clock work on one tree.
 """
 
 from __future__ import annotations
@@ -171,14 +173,16 @@ class EntryModel(QAbstractItemModel):
         parent: QObject | None = None,
         *,
         now: dt.datetime | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         warning_days: int = DEFAULT_WARNING_DAYS,
         batch: int = FETCH_BATCH,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self._fixed_now = now is not None
-        """Tests pass a fixed ``now``; otherwise statuses follow the clock."""
-        self.now = now or dt.datetime.now(dt.UTC)
+        """Tests pass a fixed ``now``; otherwise statuses follow ``clock``."""
+        self._time = clock
+        self.now = now or clock()
         self.warning_days = warning_days
         if not self._fixed_now:
             self._clock = QTimer(self)
@@ -214,12 +218,12 @@ class EntryModel(QAbstractItemModel):
         self._generation += 1
         if not self._fixed_now:
             # what is added now (a key generated a minute ago) is judged by the time now
-            self.now = dt.datetime.now(dt.UTC)
+            self.now = self._time()
 
     def refresh_now(self, now: dt.datetime | None = None) -> list[Node]:
         """Move ``now`` to the current time (or ``now``) and update the rows whose status
         changes with it (not yet valid → valid → expiring → expired); returns those rows."""
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.now = now or self._time()
         changed: list[Node] = []
         for node in self._top:
             if node is None:

@@ -72,7 +72,7 @@ class ExamineTlsDialog(QDialog):
         open_stores: Sequence[tuple[str, Keystore]] = (),
         settings: Settings | None = None,
         add_to_truststore: Callable[[ExamineTlsDialog, AddRequest], None] | None = None,
-        open_as_tab: Callable[[Keystore, str], None] | None = None,
+        open_as_tab: Callable[[Keystore, str], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``add_to_truststore`` opens the copy dialog for the request (the window's copy
@@ -459,7 +459,7 @@ class ExamineTlsDialog(QDialog):
         count = len(self.handshake.sent)
         operations.run_in_background(
             self,
-            lambda: write_output_file(path, data),
+            lambda: write_output_file(path, data, overwrite=True),  # the file dialog asked
             on_success=lambda _r: self.status_label.setText(
                 f"Saved the {count} sent certificate(s) to {path}"
             ),

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QUndoCommand
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.model import Keystore, StoreType
-from keystore_gui.gui import about, main_window, msgbox, operations, preferences
+from keystore_gui.gui import about, main_window, msgbox, operations, preferences, saving
 from keystore_gui.gui.features import desktop
 from keystore_gui.gui.settings import Settings
 
@@ -282,7 +282,7 @@ def test_saving_from_the_window_does_not_ask(
     tab = win.add_store_tab(read_keystore(path, "changeit"), path)
     make_modified(tab)
     done: list[bool] = []
-    tab.save(path, StoreType.JKS, "changeit", on_done=done.append)
+    saving.write(tab, path, StoreType.JKS, "changeit", on_done=done.append)
     qtbot.waitUntil(lambda: done == [True], timeout=20_000)
     qtbot.wait(2 * SETTLE_WAIT)
     assert answers.questions == []

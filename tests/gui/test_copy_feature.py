@@ -21,6 +21,7 @@ from keystore_gui.gui.chain_view import TrustChainDialog
 from keystore_gui.gui.copy_dialog import CopyDialog
 from keystore_gui.gui.features import copy as feature_module
 from keystore_gui.gui.features.copy import MIME_TYPE, CopyFeature, entries_from_mime, mime_for
+from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.import_dialog import ExportDialog, ImportDialog
 from keystore_gui.gui.main_window import MainWindow
 from tests.truststore_certs import Pki
@@ -57,8 +58,11 @@ def win(qtbot: QtBot, window: MainWindow, questions: Questions) -> Iterator[Main
     yield window
     # The health panel re-checks 150 ms after a change, in the background: let that finish
     # before the window is torn down, or its result arrives for a deleted window.
-    qtbot.wait(300)
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    panel = window.findChild(HealthPanel)
+    qtbot.waitUntil(
+        lambda: (panel is None or not panel.pending) and operations.running() == 0,
+        timeout=10_000,
+    )
 
 
 def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
