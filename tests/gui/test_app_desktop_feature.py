@@ -234,7 +234,7 @@ def test_own_save_and_touch_do_not_ask(
     path.touch()
     w._file_changed(str(path))
     w.check_pending()
-    qtbot.wait(SETTLE_WAIT)
+    qtbot.waitUntil(lambda: not w.settling, timeout=10_000)  # the settled events judged again
     assert answers.questions == []
 
 

@@ -121,6 +121,11 @@ class DiskWatcher(QObject):
         window.state_changed.connect(self.sync)
         self.sync()
 
+    @property
+    def settling(self) -> bool:
+        """File events came in and are being let settle before they are judged."""
+        return self._settle.isActive()
+
     def watched_tabs(self) -> list[KeystoreTab]:
         return list(self._known)
 
