@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import shutil
 import stat
@@ -111,6 +112,7 @@ def load_keystore(
         store = codec.load(data, password)
     if store.password is None and password is not None:
         store.password = password
+    store.read_digest = hashlib.sha256(data).digest()
     return store
 
 
@@ -235,6 +237,7 @@ def save_keystore(
     )
     store.store_type = kind
     store.password = pw
+    store.read_digest = hashlib.sha256(data).digest()
 
 
 def write_output_file(

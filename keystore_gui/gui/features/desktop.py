@@ -207,7 +207,7 @@ class DiskWatcher(QObject):
             text = (
                 f"{path.name} was changed on disk by another program, and you have unsaved "
                 "changes to it here.\n\nReload discards your changes and shows the file as it "
-                "is now. Cancel keeps your version; saving it will replace the file on disk."
+                "is now. Cancel keeps your version; saving it asks before replacing the file on disk."
             )
             yes = "Reload and Discard My Changes"
         else:
