@@ -13,17 +13,16 @@ from PySide6.QtGui import QAction, QUndoCommand
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.model import Keystore, StoreType
-from keystore_gui.gui import about, main_window, msgbox, operations, preferences, saving
+from keystore_gui.gui import about, main_window, msgbox, preferences, saving
 from keystore_gui.gui.features import desktop
 from keystore_gui.gui.settings import Settings
 
-QUIET_MS = 400  # longer than any feature's debounce before it starts background work
+from .conftest import window_idle
 
 
-def settle(qtbot: QtBot) -> None:
+def settle(qtbot: QtBot, window: main_window.MainWindow) -> None:
     """Let the window's background checks start and finish before it is closed."""
-    qtbot.wait(QUIET_MS)
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window_idle(window), timeout=10_000)
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
     window = main_window.MainWindow(settings)
     assert "keystore_gui.gui.features.desktop" in main_window.feature_modules()
     yield window
-    settle(qtbot)
+    settle(qtbot, window)
     for tab in window.tabs():
         tab.undo_stack.setClean()
     window.close()
