@@ -40,6 +40,7 @@ from ..core.truststore import (
     certificates_of,
     plan_copy,
 )
+from . import operations
 from .copy_dialog import (
     ok_cancel,
     outcome_item,
@@ -111,12 +112,27 @@ class ImportDialog(QDialog):
         self._replan()
 
     def add_file(self, path: str) -> None:
-        try:
+        """Add the certificates of the file at ``path``, read and parsed off the GUI thread."""
+        name = os.path.basename(path)
+
+        def read() -> list[Candidate]:
             data = read_bytes(path)
-        except KeystoreError as exc:
-            self.summary.setText(str(exc))
-            return
-        self.add_data(data, os.path.basename(path))
+            try:
+                return candidates_from_file(data, name)
+            except KeystoreError as exc:
+                raise KeystoreError(f"{name}: {exc}") from None
+
+        def added(candidates: list[Candidate]) -> None:
+            self._add(candidates)
+            self._replan()
+
+        operations.run_in_background(
+            self,
+            read,
+            on_success=added,
+            on_failure=lambda exc: self.summary.setText(operations.describe(exc)),
+            label=f"Reading {name}…",
+        )
 
     def paste_clipboard(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
