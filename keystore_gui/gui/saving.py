@@ -15,6 +15,7 @@ from ..core.formats import type_from_extension, writable_types
 from ..core.io import save_keystore
 from ..core.model import Keystore, StoreType
 from ..core.rules import store_password_must_be_ascii
+from ..core.safefile import UNCHECKED, FileChangedError, FileStamp
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
 from .settings import Settings
@@ -150,18 +151,25 @@ def write(
     password: str | None,
     *,
     on_done: Done | None = None,
+    replace_changed: bool = False,
 ) -> None:
     """Write the tab's store to ``path`` off the GUI thread (a snapshot of the entries, so edits
-    can't race the writer); a key sealed under its own password is unlocked first, then retried."""
+    can't race the writer); a key sealed under its own password is unlocked first, then retried.
+
+    Writing back to the tab's own file first checks that no other program changed it since it
+    was read; if one did, the user is asked (``replace_changed`` is their yes)."""
     if tab.saving:
         return
     store = tab.store
     snapshot = Keystore(store.store_type, [copy.copy(e) for e in store.entries], store.password)
     tab.saving = True
     backup = path not in tab.backed_up and Settings(tab.settings).backup_on_save
+    expect = UNCHECKED
+    if path == tab.path and store.read_digest is not None and not replace_changed:
+        expect = FileStamp(store.read_digest)
 
     def work() -> Keystore:
-        save_keystore(snapshot, path, store_type, password, backup=backup)
+        save_keystore(snapshot, path, store_type, password, backup=backup, expect=expect)
         return snapshot
 
     def succeeded(result: Keystore) -> None:
@@ -169,6 +177,7 @@ def write(
         tab.backed_up.add(path)
         store.store_type = result.store_type
         store.password = result.password
+        store.read_digest = result.read_digest
         tab.path = path
         tab.undo_stack.setClean()
         tab.title_changed.emit()
@@ -185,12 +194,27 @@ def write(
                 locked, lambda: write(tab, path, store_type, password, on_done=on_done)
             )
             return
-        report_failure(tab, exc)
+        if not isinstance(exc, FileChangedError):
+            report_failure(tab, exc)
+        elif _replace_changed_file(tab, path):
+            write(tab, path, store_type, password, on_done=on_done, replace_changed=True)
+            return
         if on_done is not None:
             on_done(False)
 
     operations.run_in_background(
         tab, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
+    )
+
+
+def _replace_changed_file(parent: QWidget, path: Path) -> bool:
+    return msgbox.question(
+        parent,
+        "File changed on disk",
+        f"{path.name} was changed by another program since it was opened here.\n\n"
+        "Saving replaces it with the version shown here, and what the other program wrote is "
+        "lost. Cancel keeps the file as it is on disk; your changes stay here, unsaved.",
+        yes_text="Replace the File on Disk",
     )
 
 
