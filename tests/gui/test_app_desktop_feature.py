@@ -286,3 +286,23 @@ def test_saving_from_the_window_does_not_ask(
     qtbot.wait(2 * SETTLE_WAIT)
     assert answers.questions == []
     assert not tab.is_modified()
+
+
+def test_a_file_opened_is_watched_from_what_the_opener_read_not_read_again(
+    qtbot: QtBot, win: main_window.MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from keystore_gui.core.io import save_keystore
+    from keystore_gui.gui import opening
+
+    path = tmp_path / "opened.p12"
+    save_keystore(Keystore(StoreType.PKCS12, password="pw"), path, StoreType.PKCS12, "pw")
+    reads: list[Path] = []
+    monkeypatch.setattr(desktop, "file_digest", lambda p: reads.append(p))
+    win.opener.open([opening.OpenRequest(path, ("pw",))])
+    qtbot.waitUntil(lambda: len(win.tabs()) == 1, timeout=20_000)
+    tab = win.tabs()[0]
+    assert tab.file_digest == hashlib.sha256(path.read_bytes()).digest()
+    assert tab in watcher(win).watched_tabs()
+    assert reads == []  # a large store is not read a second time on the GUI thread
