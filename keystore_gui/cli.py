@@ -58,6 +58,12 @@ def _empty_parser() -> tuple[argparse.ArgumentParser, Any]:
         prog="keystore-cli",
         description="Inspect, convert and edit Java keystores (JKS, JCEKS, PKCS#12) and "
         "certificate files. Passwords are read from --password-env, --password-file or a prompt.",
+        epilog="Writing files: an existing file is replaced only with --overwrite, the file being "
+        "read never, and a keystore only by a keystore. A symbolic link given as a file to write "
+        "is written through (its target is replaced, the link stays); a link to a missing file is "
+        "refused. A command that changes a store locks it (.NAME.lock beside it) from reading to "
+        "saving, and refuses to save if another program changed it meanwhile. A saved file keeps "
+        "its owner, group and mode.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser, parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

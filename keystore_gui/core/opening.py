@@ -8,6 +8,8 @@ the question asked through a callback, for callers that can ask where they are.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ class Opened:
     store: Keystore
     password_used: str | None = None
     """The candidate password that opened the file, if one did (never one the user typed)."""
+    digest: bytes | None = None
+    """SHA-256 of the bytes read: what the file held, to notice another program changing it."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class NeedsPassword:
     def load(self, password: str) -> Keystore:
         """Parse with ``password``; a wrong one raises :class:`WrongPasswordError`."""
         return load_keystore(self.data, password, self.store_type, self.path)
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """SHA-256 of the bytes read."""
+        return hashlib.sha256(self.data).digest()
 
     @property
     def readable_without_password(self) -> bool:
@@ -70,7 +79,7 @@ def try_open(
     data = read_bytes(name)
     kind = detect(data, name)
     if not kind.has_password:
-        return Opened(load_keystore(data, None, kind, name))
+        return Opened(load_keystore(data, None, kind, name), digest=hashlib.sha256(data).digest())
     pending = NeedsPassword(name, kind, data)
     if kind is StoreType.PKCS12 and not _has_mac(data):
         # without a MAC and with nothing encrypted there is nothing a password would add:
@@ -78,12 +87,12 @@ def try_open(
         try:
             store = pending.load_unverified()
             if not store.unverified and not any(e.is_locked for e in store.entries):
-                return Opened(store)
+                return Opened(store, digest=pending.digest)
         except KeystoreError:
             pass
     for candidate in candidates:  # a password that works reads the file once
         try:
-            return Opened(pending.load(candidate), candidate)
+            return Opened(pending.load(candidate), candidate, pending.digest)
         except WrongPasswordError:
             continue
     if check:

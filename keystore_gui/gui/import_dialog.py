@@ -40,7 +40,7 @@ from ..core.truststore import (
     certificates_of,
     plan_copy,
 )
-from . import operations
+from . import msgbox, operations
 from .copy_dialog import (
     ok_cancel,
     outcome_item,
@@ -277,6 +277,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.radios["pem"].setChecked(True)
         self.resize(520, 0)
+        self._confirmed = ""  # a file the file dialog already asked about replacing
 
     @property
     def fmt(self) -> str:
@@ -319,10 +320,24 @@ class ExportDialog(QDialog):
                 self, "Export certificates", f"certificates{suffix}", CERT_FILTER
             )
         if path:
+            self._confirmed = path
             self.path.setText(path)
 
     def accept(self) -> None:
         if self._problem() is not None:
+            return
+        path = self.path.text().strip()
+        if (
+            self.fmt != "pem-each"
+            and path != self._confirmed
+            and os.path.lexists(path)
+            and not msgbox.question(
+                self,
+                "Export certificates",
+                f"{os.path.basename(path)} already exists. Replace it?",
+                yes_text="Replace",
+            )
+        ):
             return
         self._result = ExportRequest(self.fmt, self.chain.isChecked(), self.path.text().strip())
         super().accept()

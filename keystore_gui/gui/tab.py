@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -63,9 +71,12 @@ class KeystoreTab(QWidget):
             Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
         )
         self.model = EntryModel(store, self, warning_days=days)
+        self.model.fetch_paused = True  # until the first paint (see showEvent)
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
+        self.file_digest: bytes | None = None
+        """SHA-256 of the file as the opener read it (off the GUI thread), if it was read."""
         self.search_ready = not store.entries
         """Whether the filter's search texts are prepared (see :meth:`start_indexing`)."""
         self.backed_up: set[Path] = set()
@@ -122,7 +133,7 @@ class KeystoreTab(QWidget):
         self._restore_layout()
         self.columns = ColumnFitter(
             self.tree,
-            aliases=lambda: (entry.alias for entry in store.entries),
+            aliases=self.model.longest_aliases,
             status_texts=lambda: [f"expires in {self.model.warning_days} days"],
         )
         header.sectionMoved.connect(self._save_header)
@@ -307,6 +318,14 @@ class KeystoreTab(QWidget):
         state = self.settings.value(HEADER_KEY)
         if state is not None:
             self.tree.header().restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.model.fetch_paused:
+            QTimer.singleShot(0, self, self._resume_fetching)
+
+    def _resume_fetching(self) -> None:
+        self.model.fetch_paused = False
 
     def restore_splitter(self) -> None:
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None

@@ -12,12 +12,28 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.gui import operations
+from keystore_gui.gui.features.desktop import DiskWatcher
+from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
 
 NOW = dt.datetime.now(dt.UTC)
+
+
+def window_idle(window: MainWindow) -> bool:
+    """Nothing left to do in the background: no check scheduled or settling, every tab's search
+    index built, no operation running. Tests wait on this, never on a fixed time."""
+    panel = window.findChild(HealthPanel)
+    watcher = window.findChild(DiskWatcher)
+    return (
+        (panel is None or not panel.pending)
+        and (watcher is None or not watcher.settling)
+        and all(tab.search_ready for tab in window.tabs())
+        and operations.running() == 0
+    )
 
 
 def make_cert(
@@ -75,6 +91,18 @@ def sample_store() -> Keystore:
 def _app(qapp):  # type: ignore[no-untyped-def]
     """Icons and fonts need a QApplication even in model-only tests."""
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box that no test answers would wait for a click forever and hang the whole
+    run: it fails the test instead, saying what it said. Tests that expect one patch the
+    function of ``gui.msgbox`` that shows it."""
+
+    def refuse(box: QMessageBox) -> int:
+        raise AssertionError(f"unexpected message box: {box.windowTitle()}: {box.text()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
 
 
 @pytest.fixture

@@ -138,7 +138,9 @@ class DiskWatcher(QObject):
                 self._pending.discard(tab)
         for tab in open_tabs:
             if tab not in self._known:
-                self._known[tab] = file_digest(self._path(tab))
+                # what the opener read; reading a large store again here would stall the window
+                known = tab.file_digest
+                self._known[tab] = known if known is not None else file_digest(self._path(tab))
                 tab.saved.connect(lambda t=tab: self._rebaseline(t))
         wanted = {str(self._path(t)) for t in self._known}
         watched = set(self._watcher.files())
