@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
             self.opener.open_folder(folder)
         files = [p for p in chosen if not p.is_dir()]
         if files:
-            self.opener.open([OpenRequest(p) for p in files])
+            self.opener.open_files(files)
 
     def add_store_tab(
         self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
