@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
             self._menus[key] = self.menuBar().addMenu(title)
         self._build_actions()
         self.start_page.open_clicked.connect(self.open_dialog)
+        self.start_page.open_folder_clicked.connect(self.open_folder_dialog)
         self.start_page.new_clicked.connect(self.new_keystore)
         self.start_page.cacerts_clicked.connect(self.open_java_cacerts)
         self.start_page.recent_clicked.connect(lambda p: self.open_paths([p]))

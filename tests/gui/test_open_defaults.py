@@ -47,3 +47,19 @@ def test_turned_off_in_preferences_it_asks(
     assert dialog is not None
     dialog.reject()
     assert window.current_tab() is None
+
+
+def test_the_start_page_opens_a_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from keystore_gui.gui import main_window
+
+    save_keystore(sample_store(), tmp_path / "client-truststore.jks", StoreType.JKS, "wso2carbon")
+    monkeypatch.setattr(
+        main_window.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path)
+    )
+    button = window.start_page.open_folder_button
+    assert button.text().replace("&", "") == "Open folder…"
+    button.click()
+    qtbot.waitUntil(lambda: window.current_tab() is not None, timeout=20_000)
+    assert window.current_tab().display_name == "client-truststore.jks"  # type: ignore[union-attr]
