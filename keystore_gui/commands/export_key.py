@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("DER is binary: give --out FILE")
         sys.stdout.write(data.decode("ascii"))
         return 0
-    write_files([OutputFile(Path(args.out), data, secret=False)], overwrite=args.overwrite)
+    write_files(
+        [OutputFile(Path(args.out), data, secret=False)],
+        overwrite=args.overwrite,
+        reading=[args.store],
+    )
     print(f"wrote {args.out} ({entry.certificate.key_description} public key, {args.format})")
     return 0

@@ -15,7 +15,7 @@ from keystore_gui.core.chain import Severity, issued_by
 from keystore_gui.core.io import save_keystore
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
-from keystore_gui.gui import chain_view, operations
+from keystore_gui.gui import chain_view, operations, trust_sources
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
@@ -386,7 +386,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
     pick_files(monkeypatch, junk)
-    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
+    monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: "secret")
     count = dialog.sources.count()
     dialog.add_truststore()
     assert dialog.sources.count() == count
@@ -405,12 +405,12 @@ def test_a_cacerts_that_cannot_be_read_is_unticked(
 ) -> None:
     damaged = tmp_path / "cacerts"
     damaged.write_bytes(b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + b"\x00" * 5)
-    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: damaged)
+    monkeypatch.setattr(trust_sources, "java_cacerts_path", lambda: damaged)
     entry = key_entry("shop", certs.leaf, certs.inter)
     dialog = make_dialog(qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(certs.root))
     reads: list[object] = []
-    original = chain_view.java_cacerts
-    monkeypatch.setattr(chain_view, "java_cacerts", lambda p: reads.append(p) or original(p))
+    original = trust_sources.java_cacerts
+    monkeypatch.setattr(trust_sources, "java_cacerts", lambda p: reads.append(p) or original(p))
     source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     assert reads == [damaged]  # tried once, not again when the item is relabelled
@@ -429,11 +429,11 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     gone = certs.pki.bundle("gone.pem", certs.root)
     unticked = certs.pki.bundle("unticked.pem", certs.root)
     system = certs.pki.bundle("system-bundle.pem", certs.root)
-    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: None)
-    monkeypatch.setattr(chain_view, "system_bundle_path", lambda: system)
+    monkeypatch.setattr(trust_sources, "java_cacerts_path", lambda: None)
+    monkeypatch.setattr(trust_sources, "system_bundle_path", lambda: system)
     asked: list[str] = []
     monkeypatch.setattr(
-        chain_view, "ask_password", lambda parent, path: asked.append(path) or "secret"
+        trust_sources, "ask_password", lambda parent, path: asked.append(path) or "secret"
     )
 
     entry = key_entry("shop", certs.leaf)
@@ -474,7 +474,7 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     # Unticking the bundle is remembered too; a cancelled password leaves the file out.
     source_item(second, "System CAs").setCheckState(Qt.CheckState.Unchecked)
     assert again.trust_system_cas is False
-    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: None)
+    monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: None)
     third = make_dialog(qtbot, entry, store, truststore(), settings=again)
     titles = [third.sources.item(row).text() for row in range(third.sources.count())]
     assert not any("trust.jks" in t for t in titles)

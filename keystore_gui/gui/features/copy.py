@@ -12,7 +12,7 @@ import base64
 import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,10 @@ def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
 
 
 # --- the feature -----------------------------------------------------------------------------
+
+
+AfterCopy = Callable[[str, Keystore], None]
+"""Told the target's name and store once a copy is done."""
 
 
 class CopyFeature(QObject):
@@ -256,7 +260,10 @@ class CopyFeature(QObject):
         target: KeystoreTab | None,
         more_entries: Sequence[Entry] = (),
         more_source: str = "",
+        after: AfterCopy | None = None,
     ) -> CopyDialog:
+        """``after(title, store)`` runs once the copy is done (the store written, for a file),
+        instead of offering the trust chain view."""
         tabs = self.window.tabs()
         initial = tabs.index(target) if target is not None else None
         dialog = CopyDialog(
@@ -277,14 +284,18 @@ class CopyFeature(QObject):
         def finished(code: int) -> None:
             request = dialog.result_request()
             if code == QDialog.DialogCode.Accepted and request is not None:
-                self.apply(request, tabs, entries)
+                self.apply(request, tabs, entries, after)
 
         dialog.finished.connect(finished)
         dialog.open()
         return dialog
 
     def apply(
-        self, request: CopyRequest, tabs: Sequence[KeystoreTab], entries: Sequence[Entry]
+        self,
+        request: CopyRequest,
+        tabs: Sequence[KeystoreTab],
+        entries: Sequence[Entry],
+        after: AfterCopy | None = None,
     ) -> None:
         plan = request.plan
         count = len(plan.writes)
@@ -303,7 +314,10 @@ class CopyFeature(QObject):
             self.window.statusBar().showMessage(
                 f"{text} into {target.label}; Undo reverts the whole copy", 8000
             )
-            self._after_copy(target.label, target.store, entries, None)
+            if after is not None:
+                after(target.label, target.store)
+            else:
+                self._after_copy(target.label, target.store, entries, None)
             return
         assert request.path is not None
         path = Path(request.path)
@@ -326,6 +340,9 @@ class CopyFeature(QObject):
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
             self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            if after is not None:
+                after(path.name, store)
+                return
             self._after_copy(
                 path.name,
                 store,
@@ -401,6 +418,7 @@ class CopyFeature(QObject):
         entries = [e for e in tab.selected_entries() if e.chain] if tab else []
         if not entries:
             return None
+        reading = [tab.path] if tab is not None and tab.path is not None else []
         dialog = ExportDialog(self.window, entries=entries)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -416,7 +434,14 @@ class CopyFeature(QObject):
 
             operations.run_in_background(
                 self.window,
-                lambda: export_selection(entries, request.fmt, request.path, request.chain),
+                lambda: export_selection(
+                    entries,
+                    request.fmt,
+                    request.path,
+                    request.chain,
+                    overwrite=True,
+                    reading=reading,
+                ),
                 on_success=done,
                 label="Exporting certificates…",
             )
