@@ -8,7 +8,7 @@ With ``--display :N`` it uses a running X server instead. The keystores shown ar
 memory, with real certificates: a Tomcat keystore (a key pair with its three-certificate chain,
 trusted certificates in every state) and a client truststore. Writes next to this file:
 
-- ``main-window.png`` (1280×800) and ``light.png`` / ``dark.png`` (1024×640): the main window;
+- ``main-window.png`` (1280x800) and ``light.png`` / ``dark.png`` (1024x640): the main window;
 - ``trust-chain.png``: the trust chain of an entry whose issuing CA has expired;
 - ``copy-dialog.png``: copying a chain into the truststore, one alias taken, one already present;
 - ``generate-dialog.png``, ``generate-dialog-extensions.png``: Generate Key Pair, TLS server.
@@ -117,7 +117,9 @@ class Demo:
                     [_model(shop), _model(inter), _model(root)],
                     key=shop[1],
                 ),
-                Entry("legacy", EntryKind.PRIVATE_KEY, [_model(legacy), _model(old)], key=legacy[1]),
+                Entry(
+                    "legacy", EntryKind.PRIVATE_KEY, [_model(legacy), _model(old)], key=legacy[1]
+                ),
                 trusted("example-root-ca", root),
                 trusted("partner-gateway-ca", partner),
                 trusted("payments-partner-2", future),
@@ -187,16 +189,15 @@ def save(widget: object, name: str) -> None:
     settle(0.3)
     path = HERE / name
     widget.grab().save(str(path))
-    print(f"{path.relative_to(HERE.parent.parent)}: {widget.width()}×{widget.height()}")
+    print(f"{path.relative_to(HERE.parent.parent)}: {widget.width()}x{widget.height()}")
 
 
 def main_window(demo: Demo, scheme: str, size: tuple[int, int], name: str) -> None:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     from keystore_gui.gui.main_window import MainWindow
     from keystore_gui.gui.theme import ColorSchemeFollower
-
-    from PySide6.QtWidgets import QApplication
 
     follower = ColorSchemeFollower(QApplication.instance(), scheme)
     with tempfile.TemporaryDirectory() as scratch:
@@ -225,12 +226,15 @@ def _row(tab: object, alias: str) -> int:
 
 def dialogs(demo: Demo) -> None:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
     from keystore_gui.core.truststore import What
     from keystore_gui.gui.chain_view import TrustChainDialog
     from keystore_gui.gui.copy_dialog import CopyDialog, CopyTarget
     from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog
+    from keystore_gui.gui.theme import ColorSchemeFollower
 
+    follower = ColorSchemeFollower(QApplication.instance(), "light")
     legacy = demo.keystore.get("legacy")
     assert legacy is not None
     open_stores = [
@@ -270,6 +274,7 @@ def dialogs(demo: Demo) -> None:
     generate.tabs.setCurrentIndex(2)
     save(generate, "generate-dialog-extensions.png")
     generate.close()
+    follower.deleteLater()
 
 
 def main() -> int:

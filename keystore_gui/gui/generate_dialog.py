@@ -210,6 +210,11 @@ class GenerateKeyPairDialog(QDialog):
         self.summary.setStyleSheet(error_style())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.needed = QLabel()
+        """What required fields the user has not filled in yet: in the ordinary text colour."""
+        self.needed.setWordWrap(True)
+        self.needed.hide()
+        layout.addWidget(self.needed)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -791,12 +796,10 @@ class GenerateKeyPairDialog(QDialog):
                 password_reason = "the two passwords differ"
             report(self.password_error, password_reason)
 
-        if problems:
-            self.summary.setStyleSheet(error_style())
-            self.summary.setText(problems[0])
-        else:
-            self.summary.setStyleSheet("")
-            self.summary.setText("Still needed: " + " and ".join(required) if required else "")
+        self.summary.setText(problems[0] if problems else "")
+        still = "Still needed: " + " and ".join(required) if required and not problems else ""
+        self.needed.setText(still)
+        self.needed.setVisible(bool(still))
         ok = not problems and not required
         self.ok_button.setEnabled(ok)
         return ok

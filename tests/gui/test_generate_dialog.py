@@ -292,7 +292,8 @@ def test_the_template_comes_first_and_an_empty_form_is_not_red(qtbot: QtBot) -> 
     red = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()
            and label.text() and "color" in label.styleSheet()]  # fmt: skip
     assert red == []
-    assert dialog.summary.text() == "Still needed: a common name (CN) and an alias"
+    assert dialog.needed.text() == "Still needed: a common name (CN) and an alias"
+    assert dialog.needed.styleSheet() == "" and not dialog.summary.text()
     assert not dialog.ok_button.isEnabled()
     # Once the user has typed in a field, its error shows.
     qtbot.keyClicks(dialog.dn_fields["CN"], "x")
