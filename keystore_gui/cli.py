@@ -47,17 +47,31 @@ def command_modules() -> list[str]:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or, when ``argv`` names a command whose module bears its
+    name, for that one alone: ``keystore-cli list`` does not import what ``examine`` needs."""
+    modules = command_modules()
+    word = next((a for a in argv or () if not a.startswith("-")), None)
+    named = word.replace("-", "_") if word else None
+    if named in modules:
+        parser, sub = _empty_parser()
+        importlib.import_module(f"{commands.__name__}.{named}").register(sub)
+        if word in sub.choices:
+            return parser
+    parser, sub = _empty_parser()
+    for name in modules:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
+    return parser
+
+
+def _empty_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser = argparse.ArgumentParser(
         prog="keystore-cli",
         description="Inspect, convert and edit Java keystores (JKS, JCEKS, PKCS#12) and "
         "certificate files. Passwords are read from --password-env, --password-file or a prompt.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in command_modules():
-        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
-    return parser
+    return parser, parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cryptography.utils import CryptographyDeprecationWarning
 
     warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     stdout = sys.stdout
     sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import certinfo
 from ..core.errors import KeystoreError
 from ..core.io import write_output_file
 from ..core.model import Certificate, Entry, EntryKind, SecretKey
@@ -48,6 +47,8 @@ def _as_field(item: Any) -> Field:
 
 def certificate_fields(cert: Certificate, now: dt.datetime | None = None) -> list[Any]:
     """The certificate as a tree of ``(label, value, children)`` (PEM has a box of its own)."""
+    from ..core import certinfo  # when a certificate is first shown, not when the window opens
+
     return [f for f in certinfo.describe(cert, now).children if f.label != "PEM"]
 
 

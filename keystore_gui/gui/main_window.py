@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Keystore, StoreType
 from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
-from . import features, msgbox, saving
+from . import features, msgbox
 from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
@@ -421,11 +421,15 @@ class MainWindow(QMainWindow):
         self.add_store_tab(Keystore(StoreType.PKCS12), None)
 
     def save_current(self) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         tab = self.current_tab()
         if tab is not None:
             saving.save(tab)
 
     def save_current_as(self) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         tab = self.current_tab()
         if tab is not None:
             saving.save_as(tab)
@@ -491,6 +495,7 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, tab: KeystoreTab, then: Callable[[], None] | None = None) -> None:
         """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
+        from . import saving  # imported at the first save, not at start-up
 
         def remove() -> None:
             self._remove_tab(tab)
@@ -539,6 +544,8 @@ class MainWindow(QMainWindow):
         self._save_then_quit(to_save)
 
     def _save_then_quit(self, remaining: list[KeystoreTab]) -> None:
+        from . import saving  # imported at the first save, not at start-up
+
         if remaining:
             saving.save(
                 remaining[0], on_done=lambda ok: self._save_then_quit(remaining[1:]) if ok else None

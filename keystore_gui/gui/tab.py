@@ -32,7 +32,6 @@ from .filter import EntryFilter
 from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
-from .undo import AddEntries
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
@@ -170,6 +169,8 @@ class KeystoreTab(QWidget):
 
     def add_entries(self, entries: Sequence[Entry], text: str) -> None:
         """Add entries as one undoable change and select the first."""
+        from .undo import AddEntries  # the undo commands load with the first edit
+
         self.undo_stack.push(AddEntries(self.model, entries, text))
         if entries:
             self.select_entry(entries[0])
