@@ -18,17 +18,6 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__, commands
-from .commands.common import (  # noqa: F401  (old import path, until every command uses common)
-    CliError,
-    add_password_options,
-    add_truststore_options,
-    new_store_password,
-    open_store,
-    password_from_args,
-    print_json,
-    store_type_arg,
-    truststore_sources,
-)
 from .core.errors import KeystoreError
 from .core.text import printable, printable_lines
 
@@ -69,6 +58,12 @@ def _empty_parser() -> tuple[argparse.ArgumentParser, Any]:
         prog="keystore-cli",
         description="Inspect, convert and edit Java keystores (JKS, JCEKS, PKCS#12) and "
         "certificate files. Passwords are read from --password-env, --password-file or a prompt.",
+        epilog="Writing files: an existing file is replaced only with --overwrite, the file being "
+        "read never, and a keystore only by a keystore. A symbolic link given as a file to write "
+        "is written through (its target is replaced, the link stays); a link to a missing file is "
+        "refused. A command that changes a store locks it (.NAME.lock beside it) from reading to "
+        "saving, and refuses to save if another program changed it meanwhile. A saved file keeps "
+        "its owner, group and mode.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser, parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -85,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     stdout = sys.stdout
-    sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]
+    sys.stdout = _PrintableStream(stdout)
     try:
         status = args.run(args)
         sys.stdout.flush()

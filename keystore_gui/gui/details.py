@@ -71,6 +71,13 @@ def key_fields(entry: Entry) -> list[Field]:
     return rows
 
 
+def _widget_at(grid: QGridLayout, row: int, column: int) -> QWidget:
+    item = grid.itemAtPosition(row, column)
+    widget = item.widget() if item is not None else None
+    assert widget is not None
+    return widget
+
+
 def _monospace() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
@@ -113,8 +120,8 @@ class DetailsPane(QWidget):
         grid = QGridLayout(self.fingerprints)
         self.sha1_label = self._fingerprint_row(grid, 0, "SHA-1")
         self.sha256_label = self._fingerprint_row(grid, 1, "SHA-256")
-        self.copy_sha1 = grid.itemAtPosition(0, 1).widget()
-        self.copy_sha256 = grid.itemAtPosition(2, 1).widget()
+        self.copy_sha1 = _widget_at(grid, 0, 1)
+        self.copy_sha256 = _widget_at(grid, 2, 1)
         fields_layout.addWidget(self.fingerprints)
         self.pages.addTab(fields_page, "&Fields")
 

@@ -8,6 +8,8 @@ Writing is done here rather than by pyjks (which cannot write JCEKS, writes alia
 UTF-8, and re-encrypts decrypted keys with the store password): a key still sealed in a format
 the target reads is written verbatim, so its own password survives; any other key is protected
 with its entry password, or the store password when it has none.
+
+Size: one family of four Java formats that share their entry layout and pyjks' quirks.
 """
 
 from __future__ import annotations
