@@ -217,9 +217,7 @@ class MainWindow(QMainWindow):
         chosen = [Path(p) for p in paths]
         for folder in (p for p in chosen if p.is_dir()):
             self.opener.open_folder(folder)
-        files = [p for p in chosen if not p.is_dir()]
-        if files:
-            self.opener.open_files(files)
+        self.opener.open_files([p for p in chosen if not p.is_dir()])
 
     def add_store_tab(
         self,
