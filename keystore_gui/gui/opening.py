@@ -20,12 +20,13 @@ from ..core.model import Keystore
 from ..core.opening import WELL_KNOWN_PASSWORDS, NeedsPassword, Opened, keystores_in, try_open
 from . import msgbox, operations
 from .password_dialog import PasswordDialog
+from .settings import Settings
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-FOLDER_PASSWORDS = WELL_KNOWN_PASSWORDS
-"""Tried before asking, for every file of an opened folder."""
+DEFAULT_PASSWORDS = WELL_KNOWN_PASSWORDS
+"""Tried before asking, for every file opened (unless Preferences turn it off)."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,21 @@ class Opener(QObject):
         self._queue.extend(requests)
         self._next()
 
+    def open_files(self, paths: Sequence[Path]) -> None:
+        """Open files the user chose, trying the well-known defaults first as for a folder:
+        a WSO2 or Tomcat store opens without a question, and the tab says how."""
+        self.open([OpenRequest(p, self._candidates()) for p in paths])
+
+    def _candidates(self) -> tuple[str, ...]:
+        return DEFAULT_PASSWORDS if Settings(self.window.settings).try_default_passwords else ()
+
     def open_folder(self, folder: Path) -> None:
         def found(paths: list[Path]) -> None:
             if not paths:
                 self.settled.emit()
                 msgbox.information(self.window, "Open folder", f"No keystore found in {folder}.")
                 return
-            self.open([OpenRequest(p, FOLDER_PASSWORDS) for p in paths])
+            self.open_files(paths)
 
         operations.run_in_background(
             self.window,
