@@ -453,7 +453,7 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
     parts = [_f("Alias", entry.alias), _f("Kind", entry.kind.value)]
     if entry.kind is EntryKind.SECRET_KEY:
         parts.append(_f("Key", _secret_description(entry)))
-    elif entry.kind is EntryKind.PRIVATE_KEY:
+    elif entry.kind in (EntryKind.PRIVATE_KEY, EntryKind.PUBLIC_KEY):
         parts.append(_f("Key", entry.algorithm_description))
         if entry.key_password is not None:
             parts.append(_f("Key password", "its own (differs from the store password)"))
