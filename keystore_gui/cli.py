@@ -15,6 +15,7 @@ import pkgutil
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from . import __version__, commands
 from .commands.common import (  # noqa: F401  (old import path, until every command uses common)
@@ -29,6 +30,7 @@ from .commands.common import (  # noqa: F401  (old import path, until every comm
     truststore_sources,
 )
 from .core.errors import KeystoreError
+from .core.text import printable, printable_lines
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -67,23 +69,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]
     try:
         status = args.run(args)
         sys.stdout.flush()
     except KeystoreError as exc:
-        print(f"keystore-cli: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("keystore-cli: interrupted", file=sys.stderr)
+        _error("interrupted")
         return 130
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard(stdout)
+        return EXIT_ERROR
+    except OSError as exc:  # the output cannot be written: a full disk (/dev/full), a quota
+        _discard(stdout)
+        where = f"cannot write {exc.filename}" if exc.filename else "cannot write the output"
+        _error(f"{where}: {(exc.strerror or str(exc)).lower()}")
         return EXIT_ERROR
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(f"keystore-cli: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+        _error(f"internal error ({type(exc).__name__}: {exc})")
         return EXIT_ERROR
+    finally:
+        sys.stdout = stdout
     return int(status or 0)
+
+
+def _error(message: str) -> None:
+    """One line on stderr; what came from a file (an alias, a name) cannot add a line or reach
+    the terminal as a control sequence."""
+    print(f"keystore-cli: {printable(message)}", file=sys.stderr)
+
+
+def _discard(stream: TextIO) -> None:
+    """Point ``stream`` at the null device, so that the interpreter's final flush of what could
+    not be written adds no second message."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # not a file (a test's StringIO): nothing will flush it
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+class _PrintableStream:
+    """Standard output with control characters from files (ESC sequences, bidirectional
+    overrides) escaped; newlines and tabs are the output's own and stay."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable_lines(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ tests of each bound and by the fuzz harness."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import struct
@@ -11,6 +12,8 @@ import struct
 from keystore_gui.core import der
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
+from tests.certfactory import der as cert_der
+from tests.certfactory import make_cert
 
 OID_PBE_SHA1_3DES = "1.2.840.113549.1.12.1.3"
 
@@ -33,11 +36,23 @@ def shrouded_bag(iterations: int, name: str = "k") -> bytes:
 
 
 def cert_bag(cert_der: bytes, name: str | None) -> bytes:
+    """A certificate bag as keytool writes a trusted entry: named, with Oracle's trust mark."""
     value = der.seq(
         der.enc_oid(p12.OID_X509_CERTIFICATE), der.explicit(0, der.enc_octets(cert_der))
     )
-    attributes = _friendly_name(name) if name is not None else b""
+    attributes = p12._attributes(name, None, True) if name is not None else b""
     return der.seq(der.enc_oid(p12.OID_CERT_BAG), der.explicit(0, value), attributes)
+
+
+def same_cn_pem(count: int) -> bytes:
+    """``count`` different certificates (serial numbers differ) with one common name."""
+    cert = cert_der(make_cert("same", serial=0x11223344))
+    at = cert.index(bytes.fromhex("11223344"))
+    blocks = []
+    for i in range(count):
+        body = base64.encodebytes(cert[:at] + (0x10000000 + i).to_bytes(4, "big") + cert[at + 4 :])
+        blocks.append(b"-----BEGIN CERTIFICATE-----\n" + body + b"-----END CERTIFICATE-----\n")
+    return b"".join(blocks)
 
 
 def pfx(

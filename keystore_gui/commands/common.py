@@ -20,6 +20,7 @@ from ..core.formats import type_from_extension
 from ..core.io import read_bytes, save_keystore
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
+from ..core.text import printable
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
@@ -296,7 +297,7 @@ def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
         )
         return
     for s in plan.steps:
-        print(f"{s.candidate.origin}: {s.candidate.cert.subject}: {s.outcome}")
+        print(printable(f"{s.candidate.origin}: {s.candidate.cert.subject}: {s.outcome}"))
     added = len(plan.writes)
     if added:
         print(f"{'created' if created else 'updated'} {dest}: {added} certificate(s) written")

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..core.health import DEFAULT_WARNING_DAYS, Severity, check_store, truststore_check
+from ..core.text import printable
 from .common import (
     add_password_options,
     add_truststore_options,
@@ -63,6 +64,6 @@ def run(args: argparse.Namespace) -> int:
     if not findings:
         out.write(f"{args.store}: no findings\n")
     for finding in findings:
-        out.write(f"{finding.severity.label.upper():7}  {finding.message}\n")
-        out.write(f"         → {finding.advice}\n")
+        out.write(f"{finding.severity.label.upper():7}  {printable(finding.message)}\n")
+        out.write(f"         → {printable(finding.advice)}\n")
     return status

@@ -15,6 +15,7 @@ from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import Entry, EntryKind, Keystore
+from ..core.text import printable
 from .common import add_password_options, open_store, print_json
 
 
@@ -78,7 +79,9 @@ HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")
 
 
 def table(store: Keystore) -> str:
-    rows = [HEADERS, *(_row(e) for e in store.entries)]
+    """One line per entry; aliases and names are shown with control characters escaped, so
+    that none can forge a line or reach the terminal."""
+    rows = [HEADERS, *(tuple(printable(cell) for cell in _row(e)) for e in store.entries)]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     fmt = "{:<%d}  {:<%d}  {:<%d}  {:<%d}  {}" % tuple(widths)  # noqa: UP031
     return "\n".join(fmt.format(*r).rstrip() for r in rows) + "\n"
@@ -107,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(store_json(store, args.file))
         return 0
     n = len(store.entries)
-    sys.stdout.write(f"{args.file}: {store.store_type.value}, {n} entr{'y' if n == 1 else 'ies'}\n")
+    sys.stdout.write(
+        f"{printable(args.file)}: {store.store_type.value}, {n} entr{'y' if n == 1 else 'ies'}\n"
+    )
     if n:
         sys.stdout.write("\n" + table(store))
     return 0

@@ -27,6 +27,7 @@ from cryptography.x509.oid import ObjectIdentifier
 from .errors import KeystoreError
 from .lenient import LenientParse, parse_lenient
 from .model import Certificate, Entry, EntryKind, describe_public_key
+from .text import printable
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,19 @@ class Field:
         return out
 
     def lines(self, indent: int = 0) -> Iterable[str]:
-        """Indented ``label: value`` lines (multi-line values, like PEM, follow their label)."""
+        """Indented ``label: value`` lines (a PEM value follows its label, line by line). What
+        came from the file (an alias, a name) is shown with control characters escaped: a
+        newline in it cannot make a line of its own, an ESC cannot reach the terminal."""
         pad = "  " * indent
-        if "\n" in self.value:
-            yield f"{pad}{self.label}:"
-            for line in self.value.rstrip("\n").split("\n"):
-                yield f"{pad}  {line}"
-        elif self.value:
-            yield f"{pad}{self.label}: {self.value}"
+        label, value = printable(self.label), self.value
+        if value.startswith("-----BEGIN "):
+            yield f"{pad}{label}:"
+            for line in value.rstrip("\n").split("\n"):
+                yield f"{pad}  {printable(line)}"
+        elif value:
+            yield f"{pad}{label}: {printable(value)}"
         else:
-            yield f"{pad}{self.label}"
+            yield f"{pad}{label}"
         for child in self.children:
             yield from child.lines(indent + 1)
 

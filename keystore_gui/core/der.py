@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from .codecs.limits import MAX_DEPTH
 from .errors import CorruptFileError, TruncatedFileError
 
 SEQUENCE = 0x30
@@ -35,8 +36,6 @@ UTF8_STRING = 0x0C
 CONTEXT_0 = 0xA0
 CONTEXT_0_PRIMITIVE = 0x80
 
-_MAX_DEPTH = 64
-
 
 class DerError(ValueError):
     """The bytes are not the ASN.1 structure expected."""
@@ -50,7 +49,11 @@ Element = tuple[int, bytes]
 """A tag (single identifier octet) and the element's value octets."""
 
 
-def _read(data: bytes, pos: int, depth: int = 0) -> tuple[int, int, int, int]:
+def _too_deep() -> CorruptFileError:
+    return CorruptFileError(f"ASN.1 elements nested more than {MAX_DEPTH} deep")
+
+
+def _read(data: bytes | memoryview, pos: int, depth: int = 0) -> tuple[int, int, int, int]:
     """Parse one element at ``pos``: (tag, value start, value end, next position)."""
     end_of_data = len(data)
     if pos + 2 > end_of_data:
@@ -65,8 +68,8 @@ def _read(data: bytes, pos: int, depth: int = 0) -> tuple[int, int, int, int]:
     elif first == 0x80:
         if not tag & 0x20:
             raise DerError("indefinite length on a primitive element")
-        if depth > _MAX_DEPTH:
-            raise DerError("nesting too deep")
+        if depth > MAX_DEPTH:
+            raise _too_deep()
         start = pos
         while True:
             if pos + 2 > end_of_data:
@@ -162,13 +165,32 @@ def sequence(data: bytes) -> list[Element]:
 
 
 def octets(element: Element) -> bytes:
-    """An OCTET STRING's content, joining the pieces of a constructed (BER) one."""
+    """An OCTET STRING's content, joining the pieces of a constructed (BER) one.
+
+    The pieces are views into ``element``'s value, never copies of each level: a string nested
+    60 times costs its own size once, not 60 times; deeper nesting is refused."""
     tag, value = element
     if tag in (OCTET_STRING, CONTEXT_0_PRIMITIVE):
         return value
     if tag in (OCTET_STRING_CONSTRUCTED, CONTEXT_0):
-        return b"".join(octets(child) for child in children(value))
+        pieces: list[memoryview] = []
+        _pieces(memoryview(value), 0, pieces)
+        return b"".join(pieces)
     raise DerError(f"expected an OCTET STRING, found tag {tag:#04x}")
+
+
+def _pieces(value: memoryview, depth: int, out: list[memoryview]) -> None:
+    if depth > MAX_DEPTH:
+        raise _too_deep()
+    pos = 0
+    while pos < len(value):
+        tag, start, stop, pos = _read(value, pos)
+        if tag in (OCTET_STRING, CONTEXT_0_PRIMITIVE):
+            out.append(value[start:stop])
+        elif tag in (OCTET_STRING_CONSTRUCTED, CONTEXT_0):
+            _pieces(value[start:stop], depth + 1, out)
+        else:
+            raise DerError(f"expected an OCTET STRING piece, found tag {tag:#04x}")
 
 
 def expect(element: Element, tag: int) -> bytes:

@@ -16,30 +16,52 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .codecs.limits import MAX_FILE_SIZE
 from .errors import CorruptFileError, KeystoreError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
+from .text import printable
 
-MAX_FILE_SIZE = 512 * 1024 * 1024
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(mode: int, shown: str) -> None:
+    if stat.S_ISDIR(mode):
+        raise KeystoreError(f"{shown} is a folder, not a keystore file")
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "not a file")
+        raise KeystoreError(f"{shown} is {kind}, not a regular file")
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The content of a regular file (after following links) of at most :data:`MAX_FILE_SIZE`
+    bytes. A named pipe, a device (``/dev/zero``), a socket or a folder is refused in one line
+    without reading from it: opening does not wait for a writer, and reading stops at the cap."""
     p = Path(path)
+    shown = printable(os.fspath(p))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise KeystoreError(f"{p} is a folder, not a keystore file")
-        if size > MAX_FILE_SIZE:
-            raise KeystoreError(f"{p} is too large to be a keystore ({size} bytes)")
-        return p.read_bytes()
+        _check_regular(os.stat(p).st_mode, shown)
+        fd = os.open(p, flags)
+        with os.fdopen(fd, "rb") as fh:
+            _check_regular(os.fstat(fh.fileno()).st_mode, shown)  # replaced since the stat?
+            data = fh.read(MAX_FILE_SIZE + 1)
     except FileNotFoundError:
-        raise KeystoreError(f"no such file: {p}") from None
+        raise KeystoreError(f"no such file: {shown}") from None
     except PermissionError:
-        raise KeystoreError(f"permission denied: {p}") from None
+        raise KeystoreError(f"permission denied: {shown}") from None
     except IsADirectoryError:
-        raise KeystoreError(f"{p} is a folder, not a keystore file") from None
+        raise KeystoreError(f"{shown} is a folder, not a keystore file") from None
     except OSError as exc:
-        raise KeystoreError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise KeystoreError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_SIZE:
+        raise KeystoreError(f"{shown} is too large to be a keystore (over {MAX_FILE_SIZE} bytes)")
+    return data
 
 
 def load_keystore(

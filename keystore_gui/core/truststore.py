@@ -28,6 +28,7 @@ from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
+from .names import Suffixes
 
 
 class What(StrEnum):
@@ -266,12 +267,10 @@ def plan_copy(
         folded = target_alias(alias, kind)
         return folded not in claimed and folded not in taken
 
+    suffixes = Suffixes()
+
     def unique(wanted: str) -> str:
-        candidate, n = wanted, 1
-        while target_alias(candidate, kind) in claimed or target_alias(candidate, kind) in taken:
-            n += 1
-            candidate = f"{wanted}-{n}"
-        return candidate
+        return suffixes.free(wanted, lambda a: not free(a))
 
     steps: list[Step] = []
     for cand in candidates:
@@ -465,13 +464,10 @@ def export_selection(
     if not folder.is_dir():
         raise KeystoreError(f"no such folder: {folder}")
     used: set[str] = set()
+    suffixes = Suffixes()
     files: list[tuple[Path, tuple[str, Certificate]]] = []
     for alias, cert in certs:
-        base = sanitise_alias(alias)
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}-{n}"
+        name = suffixes.free(sanitise_alias(alias), used.__contains__)
         used.add(name)
         files.append((folder / f"{name}.pem", (alias, cert)))
     for file, pair in files:

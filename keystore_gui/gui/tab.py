@@ -118,7 +118,8 @@ class KeystoreTab(QWidget):
         for i, column in enumerate(COLUMNS):
             header.resizeSection(i, column.width)
             header.setSectionHidden(i, not column.visible)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # By alias unless the user chose otherwise (the header's state remembers it).
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self._restore_layout()
         self.columns = ColumnFitter(

@@ -43,5 +43,5 @@ def test_new_tabs_and_open_tabs_follow_the_preference(qtbot, window: MainWindow,
     window.actions_by_name["preferences"].trigger()
     assert Settings(window.settings).expiry_warning_days == 60
     assert _server_status(tab).startswith("expires in ")
-    assert tab.tree.isExpanded(tab.proxy.index(0, 0))  # updated in place, not reset
+    assert tab.tree.isExpanded(tab.proxy.index(3, 0))  # updated in place, not reset
     qtbot.waitUntil(lambda: "expiring" in (_codes(panel, tab) or set()), timeout=20_000)

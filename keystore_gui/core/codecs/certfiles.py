@@ -27,6 +27,7 @@ from ..errors import (
 )
 from ..formats import Codec, register
 from ..model import Certificate, Entry, EntryKind, Keystore, StoreType
+from ..names import Suffixes
 
 # Body up to the next dash: base64 and the RFC 1421 headers of certificates have none, and a
 # lazy ``.*?`` scan costs a regex step per byte of a 10,000-certificate bundle.
@@ -47,13 +48,11 @@ class _Aliases:
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
+        self._suffixes = Suffixes()
 
     def take(self, wanted: str) -> str:
         base = " ".join(wanted.split()).lower() or "certificate"
-        candidate, n = base, 1
-        while candidate in self._taken:
-            n += 1
-            candidate = f"{base}-{n}"
+        candidate = self._suffixes.free(base, self._taken.__contains__)
         self._taken.add(candidate)
         return candidate
 
@@ -107,6 +106,7 @@ def _b64(body: bytes, where: str) -> bytes:
 
 def load_pem(data: bytes, password: str | None = None) -> Keystore:
     certs: list[tuple[Certificate, str | None]] = []
+    parsed: dict[bytes, Certificate] = {}  # a bundle may repeat one certificate 30,000 times
     keys = 0
     pos = 0
     bags = b"friendlyName:" in data
@@ -124,7 +124,10 @@ def load_pem(data: bytes, password: str | None = None) -> Keystore:
                 raw = raw[: der.element_length(raw)] if raw[:1] == b"\x30" else raw
             names = _FRIENDLY_NAME.findall(data, pos, match.start()) if bags else []
             name = names[-1].decode("utf-8", "replace") if names else None
-            certs.append((_certificate(raw, where), name or None))
+            cert = parsed.get(raw)
+            if cert is None:
+                cert = parsed[raw] = _certificate(raw, where)
+            certs.append((cert, name or None))
         pos = match.end()
     if keys:
         raise UnsupportedFormatError(

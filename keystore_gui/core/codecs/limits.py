@@ -32,14 +32,9 @@ MAX_FILE_SIZE = 512 * 1024 * 1024
 """No keystore or certificate file is read beyond this."""
 
 MAX_DEPTH = 64
-"""Nesting of ASN.1 elements: real PKCS#12 files nest about 12 deep."""
-
-DECODED_SIZE_FACTOR = 4
-"""Pieces of constructed (BER) OCTET STRINGs joined while reading one file may add up to this
-many times the file's size (plus :data:`DECODED_SIZE_SLACK`), not more: a string nested a
-hundred times must not become a hundred copies."""
-
-DECODED_SIZE_SLACK = 1024 * 1024
+"""Nesting of ASN.1 elements read recursively (BER strings in pieces, indefinite lengths): real
+PKCS#12 files nest about 12 deep. Joining a string's pieces copies it once, whatever its depth,
+so what a file decodes to stays within a small multiple of its size."""
 
 
 @runtime_checkable

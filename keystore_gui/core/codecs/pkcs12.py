@@ -63,6 +63,7 @@ from ..errors import (
     WrongPasswordError,
 )
 from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
+from ..names import Suffixes
 from . import pkcs12_crypto as crypto
 from .limits import DerivationBudget
 
@@ -465,12 +466,10 @@ class _Reader:
         store = Keystore(StoreType.PKCS12, password=self.password)
         exact: set[str] = set()
         folded: set[str] = set()
+        suffixes = Suffixes()
         for _, entry in sorted(placed, key=lambda item: item[0]):
             if entry.alias in exact:
-                n = 2
-                while f"{entry.alias}-{n}".lower() in folded:
-                    n += 1
-                entry.alias = f"{entry.alias}-{n}"
+                entry.alias = suffixes.free(entry.alias, lambda a: a.lower() in folded)
             exact.add(entry.alias)
             folded.add(entry.alias.lower())
             store.entries.append(entry)

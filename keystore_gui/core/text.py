@@ -1,0 +1,33 @@
+"""Text from a file, made safe to print on a terminal or in a one-line message.
+
+Aliases, names and friendly names come from files and may hold anything: a newline would forge a
+second line of an error message, an ESC sequence would clear the user's terminal or set its
+title, a bidirectional override would reorder what is shown. Each such character is shown as
+its ``\\uXXXX`` escape (valid in JSON strings too); everything else, accents and CJK included,
+is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_UNSAFE_BUT_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or reordering character escaped: one line, inert."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def printable_lines(text: str) -> str:
+    """Like :func:`printable`, but newlines and tabs stay: for whole blocks of output."""
+    return _UNSAFE_BUT_LINES.sub(_escape, text)
