@@ -18,6 +18,7 @@ from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
 from ..core.io import read_bytes, save_keystore
+from ..core.keypair_export import OutputExists, OutputFile, write_files
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
 from ..core.text import printable
@@ -210,6 +211,14 @@ def unlock_entry(
                 f"VAR or --{prefix}password-file PATH"
             ) from None
         store.unlock(entry, own)
+
+
+def write_new_files(files: Sequence[OutputFile], overwrite: bool) -> None:
+    """Write exported files; an existing one is replaced only with ``--overwrite``."""
+    try:
+        write_files(files, overwrite=overwrite)
+    except OutputExists as exc:
+        raise CliError(f"{exc.path} exists: give --overwrite to replace it") from None
 
 
 def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ..core.errors import WrongPasswordError
-from ..core.keypair_export import ExportFormat, plan_export, write_files
+from ..core.keypair_export import ExportFormat, plan_export
 from .common import (
     CliError,
     add_key_password_options,
@@ -17,6 +17,7 @@ from .common import (
     open_store,
     password_from_args,
     unlock_entry,
+    write_new_files,
 )
 
 _FORMAT_BY_SUFFIX = {
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     files = plan_export(entry, fmt, args.out, _out_password(args, fmt), legacy=args.legacy)
     if any(_same_file(args.store, f.path) for f in files):
         raise CliError("--out is the store itself")
-    write_files(files, overwrite=args.overwrite)
+    write_new_files(files, args.overwrite)
     for f in files:
         if f.secret:
             what = "key, mode 0600" if fmt is ExportFormat.PEM_SPLIT else "key and chain, mode 0600"

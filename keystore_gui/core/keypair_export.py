@@ -44,6 +44,14 @@ class OutputFile:
         return SECRET_MODE if self.secret else PUBLIC_MODE
 
 
+class OutputExists(KeystoreError):
+    """A file to be written exists, and replacing it was not asked for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} exists and was left as it is")
+
+
 def split_names(out: str | os.PathLike[str]) -> dict[str, Path]:
     """The pem-split files for ``out`` (``www`` or ``www.key`` both give ``www.key``…)."""
     base = Path(out)
@@ -123,7 +131,7 @@ def check_targets(files: Sequence[OutputFile], overwrite: bool) -> None:
         if not stat.S_ISREG(st.st_mode):
             raise KeystoreError(f"{f.path} exists and is not a regular file")
         if not overwrite:
-            raise KeystoreError(f"{f.path} exists: give --overwrite to replace it")
+            raise OutputExists(f.path)
 
 
 def write_files(files: Sequence[OutputFile], overwrite: bool = False) -> None:

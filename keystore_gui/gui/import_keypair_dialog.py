@@ -99,6 +99,7 @@ class ImportKeyPairDialog(QDialog):
         self.setWindowTitle(f"Import Key Pair into {store_name}")
         self._store = store
         self._source: _Source | None = None
+        self._source_path = ""
         self._key: SigningKey | None = None
         self._from_store: Keystore | None = None
         self._cert_files: list[tuple[str, list[Certificate]]] = []
@@ -214,6 +215,9 @@ class ImportKeyPairDialog(QDialog):
         path = path.strip()
         if self.source_edit.text() != path:
             self.source_edit.setText(path)
+        if path == self._source_path:
+            return  # focus leaving the field, not a new file
+        self._source_path = path
         self._source, self._key, self._from_store = None, None, None
         self.password_edit.clear()
         self._show_mode(None)

@@ -12,8 +12,10 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from ...core.io import read_bytes
 from ...core.keyfiles import looks_like_key_file
-from ...core.model import Entry
-from .. import operations
+from ...core.keypair_export import OutputExists, OutputFile, plan_export, write_files
+from ...core.model import Entry, EntryKind
+from .. import msgbox, operations
+from ..export_keypair_dialog import ExportKeyPairDialog, ExportKeyPairResult
 from ..import_keypair_dialog import ImportKeyPairDialog, ImportKeyPairResult
 from ..undo import PutKeyPairs
 
@@ -42,12 +44,21 @@ class KeyPairFeature(QObject):
             "Ctrl+Shift+K",
             tip="Add a private key with its certificates, or a key pair of another keystore",
         )
+        self.export_action = window.add_action(
+            "entry",
+            "export_key_pair",
+            "E&xport key pair…",
+            self.export_key_pair,
+            "Ctrl+Shift+X",
+            tip="Write the selected key pair as PKCS#12 or as PEM files for a TLS server",
+        )
         window.state_changed.connect(self.update)
         self.update()
 
     def update(self) -> None:
         tab = self.window.current_tab()
         self.import_action.setEnabled(tab is not None and tab.store.store_type.has_password)
+        self.export_action.setEnabled(self._selected_key_pair() is not None)
         for each in self.window.tabs():
             self._hook_tab(each)
 
@@ -85,6 +96,55 @@ class KeyPairFeature(QObject):
         verb = "Replace key pair" if all(old for _, old in pairs) else "Import key pair"
         tab.undo_stack.push(PutKeyPairs(tab.model, pairs, f"{verb} {names}"))
         tab.select_entry(pairs[0][0])
+
+    # --- export ------------------------------------------------------------------------------
+    def _selected_key_pair(self) -> tuple[KeystoreTab, Entry] | None:
+        tab = self.window.current_tab()
+        entries = tab.selected_entries() if tab else []
+        if tab and len(entries) == 1 and entries[0].kind is EntryKind.PRIVATE_KEY:
+            return (tab, entries[0]) if entries[0].chain else None
+        return None
+
+    def export_key_pair(self) -> ExportKeyPairDialog | None:
+        selected = self._selected_key_pair()
+        if selected is None:
+            return None
+        tab, entry = selected
+        folder = str(tab.path.parent) if tab.path is not None else ""
+        dialog = ExportKeyPairDialog(self.window, alias=entry.alias, folder=folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._export(tab, entry, dialog.result_value()))
+        dialog.open()
+        return dialog
+
+    def _export(self, tab: KeystoreTab, entry: Entry, result: ExportKeyPairResult) -> None:
+        def work() -> list[OutputFile]:
+            files = plan_export(
+                entry, result.fmt, result.path, result.password, legacy=result.legacy
+            )
+            write_files(files, overwrite=result.overwrite)
+            return files
+
+        def done(files: list[OutputFile]) -> None:
+            names = ", ".join(str(f.path) for f in files)
+            self.window.statusBar().showMessage(f"Exported '{entry.alias}' to {names}", 10_000)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OutputExists):
+                msgbox.error(
+                    self.window,
+                    "Export key pair",
+                    f"{exc.path} exists: tick “Replace existing files” to replace it",
+                )
+            else:
+                operations.report_failure(self.window, "Exporting the key pair", exc)
+
+        def start() -> None:
+            operations.run_in_background(
+                tab, work, on_success=done, on_failure=failed, label="Exporting the key pair…"
+            )
+
+        tab.unlock_entry(entry, start)
 
     # --- files dropped on a tab --------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
