@@ -189,7 +189,11 @@ def test_missing_password_source_off_a_terminal(tmp_path, stores) -> None:
             ["--password-env", "KS_UNSET_VARIABLE"],
             "environment variable KS_UNSET_VARIABLE is not set",
         ),
-        (["--password-file", "/nonexistent/pw.txt"], "no such file: /nonexistent/pw.txt"),
+        (
+            ["--password-file", "/nonexistent/pw.txt"],
+            "the file given to --password-file does not exist (its name is not shown, "
+            "in case it is the password itself)",
+        ),
     ],
 )
 def test_bad_password_sources(tmp_path, stores, capsys, monkeypatch, options, message) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +20,17 @@ from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from jks import rfc7292
 
+from keystore_gui.cli import main
 from keystore_gui.core.codecs import jks as jks_codec
-from keystore_gui.core.codecs.javaformat import write_utf
+from keystore_gui.core.codecs.javaformat import jks_protect, write_utf
 from keystore_gui.core.errors import (
     CorruptFileError,
     KeyLockedError,
@@ -34,8 +41,9 @@ from keystore_gui.core.errors import (
 )
 from keystore_gui.core.formats import detect
 from keystore_gui.core.io import load_keystore, save_keystore
-from keystore_gui.core.model import EntryKind, SecretKey, StoreType
+from keystore_gui.core.model import EntryKind, PublicKey, SecretKey, StoreType
 from tests.certs import self_signed
+from tests.tools import keytool_list
 
 PASSWORD = "bks-pass"
 KEY_PASSWORD = "bks-key-pass"
@@ -84,11 +92,17 @@ def material() -> Material:
 def _entries(material: Material) -> bytes:
     key, der = material
     pkcs8 = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    spki = key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return (
         _entry(1, "Trusted CA", [], _cert_body(der))
         + _entry(4, "MyKey", [der], _sealed(_key_body(0, "PKCS#8", "EC", pkcs8), KEY_PASSWORD))
         + _entry(4, "sealed-aes", [], _sealed(_key_body(2, "RAW", "AES", b"\x02" * 16), PASSWORD))
         + _entry(2, "plain-hmac", [], _key_body(2, "RAW", "HmacSHA256", b"\x03" * 32))
+        + _entry(4, "sealed-pub", [], _sealed(_key_body(1, "X.509", "EC", spki), PASSWORD))
+        + _entry(2, "plain-pub", [], _key_body(1, "X.509", "EC", spki))
+        + _entry(
+            4, "own-secret", [], _sealed(_key_body(2, "RAW", "AES", b"\x04" * 16), KEY_PASSWORD)
+        )
         + b"\x00"
     )
 
@@ -129,7 +143,17 @@ def test_read(build: Builder, store_type: StoreType, material: Material) -> None
         ("MyKey", EntryKind.PRIVATE_KEY, [der]),
         ("sealed-aes", EntryKind.SECRET_KEY, []),
         ("plain-hmac", EntryKind.SECRET_KEY, []),
+        ("sealed-pub", EntryKind.PUBLIC_KEY, []),
+        ("plain-pub", EntryKind.PUBLIC_KEY, []),
+        ("own-secret", EntryKind.SECRET_KEY, []),
     ]
+    # a sealed key says what it is inside its encryption: opened with the store password
+    assert store.get("sealed-pub").algorithm_description == "EC secp256r1"
+    assert store.get("sealed-pub").key == PublicKey(material[0].public_key())
+    assert [e.alias for e in store if not e.kind_known] == ["MyKey", "own-secret"]
+    own = store.get("own-secret")
+    store.unlock(own, KEY_PASSWORD)
+    assert own.kind_known and own.algorithm_description == "AES 128"
     assert store.get("MyKey").timestamp == dt.datetime.fromtimestamp(MILLIS / 1000, dt.UTC)
     assert store.get("plain-hmac").key == SecretKey("HmacSHA256", b"\x03" * 32)
     assert store.unlock(store.get("sealed-aes")) == SecretKey("AES", b"\x02" * 16)
@@ -179,3 +203,49 @@ def test_uber_without_twofish(material: Material, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(jks_codec, "_import_twofish", missing)
     with pytest.raises(UnsupportedFormatError, match="twofish"):
         load_keystore(data, PASSWORD)
+
+
+def test_cli_lists_public_keys_and_conversion_names_them(
+    material: Material, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    source = tmp_path / "keys.bks"
+    source.write_bytes(bks(material))
+    monkeypatch.setenv("KS_PASS", PASSWORD)
+    assert main(["list", str(source), "--json", "--password-env", "KS_PASS"]) == 0
+    entries = {e["alias"]: e for e in json.loads(capsys.readouterr().out)["entries"]}
+    assert entries["sealed-pub"]["kind"] == "public-key"
+    assert "taken for a private-key" in entries["MyKey"]["note"]
+    assert main(["list", str(source), "--password-env", "KS_PASS"]) == 0
+    assert "sealed-pub  public-key    EC secp256r1" in capsys.readouterr().out
+    argv = ["convert", str(source), str(tmp_path / "out.p12"), "--to", "pkcs12"]
+    assert main([*argv, "--password-env", "KS_PASS", "--dest-password-env", "KS_PASS"]) == 1
+    assert "entry 'sealed-pub': a bare public key" in capsys.readouterr().err
+
+
+def test_a_jks_key_entry_without_certificates_is_a_secret_key(tmp_path: Path) -> None:
+    """JDK 1.4 kept secret keys in JKS as key entries without a certificate chain; Java 17
+    lists them as SecretKeyEntry and cannot read the key."""
+    protected = jks_protect(bytes(range(64)), PASSWORD)
+    body = (
+        b"\xfe\xed\xfe\xed"
+        + struct.pack(">II", 2, 1)
+        + struct.pack(">I", 1)
+        + write_utf("alias")
+        + struct.pack(">Q", MILLIS)
+        + _data(protected)
+        + struct.pack(">I", 0)
+    )
+    data = (
+        body
+        + hashlib.sha1(
+            PASSWORD.encode("utf-16-be") + b"Mighty Aphrodite" + body, usedforsecurity=False
+        ).digest()
+    )
+    path = tmp_path / "old.jks"
+    path.write_bytes(data)
+    assert keytool_list(path, PASSWORD)[0].kind == "secret-key"
+    store = load_keystore(data, PASSWORD)
+    entry = store.get("alias")
+    assert entry.kind is EntryKind.SECRET_KEY and entry.chain == []
+    with pytest.raises(UnsupportedFormatError, match="entry 'alias'"):
+        store.unlock(entry)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from keystore_gui.core import certbuild as cb
+from keystore_gui.core.chain import is_issued_by
 from keystore_gui.core.errors import KeystoreError
 from keystore_gui.core.keygen import (
     ALL_KEY_SPECS,
@@ -440,9 +441,9 @@ def _entry_for(key: ec.EllipticCurvePrivateKey, cn: str) -> Entry:
 def test_ca_reply_signed_with_sha1_is_linked(sha1_certs: Sha1Certs) -> None:
     """cryptography refuses to verify SHA-1 directly; the chain is still built by signature."""
     s = sha1_certs
-    assert cb.signed_by(s.rsa_leaf, s.rsa_ca) is True
-    assert cb.signed_by(s.pss_leaf, s.pss_ca) is True
-    assert cb.signed_by(s.rsa_leaf, s.pss_ca) is False  # same key, other name
+    assert is_issued_by(s.rsa_leaf, s.rsa_ca) is True
+    assert is_issued_by(s.pss_leaf, s.pss_ca) is True
+    assert is_issued_by(s.rsa_leaf, s.pss_ca) is False  # same key, other name
     entry = _entry_for(s.rsa_leaf_key, "SHA-1 Leaf")
     assert cb.import_ca_reply(entry, [s.rsa_ca, s.rsa_leaf]) == [s.rsa_leaf, s.rsa_ca]
     assert cb.import_ca_reply(entry, [s.rsa_leaf], anchors=[s.pss_ca, s.rsa_ca]) == [
@@ -468,8 +469,8 @@ def test_dsa_issuer_from_keytool_is_told_by_signature(dsa_certs: DsaCerts) -> No
     so a renewed CA (same name, new key) is told from the one that signed."""
     d = dsa_certs
     assert d.leaf.x509 is None and d.new_ca.x509 is None
-    assert cb.signed_by(d.leaf, d.new_ca) is True
-    assert cb.signed_by(d.leaf, d.old_ca) is False
+    assert is_issued_by(d.leaf, d.new_ca) is True
+    assert is_issued_by(d.leaf, d.old_ca) is False
     assert cb.is_self_signed(d.new_ca) and cb.is_self_signed(d.old_ca)
     assert cb.order_chain(d.leaf, [d.old_ca, d.new_ca]) == [d.leaf, d.new_ca]
     assert cb.order_chain(d.leaf, [d.old_ca]) == [d.leaf]
@@ -479,7 +480,7 @@ def test_dsa_issuer_from_keytool_is_told_by_signature(dsa_certs: DsaCerts) -> No
 
 def test_ca_reply_whose_signature_cannot_be_checked_is_refused() -> None:
     leaf, ca, leaf_key = unknown_signature_leaf()
-    assert cb.signed_by(leaf, ca.model) is False
+    assert is_issued_by(leaf, ca.model) is False
     assert cb.order_chain(leaf, [ca.model]) == [leaf]
     entry = _entry_for(leaf_key, "leaf")
     with pytest.raises(cb.CertificateInputError, match="is not part of the chain"):

@@ -322,11 +322,8 @@ def test_certificates_without_trust_attribute_are_shown(
     store = read_keystore(openssl_files["nokeys"], PASSWORD)
     assert [e.kind for e in store] == [EntryKind.TRUSTED_CERT] * 3
     assert [e.chain[0].sha256 for e in store] == [sha256(c) for c in chain.certs]
-    assert [e.alias for e in store] == [
-        "1",
-        "2",
-        "3",
-    ]  # numbered as the JDK numbers unnamed entries
+    assert all(e.loose for e in store)  # not trusted by Java
+    assert [e.alias for e in store] == ["leaf", "intermediate", "root"]  # named by their CN
     certs, keys, _ = openssl_dump(openssl_files["nokeys"], PASSWORD)
     assert (certs, keys) == ([sha256(c) for c in chain.certs], 0)
     assert keytool_listing(openssl_files["nokeys"], PASSWORD) == {}  # keytool hides them all
@@ -433,14 +430,16 @@ def test_many_keys_round_trip_and_list_fast(tmp_path: Path) -> None:
     assert elapsed < 3.0, f"listing 300 keys took {elapsed:.2f} s"
 
 
-def test_our_copy_of_keyless_certificates_shows_in_keytool(
+def test_our_copy_of_keyless_certificates_keeps_them_untrusted(
     openssl_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    """Written back, certificates without the trust attribute get it: keytool then lists them."""
+    """Written back, certificates without the trust attribute stay without it: a copy never
+    makes a trust anchor of what the file did not trust."""
     store = read_keystore(openssl_files["nokeys"], PASSWORD)
-    target = tmp_path / "trusted.p12"
+    target = tmp_path / "copy.p12"
     save_keystore(store, target, password=PASSWORD)
-    assert keytool_listing(target, PASSWORD) == listing(store)
+    assert keytool_listing(target, PASSWORD) == {}
+    assert listing(read_keystore(target, PASSWORD)) == listing(store)
 
 
 def test_secret_key_algorithms(tmp_path: Path) -> None:

@@ -68,7 +68,14 @@ KEY_PASSWORDS: dict[str, dict[str, str]] = {
 }
 
 # Conversions to PKCS#12 that must be refused, and the reason the refusal must give.
-REFUSED_CONVERSIONS: dict[str, str] = {}
+REFUSED_CONVERSIONS: dict[str, str] = {
+    "pyjks-bks-christmas.bksv1": "entry 'sealed_public_key': a bare public key",
+    "pyjks-bks-christmas.bksv2": "entry 'sealed_public_key': a bare public key",
+    "pyjks-bks-custom_entry_passwords.bksv2": "entry 'sealed_public_key': a bare public key",
+    "pyjks-uber-christmas.uber": "entry 'sealed_public_key': a bare public key",
+    "pyjks-uber-custom_entry_passwords.uber": "entry 'sealed_public_key': a bare public key",
+    "jdk-SecretKeyKS.jks": "the key of entry 'alias' is of a kind this product cannot read",
+}
 
 # What is not read as keytool and openssl read it yet.
 KNOWN: dict[str, str] = {
@@ -76,18 +83,8 @@ KNOWN: dict[str, str] = {
     "pyjks-jceks-duplicate_aliases.jceks": "duplicate aliases are refused",
     "pyjks-jks-truststore.jks": "no way to list without the password",
     "bc-sample_cacerts.p12": "no way to list without the password",
-    "pyjks-bks-christmas.bksv1": "no public-key kind",
-    "pyjks-bks-christmas.bksv2": "no public-key kind",
-    "pyjks-bks-custom_entry_passwords.bksv2": "no public-key kind",
-    "pyjks-uber-christmas.uber": "no public-key kind",
-    "pyjks-uber-custom_entry_passwords.uber": "no public-key kind",
-    "jdk-SecretKeyKS.jks": "a JKS secret key is read as a private key",
     "kse-keystore.bcfks": "BCFKS is not named",
     "kse-cert.pkipath": "PkiPath is not read",
-    "forge-p12certonly.p12": "loose certificates are not marked",
-    "pyca-name-unicode-pwd.p12": "loose certificates are not marked",
-    "pyca-name-2-3-pwd.p12": "loose certificates are not marked",
-    "pyca-no-cert-name-unicode-pwd.p12": "loose certificates are not marked",
     "jdk-sect193r1server-rsa1024ca.p12": "a key on a binary curve fails the file",
     "jdk-os6-pbmac1.p12": "PBMAC1 is not read",
     "bc-with-key-entry.p12": "the Latin-1 password spelling is not tried on the MAC",
@@ -96,12 +93,6 @@ KNOWN: dict[str, str] = {
 KNOWN_CONVERSIONS: dict[str, str] = {
     "pyjks-jks-RSA2048_3certs.jks": "a chain that does not chain fails the read-back",
     "pyjks-jceks-PBKDF2WithHmacSHA1.jceks": "no PKCS#12 OID for PBKDF2WithHmacSHA1",
-    "pyjks-bks-custom_entry_passwords.bksv2": "a public key is refused as unsupported",
-    "pyjks-uber-custom_entry_passwords.uber": "a public key is refused as unsupported",
-    "pyjks-bks-christmas.bksv1": "a public key is refused as unsupported",
-    "pyjks-bks-christmas.bksv2": "a public key is refused as unsupported",
-    "pyjks-uber-christmas.uber": "a public key is refused as unsupported",
-    "jdk-SecretKeyKS.jks": "a JKS secret key is read as a private key",
 }
 
 JAVA_KINDS = {
@@ -170,15 +161,11 @@ def _convert(path: Path, item: dict[str, Any], dest: Path) -> str | None:
     return err.strip() if status != 0 else None
 
 
-def _java_listings(requests: list[tuple[Path, str | None, list[str]]]) -> dict[str, Any]:
+def _java_listings(requests: list[tuple[Path, str | None]]) -> dict[str, Any]:
     """One JVM lists every file; passwords go through stdin, never argv."""
-
-    def b64(text: str) -> str:
-        return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
     lines = [
-        "\t".join([str(p), "-" if pw is None else b64(pw), ",".join(b64(k) for k in keys)])
-        for p, pw, keys in requests
+        f"{p}\t" + ("-" if pw is None else base64.b64encode(pw.encode("utf-8")).decode("ascii"))
+        for p, pw in requests
     ]
     java = Path(KEYTOOL or "keytool").with_name("java")
     argv = [str(java), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
@@ -254,20 +241,19 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
     files = REALWORLD / "files"
     out_dir = tmp_path_factory.mktemp("realworld")
     found: dict[str, Result] = {}
-    requests: list[tuple[Path, str | None, list[str]]] = []
+    requests: list[tuple[Path, str | None]] = []
     for name, item in FILES.items():
         path = files / name
         result = found[name] = Result()
         result.ours, result.error = _our_listing(path, item)
-        keys = list(KEY_PASSWORDS.get(name, {}).values())
-        requests.append((path, item["password"], keys))
+        requests.append((path, item["password"]))
         if result.ours is None or result.ours["type"] in ("PEM", "DER", "PKCS7"):
             continue
         dest = out_dir / f"{name}.p12"
         result.convert_error = _convert(path, item, dest)
         if result.convert_error is None:
             result.converted = _our_listing(dest, {"password": "changeit"})[0]
-            requests.append((dest, "changeit", []))
+            requests.append((dest, "changeit"))
     java = _java_listings(requests)
     with ThreadPoolExecutor(max_workers=4) as pool:
         sslout = pool.map(

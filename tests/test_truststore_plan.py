@@ -46,7 +46,7 @@ def test_no_key_ever_reaches_the_target(pki: Pki) -> None:
 
 def test_secret_key_is_refused(pki: Pki) -> None:
     secret = Entry("aes", EntryKind.SECRET_KEY, key=SecretKey("AES", b"k" * 16))
-    with pytest.raises(KeystoreError, match="'aes' is a secret key"):
+    with pytest.raises(KeystoreError, match="'aes' is a secret-key"):
         candidates_for([secret], What.CERT)
 
 

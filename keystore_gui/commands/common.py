@@ -14,14 +14,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..core import passwords
 from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
-from ..core.io import read_bytes, save_keystore
+from ..core.io import save_keystore
 from ..core.keypair_export import OutputExists, OutputFile, write_files
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
-from ..core.text import printable
+from ..core.text import check_password_text, printable
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
@@ -59,26 +60,36 @@ def password_from_args(
     env_name = getattr(args, f"{attr}password_env", None)
     file_name = getattr(args, f"{attr}password_file", None)
     if env_name:
-        value = os.environ.get(env_name)
-        if value is None:
-            raise CliError(f"environment variable {env_name} is not set")
-        return value
+        return passwords.from_environment(env_name, f"--{prefix}password-env")
     if file_name:
-        try:
-            text = read_bytes(file_name).decode("utf-8")
-        except UnicodeDecodeError:
-            raise CliError(f"password file {file_name} is not UTF-8 text") from None
-        return text.splitlines()[0] if text else ""
+        return passwords.from_file(file_name, f"--{prefix}password-file")
     if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(prompt)
+        try:
+            return check_password_text(getpass.getpass(prompt), "the password typed")
+        except UnicodeDecodeError:
+            raise CliError("the password typed is not UTF-8 text") from None
     return None
 
 
 def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str = "") -> Keystore:
-    """Read ``path`` with the password the ``prefix`` options give (certificate files need none)."""
-    store = open_file(
-        path, lambda _pending: password_from_args(args, prefix, f"Password for {what or path}: ")
-    )
+    """Read ``path`` with the password the ``prefix`` options give (certificate files need none).
+    A wrong password names the file: a command may open two stores."""
+    given: list[str | None] = []
+
+    def password(_pending: object) -> str | None:
+        given.append(password_from_args(args, prefix, f"Password for {what or path}: "))
+        return given[-1]
+
+    try:
+        store = open_file(path, password)
+    except WrongPasswordError as exc:
+        first = given[-1] if given else None
+        if first is None or not first.startswith(passwords.BOM):
+            raise WrongPasswordError(f"{path}: {exc}") from None
+        try:  # a password file saved with a byte-order mark, which keytool keeps
+            store = open_file(path, lambda _pending: first.removeprefix(passwords.BOM))
+        except WrongPasswordError:
+            raise WrongPasswordError(f"{path}: {exc}") from None
     if store is None:
         option = f"--{prefix}password-env VAR or --{prefix}password-file PATH"
         raise CliError(f"{path} needs a password: give {option}, or run on a terminal")
@@ -86,16 +97,26 @@ def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str 
 
 
 def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
-    """A password for a store about to be created; prompts twice on a terminal."""
+    """A password for a store about to be created; prompts twice on a terminal. An empty
+    password file is refused: it would silently make a store anyone can open."""
     password = password_from_args(args, prefix, f"New password for {path}: ")
     if password is None:
         raise CliError(
             f"{path} needs a password: give --{prefix}password-env VAR or --{prefix}password-file PATH"
         )
     attr = prefix.replace("-", "_")
-    prompted = not getattr(args, f"{attr}password_env", None) and not getattr(
-        args, f"{attr}password_file", None
-    )
+    from_file = getattr(args, f"{attr}password_file", None)
+    if from_file and not password:
+        raise CliError(
+            f"the password file given to --{prefix}password-file is empty; a new store needs a "
+            "password"
+        )
+    if from_file and password.startswith(passwords.BOM):
+        raise CliError(
+            f"the password file given to --{prefix}password-file starts with a byte-order mark, "
+            "which keytool would take as part of the password; save it without one"
+        )
+    prompted = not getattr(args, f"{attr}password_env", None) and not from_file
     if prompted and getpass.getpass("Repeat the password: ") != password:
         raise WrongPasswordError("the two passwords differ")
     return password

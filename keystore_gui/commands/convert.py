@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.io import save_keystore
-from ..core.model import Entry, EntryKind, Keystore, StoreType
+from ..core.model import PUBLIC_KEY_PROBLEM, Entry, EntryKind, Keystore, StoreType
 from .common import (
     CliError,
     add_password_options,
@@ -58,6 +58,12 @@ def register(subparsers: Any) -> None:
         help="password of keys whose own password differs from the store password: VAR for "
         "any key, ALIAS=VAR for one entry (repeatable)",
     )
+    parser.add_argument(
+        "--loose-certs",
+        choices=("trust", "skip"),
+        help="certificates a PKCS#12 file holds without trusting them, when DEST is JKS or "
+        "JCEKS (which have no place for them): make them trusted entries, or leave them out",
+    )
     add_password_options(parser, "", "source")
     add_password_options(parser, "dest-", "destination")
     parser.set_defaults(run=run)
@@ -65,6 +71,18 @@ def register(subparsers: Any) -> None:
 
 def check_capacity(store: Keystore, target: StoreType) -> None:
     """Refuse before any password is asked for when the target clearly cannot hold an entry."""
+    public = [e for e in store.entries if e.kind is EntryKind.PUBLIC_KEY]
+    if public:
+        raise CannotHoldError(str(target), [(e.alias, PUBLIC_KEY_PROBLEM) for e in public])
+    loose = store.loose_entries()
+    if loose and target in (StoreType.JKS, StoreType.JCEKS):
+        raise CannotHoldError(
+            str(target),
+            [
+                (e.alias, "not trusted by Java in SRC; give --loose-certs trust or skip")
+                for e in loose
+            ],
+        )
     if target is StoreType.JKS:
         secrets = [e for e in store.entries if e.kind is EntryKind.SECRET_KEY]
         if secrets:
@@ -150,6 +168,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{dest} already exists{same}; give --overwrite to replace it")
     store = open_store(args, args.src)
     target: StoreType = args.to
+    left_out: list[Entry] = []
+    if args.loose_certs and target in (StoreType.JKS, StoreType.JCEKS):
+        left_out = store.settle_loose(trust=args.loose_certs == "trust")
     check_capacity(store, target)
     key_passwords = key_passwords_from_args(args.key_password_env)
     password = new_store_password(args, "dest-", args.dest)
@@ -157,4 +178,9 @@ def run(args: argparse.Namespace) -> int:
     save_keystore(store, dest, target, password)
     n = len(store.entries)
     print(f"wrote {n} entr{'y' if n == 1 else 'ies'} to {dest} ({target.value})", file=sys.stderr)
+    if left_out and args.loose_certs == "skip":
+        names = ", ".join(f"'{e.alias}'" for e in left_out)
+        print(
+            f"left out {len(left_out)} certificate(s) SRC did not trust: {names}", file=sys.stderr
+        )
     return 0

@@ -8,7 +8,8 @@ from ..core import certbuild as cb
 from ..core.errors import AliasError
 from ..core.io import save_keystore
 from ..core.keygen import KEY_SPEC_HELP, KeySpec, parse_key_spec, signature_algorithm
-from ..core.model import StoreType, common_name
+from ..core.model import common_name
+from ..core.rules import key_password_must_be_ascii
 from .common import (
     CliError,
     add_key_password_options,
@@ -113,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
         raise AliasError(f"alias '{alias}' is already in use in {args.store}")
     if entry_password is not None and not store.store_type.has_entry_passwords:
         raise CliError(f"{store.store_type} entries have no password of their own")
-    jceks = store.store_type is StoreType.JCEKS
-    if entry_password is not None and jceks and not entry_password.isascii():
+    ascii_only = key_password_must_be_ascii(store.store_type)
+    if entry_password is not None and ascii_only and not entry_password.isascii():
         raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
     issuer = None
     if args.issuer:

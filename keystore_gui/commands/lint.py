@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.health import DEFAULT_WARNING_DAYS, Severity, check_store, truststore_check
+from ..core.health import check_store, truststore_check
+from ..core.rules import DEFAULT_WARNING_DAYS, Severity
 from ..core.text import printable
 from .common import (
     add_password_options,

@@ -14,7 +14,7 @@ from typing import Any
 from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
-from ..core.model import Entry, EntryKind, Keystore
+from ..core.model import NOT_TRUSTED_BY_JAVA, Entry, EntryKind, Keystore
 from ..core.text import printable
 from .common import add_password_options, open_store, print_json
 
@@ -38,6 +38,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "kind": entry.kind.value,
         "chain": [certificate_summary(c) for c in entry.chain],
     }
+    if entry.loose:
+        out["loose"] = True
+        out["note"] = NOT_TRUSTED_BY_JAVA
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
         out["algorithm"] = algorithm
@@ -45,10 +48,15 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         if algorithm is None:
             out["note"] = (
                 "stored encrypted: algorithm and size are known once the key is decrypted "
-                "(keystore-cli show does)"
+                "(keystore-cli show tries the store password)"
             )
         elif size is None:
             out["note"] = "stored encrypted: the size is known once the key is decrypted"
+    if not entry.kind_known:
+        out["note"] = (
+            "sealed under a password of its own, which keeps what the key is: taken for a "
+            f"{entry.kind.value} (as keytool does) until the key is opened"
+        )
     return out
 
 
@@ -60,6 +68,10 @@ def store_json(store: Keystore, path: str) -> dict[str, Any]:
     }
 
 
+def _kind(entry: Entry) -> str:
+    return "certificate (not trusted by Java)" if entry.loose else entry.kind.value
+
+
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
         algorithm, size = secret_key_info(entry)
@@ -67,12 +79,12 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
         return entry.alias, entry.kind.value, key.strip(), "", ""
     cert = entry.certificate
     if cert is None:
-        return entry.alias, entry.kind.value, "", "", ""
+        return entry.alias, _kind(entry), entry.algorithm_description, "", ""
     fields = certificate_summary(cert)
     subject = fields["subject"]
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
-    return entry.alias, entry.kind.value, fields["key"], fields["not_after"][:10], subject
+    return entry.alias, _kind(entry), fields["key"], fields["not_after"][:10], subject
 
 
 HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")

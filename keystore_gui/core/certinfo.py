@@ -26,7 +26,7 @@ from cryptography.x509.oid import ObjectIdentifier
 
 from .errors import KeystoreError
 from .lenient import LenientParse, parse_lenient
-from .model import Certificate, Entry, EntryKind, describe_public_key
+from .model import NOT_TRUSTED_BY_JAVA, Certificate, Entry, EntryKind, describe_public_key
 from .text import printable
 
 
@@ -457,6 +457,8 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
         parts.append(_f("Key", entry.algorithm_description))
         if entry.key_password is not None:
             parts.append(_f("Key password", "its own (differs from the store password)"))
+    if entry.loose:
+        parts.append(_f("Trust", NOT_TRUSTED_BY_JAVA))
     if entry.timestamp is not None:
         parts.append(_f("Created", _when(entry.timestamp)))
     n = len(entry.chain)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import TypeVar
 
 from cryptography import x509
@@ -31,11 +31,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from .der import oid_text, tlv_at
 from .errors import KeystoreError
 from .model import Certificate, Entry, EntryKind, Keystore
+from .rules import DEFAULT_WARNING_DAYS
+from .rules import Severity as Severity
 
 MAX_DEPTH = 12
 """No real path is longer; a longer one is a loop of cross-signatures."""
-
-EXPIRY_WARNING_DAYS = 30
 
 THIS_KEYSTORE = "this keystore"
 JAVA_CACERTS = "Java cacerts"
@@ -46,12 +46,6 @@ class Purpose(StrEnum):
     ANY = "any"
     TLS_SERVER = "tls-server"
     TLS_CLIENT = "tls-client"
-
-
-class Severity(IntEnum):
-    OK = 0
-    WARNING = 1
-    ERROR = 2
 
 
 @dataclass(frozen=True)
@@ -528,7 +522,7 @@ def _check_validity(link: Link, at: dt.datetime) -> None:
         link.problems.append(Problem(Severity.ERROR, f"not valid before {_day(not_before)}"))
     elif at > not_after:
         link.problems.append(Problem(Severity.ERROR, f"expired on {_day(not_after)}"))
-    elif not_after - at < dt.timedelta(days=EXPIRY_WARNING_DAYS):
+    elif not_after - at < dt.timedelta(days=DEFAULT_WARNING_DAYS):
         days = (not_after - at).days
         link.problems.append(
             Problem(Severity.WARNING, f"expires in {days} days, on {_day(not_after)}")
@@ -795,6 +789,12 @@ def verify_entry(
     )
 
 
+def is_issued_by(cert: Certificate, issuer: Certificate) -> bool:
+    """``issuer`` issued ``cert``: its subject is ``cert``'s issuer and :func:`signed_by` is True."""
+    name = issuer_of(cert)
+    return name is not None and name == subject_of(issuer) and signed_by(cert, issuer) is True
+
+
 def find_issuer(cert: Certificate, offered: Iterable[Certificate]) -> Certificate | None:
     """The certificate among ``offered`` whose key verifies ``cert``'s signature."""
     name = issuer_of(cert)
@@ -806,6 +806,34 @@ def find_issuer(cert: Certificate, offered: Iterable[Certificate]) -> Certificat
     return None
 
 
+def issuer_walk(
+    start: Certificate,
+    pool: Iterable[Certificate],
+    *,
+    seen: Iterable[str] = (),
+    limit: int | None = None,
+    is_top: Callable[[Certificate], bool] = is_self_signed,
+) -> list[Certificate]:
+    """The issuers of ``start`` found in ``pool``, nearest first: the one walk up a chain.
+
+    Each link is a verified signature (:func:`find_issuer`), never a name alone; no certificate
+    comes twice (nor one whose SHA-256 is in ``seen``). The walk stops at a certificate
+    ``is_top`` calls a root (default: self-signed), at a gap, or after ``limit`` issuers.
+    """
+    candidates = list(pool)
+    found: list[Certificate] = []
+    used = {start.sha256, *seen}
+    top = start
+    while (limit is None or len(found) < limit) and not is_top(top):
+        issuer = find_issuer(top, (c for c in candidates if c.sha256 not in used))
+        if issuer is None:
+            break
+        found.append(issuer)
+        used.add(issuer.sha256)
+        top = issuer
+    return found
+
+
 def complete_chain(
     chain: Sequence[Certificate], offered: Iterable[Certificate]
 ) -> list[Certificate]:
@@ -813,18 +841,11 @@ def complete_chain(
 
     Stops at a self-signed certificate, or when nothing offered signed the top of the chain.
     """
-    pool = list(offered)
-    added: list[Certificate] = []
-    seen = {c.sha256 for c in chain}
-    top = chain[-1] if chain else None
-    while top is not None and len(chain) + len(added) < MAX_DEPTH and not is_self_signed(top):
-        issuer = find_issuer(top, (c for c in pool if c.sha256 not in seen))
-        if issuer is None:
-            break
-        added.append(issuer)
-        seen.add(issuer.sha256)
-        top = issuer
-    return added
+    if not chain:
+        return []
+    return issuer_walk(
+        chain[-1], offered, seen=(c.sha256 for c in chain), limit=MAX_DEPTH - len(chain)
+    )
 
 
 # --- issued-by grouping ------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
@@ -18,19 +17,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
 from .chain import TrustSource, signed_by, verify_entry
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
+from .rules import DEFAULT_WARNING_DAYS as DEFAULT_WARNING_DAYS
+from .rules import Severity as Severity
 
 DEFAULT_PASSWORDS = ("changeit", "wso2carbon", "password", "")
-DEFAULT_WARNING_DAYS = 30
-
-
-class Severity(IntEnum):
-    INFO = 0
-    WARNING = 1
-    ERROR = 2
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .codecs.limits import MAX_FILE_SIZE
 from .errors import CorruptFileError, KeystoreError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
-from .text import printable
+from .text import check_password_text, printable
 
 _SPECIAL_FILES = (
     (stat.S_ISFIFO, "a named pipe"),
@@ -68,6 +68,8 @@ def load_keystore(
     data: bytes, password: str | None, store_type: StoreType | None = None, name: str | None = None
 ) -> Keystore:
     """Parse ``data``. Any failure is a :class:`KeystoreError` with a one-line message."""
+    if password is not None:
+        check_password_text(password)
     kind = store_type or detect(data, name)
     codec = codec_for(kind)
     store = codec.load(data, password)
@@ -101,11 +103,11 @@ def dump_keystore(store: Keystore, store_type: StoreType, password: str) -> byte
     codec = codec_for(store_type)
     if codec.dump is None:
         raise KeystoreError(f"{store_type} files can be read but not written")
-    return codec.dump(store, password)
+    return codec.dump(store, check_password_text(password))
 
 
 def entry_signature(entry: Entry) -> tuple[object, ...]:
-    """What must survive a save: alias (case-folded), kind, chain, and the key itself."""
+    """What must survive a save: alias (case-folded), kind, chain, looseness and the key."""
     key: object = None
     if isinstance(entry.key, SecretKey):
         key = (entry.key.algorithm.upper(), entry.key.key)
@@ -113,7 +115,8 @@ def entry_signature(entry: Entry) -> tuple[object, ...]:
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         key = entry.key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    return (entry.alias.lower(), entry.kind, tuple(c.der for c in entry.chain), key)
+    chain = tuple(c.der for c in entry.chain)
+    return (entry.alias.lower(), entry.kind, chain, entry.loose, key)
 
 
 def verify_written(expected: Keystore, data: bytes, store_type: StoreType, password: str) -> None:
@@ -142,7 +145,7 @@ def verify_written(expected: Keystore, data: bytes, store_type: StoreType, passw
             written.unlock(got, entry.key_password)
         mine, theirs = entry_signature(entry), entry_signature(got)
         if entry.key is None:
-            mine, theirs = mine[:3], theirs[:3]
+            mine, theirs = mine[:4], theirs[:4]
         if mine != theirs:
             raise CorruptFileError(
                 f"read-back of entry '{entry.alias}' differs from what was written"

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificatePublicKeyTypes,
     PrivateKeyTypes,
+    PublicKeyTypes,
 )
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import Certificate as X509Certificate
@@ -74,13 +75,31 @@ class StoreType(StrEnum):
         return self not in (StoreType.BKS, StoreType.UBER)
 
 
+NOT_TRUSTED_BY_JAVA = (
+    "not trusted by Java: the PKCS#12 file holds this certificate outside any key's chain "
+    "and without Java's trust attribute (keytool does not list it)"
+)
+"""What list, show and the window say of a loose certificate (:attr:`Entry.loose`)."""
+
+LOOSE_PROBLEM = (
+    "not trusted by Java in its PKCS#12 file; here it would become a trusted entry "
+    "(trust it or leave it out first)"
+)
+"""Why a loose certificate (:attr:`Entry.loose`) cannot go into a JKS or JCEKS file as it is."""
+
+PUBLIC_KEY_PROBLEM = "a bare public key: JKS, JCEKS and PKCS#12 have no place for one"
+"""Why a public-key entry (BKS, UBER) cannot be written to any format this product writes."""
+
+
 class EntryKind(StrEnum):
     PRIVATE_KEY = "private-key"
     TRUSTED_CERT = "trusted-cert"
     SECRET_KEY = "secret-key"
+    PUBLIC_KEY = "public-key"
+    """A bare public key, without a certificate (BKS and UBER hold them)."""
 
 
-def describe_public_key(key: CertificatePublicKeyTypes) -> str:
+def describe_public_key(key: PublicKeyTypes) -> str:
     """A short human description: ``RSA 2048``, ``EC secp256r1``, ``Ed25519``."""
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}"
@@ -273,7 +292,21 @@ class SecretKey:
         return f"{self.algorithm} {self.size}"
 
 
-KeyMaterial = PrivateKeyTypes | SecretKey
+@dataclass(frozen=True)
+class PublicKey:
+    """A bare public key (a BKS or UBER entry): no certificate, no private part."""
+
+    key: PublicKeyTypes
+
+    def public_key(self) -> PublicKeyTypes:
+        return self.key
+
+    @property
+    def description(self) -> str:
+        return describe_public_key(self.key)
+
+
+KeyMaterial = PrivateKeyTypes | SecretKey | PublicKey
 
 
 class SealedKey(Protocol):
@@ -293,6 +326,15 @@ class SealedKey(Protocol):
         ...
 
 
+def kind_of(key: KeyMaterial) -> EntryKind:
+    """The kind of entry a key makes."""
+    if isinstance(key, SecretKey):
+        return EntryKind.SECRET_KEY
+    if isinstance(key, PublicKey):
+        return EntryKind.PUBLIC_KEY
+    return EntryKind.PRIVATE_KEY
+
+
 @dataclass(eq=False)
 class Entry:
     alias: str
@@ -305,6 +347,12 @@ class Entry:
     timestamp: dt.datetime | None = None
     secret_algorithm: str | None = None
     """For a secret key still sealed: the algorithm name, when the format says it in clear."""
+    kind_known: bool = True
+    """False for a key sealed under its own password in a format that keeps its kind inside the
+    encryption (BKS, UBER): ``kind`` is then a guess until the key is unlocked."""
+    loose: bool = False
+    """A certificate a PKCS#12 file holds outside any key's chain and without Java's trust
+    attribute: shown, but Java does not trust it, and no conversion may make it trusted unasked."""
 
     @property
     def certificate(self) -> Certificate | None:
@@ -320,7 +368,7 @@ class Entry:
             raise AliasError(f"entry '{self.alias}' is a {self.kind}, not a private key")
         if self.key is None:
             raise KeyLockedError(self.alias)
-        assert not isinstance(self.key, SecretKey)
+        assert not isinstance(self.key, SecretKey | PublicKey)
         return self.key
 
     def unlock(self, password: str) -> KeyMaterial:
@@ -337,12 +385,14 @@ class Entry:
             raise CorruptFileError(
                 f"entry '{self.alias}': the key cannot be read ({type(exc).__name__})"
             ) from None
+        if not self.kind_known:
+            self.kind, self.kind_known = kind_of(self.key), True
         return self.key
 
     @property
     def algorithm_description(self) -> str:
         """``RSA 2048``, ``EC secp256r1``, ``AES 256``… for display and ``--json``."""
-        if isinstance(self.key, SecretKey):
+        if isinstance(self.key, SecretKey | PublicKey):
             return self.key.description
         if self.kind is EntryKind.SECRET_KEY:
             return self.secret_algorithm or "secret key"
@@ -434,6 +484,23 @@ class Keystore:
         if pw != self.password:
             entry.key_password = pw
         return key
+
+    def loose_entries(self) -> list[Entry]:
+        """The certificates the file holds without trusting them (see :attr:`Entry.loose`)."""
+        return [e for e in self.entries if e.loose]
+
+    def settle_loose(self, trust: bool) -> list[Entry]:
+        """Make the loose certificates trusted entries, or (``trust=False``) remove them.
+
+        For a format without a place for untrusted certificates (JKS, JCEKS); returns them.
+        """
+        loose = self.loose_entries()
+        for entry in loose:
+            if trust:
+                entry.loose = False
+            else:
+                self.entries.remove(entry)
+        return loose
 
     def certificates(self) -> Iterator[tuple[Entry, Certificate]]:
         for entry in self.entries:

@@ -55,14 +55,14 @@ def try_open(
     kind = detect(data, name)
     if not kind.has_password:
         return Opened(load_keystore(data, None, kind, name))
-    if check:
-        check_structure(data, kind)
     pending = NeedsPassword(name, kind, data)
-    for candidate in candidates:
+    for candidate in candidates:  # a password that works reads the file once
         try:
             return Opened(pending.load(candidate), candidate)
         except WrongPasswordError:
             continue
+    if check:
+        check_structure(data, kind)
     return pending
 
 

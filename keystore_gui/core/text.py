@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .errors import KeystoreError
+
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
@@ -31,3 +33,17 @@ def printable(text: str) -> str:
 def printable_lines(text: str) -> str:
     """Like :func:`printable`, but newlines and tabs stay: for whole blocks of output."""
     return _UNSAFE_BUT_LINES.sub(_escape, text)
+
+
+def check_password_text(password: str, what: str = "the password") -> str:
+    """``password`` if it is text; if not, one line naming none of its characters. (Python keeps
+    bytes that are not UTF-8, from the environment or a terminal, as lone surrogates; each tool
+    would read them differently, and a store saved with them would open nowhere else.)"""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KeystoreError(
+            f"{what} is not UTF-8 text; set it as UTF-8 (other tools would read those bytes "
+            "differently)"
+        ) from None
+    return password

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .chain import find_issuer
+from .chain import issuer_walk
 from .errors import AliasError, KeystoreError
 from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
@@ -186,17 +186,7 @@ def _issuer_chain(start: Certificate, pool: Sequence[Certificate]) -> list[Certi
 
     Only a verified signature links (``signed_by`` True); one that cannot be checked ends the chain.
     """
-    chain: list[Certificate] = []
-    current = start
-    seen = {start.sha256}
-    while not current.is_self_issued:
-        parent = find_issuer(current, (c for c in pool if c.sha256 not in seen))
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent.sha256)
-        current = parent
-    return chain
+    return issuer_walk(start, pool, is_top=lambda c: c.is_self_issued)
 
 
 def candidates_for(
@@ -215,7 +205,7 @@ def candidates_for(
     out: list[Candidate] = []
     for entry in entries:
         if entry.kind is EntryKind.SECRET_KEY or not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         own = entry.chain[0]
         issuers = list(entry.chain[1:])
         last = issuers[-1] if issuers else own
@@ -440,7 +430,7 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple
     out: list[tuple[str, Certificate]] = []
     for entry in entries:
         if not entry.chain:
-            raise KeystoreError(f"entry '{entry.alias}' is a secret key: it has no certificate")
+            raise KeystoreError(f"entry '{entry.alias}' is a {entry.kind}: it has no certificate")
         for i, cert in enumerate(entry.chain if chain else entry.chain[:1]):
             if cert.sha256 not in seen:
                 seen.add(cert.sha256)

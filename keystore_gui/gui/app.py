@@ -157,11 +157,11 @@ def split_qt_options(args: Sequence[str]) -> tuple[list[str], list[str]]:
     return qt, ours
 
 
-def create_window() -> QWidget:
+def create_window(*, defer_features: bool = False) -> QWidget:
     from .main_window import MainWindow
     from .settings import Settings
 
-    return MainWindow(Settings().qsettings)
+    return MainWindow(Settings().qsettings, defer_features=defer_features)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,11 +192,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.paths_received.connect(app.open_paths)
     app.color_scheme_follower = ColorSchemeFollower(app, settings.color_scheme)
 
-    window = create_window()
+    # With files to open, their tabs come first and the menus' features right after (their
+    # imports would delay the first tab by a third).
+    window = create_window(defer_features=bool(args.files))
     window.show()
     app.set_window(window)  # type: ignore[arg-type]
     if args.files:
         files = list(args.files)
+        window.opener.settled.connect(window.install_features_soon)  # type: ignore[attr-defined]
         QTimer.singleShot(0, lambda: app.open_paths(files))
     return app.exec()
 

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from ..core.chain import (
-    EXPIRY_WARNING_DAYS,
     IssuedBy,
     IssuerNode,
     Link,
@@ -57,6 +56,7 @@ from ..core.chain import (
 from ..core.errors import KeystoreError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.opening import open_file
+from ..core.rules import DEFAULT_WARNING_DAYS
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
@@ -679,7 +679,7 @@ class IssuedByDialog(QDialog):
         if cert.not_after < now:
             severity = Severity.ERROR
         elif (note and not node.self_signed) or cert.not_after < now + dt.timedelta(
-            days=EXPIRY_WARNING_DAYS
+            days=DEFAULT_WARNING_DAYS
         ):
             severity = Severity.WARNING
         else:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import KeystoreError
 from ..core.io import read_keystore
 from ..core.model import Certificate, Entry, EntryKind, Keystore, StoreType
+from ..core.rules import store_password_must_be_ascii
 from ..core.truststore import (
     Action,
     Candidate,
@@ -355,7 +356,7 @@ class CopyDialog(QDialog):
             return "Type a password for the new truststore."
         if first != second:
             return "The two passwords differ."
-        if self.new_store_type is StoreType.PKCS12 and not first.isascii():
+        if store_password_must_be_ascii(self.new_store_type) and not first.isascii():
             return "Java cannot open a PKCS#12 file with a non-ASCII password."
         return None
 

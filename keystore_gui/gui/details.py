@@ -57,8 +57,10 @@ def key_fields(entry: Entry) -> list[Field]:
         rows += [("Algorithm", entry.key.algorithm, ()), ("Size", f"{entry.key.size} bits", ())]
     elif entry.kind is EntryKind.SECRET_KEY:
         rows.append(("Algorithm", entry.secret_algorithm or "unknown until unlocked", ()))
-    elif entry.certificate is not None:
+    elif entry.certificate is not None or entry.key is not None:
         rows.append(("Key", entry.algorithm_description, ()))
+    if not entry.kind_known:
+        rows.append(("Kind", "sealed under its own password: known once unlocked", ()))
     if entry.is_locked:
         rows.append(("Key state", "encrypted; decrypted when needed", ()))
     if entry.timestamp is not None:

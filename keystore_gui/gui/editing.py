@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from ..core.model import Entry, EntryKind, StoreType
+from ..core.model import Entry, EntryKind
+from ..core.rules import key_password_must_be_ascii, store_password_must_be_ascii
 from . import msgbox
 from .password_dialog import NewPasswordDialog
 from .rename_dialog import RenameDialog
@@ -118,7 +119,7 @@ def set_entry_password(window: MainWindow) -> None:
             prompt=f"New key password for entry '{entry.alias}'. Leave both fields empty to "
             "use the store password.",
             allow_empty=True,
-            ascii_only=tab.store.store_type is StoreType.JCEKS,
+            ascii_only=key_password_must_be_ascii(tab.store.store_type),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -142,7 +143,7 @@ def set_store_password(window: MainWindow) -> None:
         tab,
         title="Store password",
         prompt=f"New store password for {tab.display_name}.",
-        ascii_only=tab.store.store_type is StoreType.PKCS12,
+        ascii_only=store_password_must_be_ascii(tab.store.store_type),
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from .model import LEAF_FLAGS, SORT_ROLE, EntryModel, Status
+from ..core.rules import Status
+from .model import LEAF_FLAGS, SORT_ROLE, EntryModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -25,6 +26,8 @@ class EntryFilter(QSortFilterProxyModel):
         self._shown: list[bool] | None = None
         """Which top-level rows the current criteria keep, when computed in bulk."""
         self._bulk: list[bool] | None = None
+        self._partial = False
+        """Whether the rows shown were decided on aliases alone (the index was not built)."""
         # Recursive filtering (a matching chain certificate keeps its entry) is on whenever some
         # row has children; with none it changes nothing and costs two calls per rejected row.
         self.setRecursiveFilteringEnabled(source.has_chains)
@@ -66,19 +69,40 @@ class EntryFilter(QSortFilterProxyModel):
         if hide != self._hide_expired:
             self._apply(self._needles, hide)
 
-    def _keeps(self, needles: tuple[str, ...], hide_expired: bool) -> list[bool]:
-        """Which top-level rows ``needles`` and ``hide_expired`` keep, in one pass."""
+    def _keeps(
+        self,
+        needles: tuple[str, ...],
+        hide_expired: bool,
+        within: tuple[tuple[str, ...], list[bool]] | None = None,
+    ) -> list[bool]:
+        """Which top-level rows ``needles`` and ``hide_expired`` keep, in one pass.
+
+        ``within`` is an earlier decision (its needles, the rows it kept): when every new needle
+        contains one of its needles, a row it dropped cannot match now, so only the rows it
+        kept are looked at — typing narrows instead of scanning the whole store again.
+        """
         model = self._source
         if needles:
-            texts = model.entry_search_texts()[: model.rowCount()]
-            keep = [any(n in t for n in needles) for t in texts]
+            index = model.index_built
+            texts = (model.entry_search_texts() if index else model.entry_alias_texts())[
+                : model.rowCount()
+            ]
+            self._partial = not index
+            if within is not None and len(within[1]) == len(texts) and _narrows(needles, within[0]):
+                kept = within[1]
+                keep = [
+                    k and any(n in t for n in needles) for k, t in zip(kept, texts, strict=True)
+                ]
+            else:
+                keep = [any(n in t for n in needles) for t in texts]
         else:
+            self._partial = False
             keep = [True] * model.rowCount()
         if hide_expired:
             keep = [k and not x for k, x in zip(keep, model.entry_expired(), strict=True)]
         return keep
 
-    def _apply(self, needles: tuple[str, ...], hide_expired: bool) -> None:
+    def _apply(self, needles: tuple[str, ...], hide_expired: bool, force: bool = False) -> None:
         """Change the criteria, costing the view as little as the change allows.
 
         Each row is decided once in bulk. If no top-level row changes (and no row has a chain
@@ -89,15 +113,21 @@ class EntryFilter(QSortFilterProxyModel):
         if needles or hide_expired:
             self._source.fetch_all()  # a filter looks at every entry, fetched or not
         chains = self.isRecursiveFilteringEnabled()
-        keep = self._keeps(needles, hide_expired)
+        was_partial = self._partial
         before = (
             self._shown
             if self._shown is not None
             else self._keeps(self._needles, self._hide_expired)
         )
+        narrowing = (
+            (self._needles, before)
+            if hide_expired == self._hide_expired and not was_partial and self._shown is not None
+            else None
+        )
+        keep = self._keeps(needles, hide_expired, narrowing)
         self._needles, self._hide_expired = needles, hide_expired
         self._shown = keep
-        if keep == before and not chains:
+        if keep == before and not chains and not force:
             return
         runs = (
             sum(
@@ -117,6 +147,12 @@ class EntryFilter(QSortFilterProxyModel):
                 self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         finally:
             self._bulk = None
+
+    def index_ready(self) -> None:
+        """The search index arrived: a filter decided on aliases alone is decided again on
+        everything (subjects, issuers, serials, fingerprints)."""
+        if self._partial and self._needles:
+            self._apply(self._needles, self._hide_expired, force=True)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Without chains every row is a leaf: answer without mapping to the source. The view
@@ -143,3 +179,9 @@ class EntryFilter(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._source.sort(column, order)
+
+
+def _narrows(needles: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """Whether every text matching ``needles`` also matches ``earlier`` (each new needle
+    contains an earlier one)."""
+    return bool(earlier) and all(any(e in n for e in earlier) for n in needles)

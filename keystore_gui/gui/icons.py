@@ -97,7 +97,8 @@ def icon(name: str) -> QIcon:
 
 
 def kind_icon(kind: EntryKind | str) -> QIcon:
-    """``private-key``, ``trusted-cert``, ``secret-key``, or ``certificate`` (a chain member)."""
+    """``private-key``, ``trusted-cert``, ``secret-key``, ``public-key``, or ``certificate`` (a
+    chain member, or a certificate Java does not trust)."""
     return icon(f"entry-{EntryKind(kind).value if isinstance(kind, EntryKind) else kind}")
 
 

@@ -132,7 +132,9 @@ class MainWindow(QMainWindow):
     state_changed = Signal()
     """The current tab, its selection or its modified state changed: actions update."""
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, *, defer_features: bool = False) -> None:
+        """``defer_features``: leave the feature modules for :meth:`install_features_soon`, so
+        that a file given at start-up reaches the screen before they are imported."""
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.setWindowTitle("Keystore GUI")
@@ -171,12 +173,29 @@ class MainWindow(QMainWindow):
         self.start_page.set_cacerts(self.java_cacerts())
         self._refresh_recent()
 
-        for name in feature_modules():
-            importlib.import_module(name).install(self)
+        self._pending_features = feature_modules()
+        if not defer_features:
+            self.install_features()
 
         geometry = self.settings.value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self._update_actions()
+
+    def install_features(self) -> None:
+        """Install every feature module not installed yet."""
+        while self._pending_features:
+            self._install_next_feature()
+
+    def install_features_soon(self) -> None:
+        """Install the features not installed yet, one per turn of the event loop, so that none
+        holds the GUI thread for long."""
+        if self._pending_features:
+            self._install_next_feature()
+            QTimer.singleShot(0, self, self.install_features_soon)
+
+    def _install_next_feature(self) -> None:
+        importlib.import_module(self._pending_features.pop(0)).install(self)
         self._update_actions()
 
     # --- contract ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from ..core.errors import AliasError
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.order import NaturalKey, natural_key
+from ..core.rules import DEFAULT_WARNING_DAYS, Status, certificate_status
 from . import icons
 from .theme import status_colour
 
@@ -37,14 +38,16 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole + 2
 CERT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
-DEFAULT_WARNING_DAYS = 30
 FETCH_BATCH = 10_000
-SYNC_SORT_ROWS = 2_000
-CLOCK_MS = 30_000
-"""How often statuses are checked against the clock (an open tab can stay open for days)."""
-"""Up to this many entries a sort that needs certificates parses them on the GUI thread."""
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
+SYNC_SORT_ROWS = 2_000
+"""Up to this many entries a sort that needs certificates parses them on the GUI thread."""
+SYNC_INDEX_ROWS = 500
+"""Up to this many entries the filter reads certificates on the GUI thread as it needs them;
+beyond, it matches aliases until the search index is built in a worker."""
+CLOCK_MS = 30_000
+"""How often statuses are checked against the clock (an open tab can stay open for days)."""
 
 
 class SortKind(Enum):
@@ -86,35 +89,21 @@ def column_index(column_id: str) -> int:
     return COLUMN_IDS.index(column_id)
 
 
-class Status(Enum):
-    NONE = ""
-    VALID = "valid"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    NOT_YET_VALID = "not-yet-valid"
-
-
 KIND_TEXT = {
     EntryKind.PRIVATE_KEY: "Key pair",
     EntryKind.TRUSTED_CERT: "Trusted cert",
     EntryKind.SECRET_KEY: "Secret key",
+    EntryKind.PUBLIC_KEY: "Public key",
 }
+LOOSE_TEXT = "Not trusted by Java"
+"""The kind shown for a loose certificate (``Entry.loose``): a PKCS#12 file holds it untrusted."""
 
 
-def certificate_status(
-    cert: Certificate, now: dt.datetime, warning_days: int = DEFAULT_WARNING_DAYS
-) -> tuple[Status, str, int]:
-    """The status, its text (``expires in 12 days``) and the days left (negative once expired)."""
-    days = (cert.not_after - now).days
-    if now < cert.not_before:
-        return Status.NOT_YET_VALID, "not yet valid", days
-    if cert.not_after < now:
-        return Status.EXPIRED, "expired", days
-    if days <= warning_days:
-        if days == 0:
-            return Status.EXPIRING, "expires today", days
-        return Status.EXPIRING, f"expires in {days} day{'s' if days != 1 else ''}", days
-    return Status.VALID, "valid", days
+def _icon_kind(node: Node) -> str:
+    entry = node.entry
+    if not node.is_entry or entry is None or entry.loose:
+        return "certificate"
+    return entry.kind.value
 
 
 @dataclass
@@ -203,6 +192,11 @@ class EntryModel(QAbstractItemModel):
         """Top-level rows the view has been given so far (``canFetchMore``/``fetchMore``)."""
         self._cert_text: dict[Certificate, str] = {}
         self._entry_texts: list[str] | None = None
+        self._alias_texts: list[str] | None = None
+        self.index_built = len(store.entries) <= SYNC_INDEX_ROWS
+        """Whether the filter may read every certificate's search text: a large store's are
+        prepared off the GUI thread (:meth:`search_index_job`), and until then the filter
+        matches aliases only."""
         self._generation = 0
         """Bumped by every edit of the entries, so a search index made before is not used."""
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
@@ -210,6 +204,7 @@ class EntryModel(QAbstractItemModel):
 
     def _entries_changed(self) -> None:
         self._entry_texts = None
+        self._alias_texts = None
         self._generation += 1
         if not self._fixed_now:
             # what is added now (a key generated a minute ago) is judged by the time now
@@ -371,7 +366,7 @@ class EntryModel(QAbstractItemModel):
         status, tooltip = Status.NONE, ""
         if node.is_entry:
             texts[0] = entry.alias
-            texts[1] = KIND_TEXT[entry.kind]
+            texts[1] = LOOSE_TEXT if entry.loose else KIND_TEXT[entry.kind]
         else:
             texts[0] = f"certificate {node.row + 1}"
             texts[1] = "Certificate"
@@ -408,7 +403,7 @@ class EntryModel(QAbstractItemModel):
             return self.cells(node).texts[column]
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 1:
-                return icons.kind_icon(node.entry.kind.value if node.is_entry else "certificate")  # type: ignore[union-attr]
+                return icons.kind_icon(_icon_kind(node))
             if column == 6:
                 status = self.cells(node).status
                 return icons.status_icon(status.value) if status is not Status.NONE else None
@@ -437,6 +432,8 @@ class EntryModel(QAbstractItemModel):
         return None
 
     def search_text(self, node: Node) -> str:
+        if not self.index_built:  # aliases only, never a certificate parsed on the GUI thread
+            return node.entry.alias.lower() if node.is_entry and node.entry is not None else ""
         if node.haystack is None:
             cert = node.cert
             text = ""
@@ -477,6 +474,7 @@ class EntryModel(QAbstractItemModel):
             self._cert_text = index.cert_texts
         if index.generation == self._generation:
             self._entry_texts = index.entry_texts
+        self.index_built = True
 
     def _text_of(self, cert: Certificate) -> str:
         text = self._cert_text.get(cert)
@@ -484,9 +482,17 @@ class EntryModel(QAbstractItemModel):
             text = self._cert_text[cert] = certificate_search_text(cert)
         return text
 
+    def entry_alias_texts(self) -> list[str]:
+        """Per entry: its alias in lower case, what the filter matches before the index is
+        built (cached until the rows change)."""
+        if self._alias_texts is None:
+            self._alias_texts = [e.alias.lower() for e in self.store.entries]
+        return self._alias_texts
+
     def entry_search_texts(self) -> list[str]:
         """Per entry: its alias and every certificate of its chain, for deciding in one pass
-        which rows a filter text keeps (cached until the rows change)."""
+        which rows a filter text keeps (cached until the rows change). Before the index is
+        built this parses every certificate: the filter asks :meth:`entry_alias_texts` then."""
         if self._entry_texts is None:
             text_of = self._text_of
             self._entry_texts = [

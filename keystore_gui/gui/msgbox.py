@@ -40,6 +40,19 @@ def question(parent: QWidget | None, title: str, text: str, *, yes_text: str = "
     return box.clickedButton() is yes
 
 
+def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int | None:
+    """One of ``choices`` (its index, the first is the default), or ``None`` for Cancel."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(buttons[0])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
+
 def ask_save(parent: QWidget | None, name: str) -> SaveChoice:
     """Save / Discard / Cancel for a modified keystore about to be closed."""
     box = QMessageBox(

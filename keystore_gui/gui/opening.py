@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 
 from ..core.errors import WrongPasswordError
 from ..core.model import Keystore
@@ -35,6 +35,9 @@ class OpenRequest:
 
 
 class Opener(QObject):
+    settled = Signal()
+    """A file's reading ended (opened, failed, or waiting for a password)."""
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -48,6 +51,7 @@ class Opener(QObject):
     def open_folder(self, folder: Path) -> None:
         def found(paths: list[Path]) -> None:
             if not paths:
+                self.settled.emit()
                 msgbox.information(self.window, "Open folder", f"No keystore found in {folder}.")
                 return
             self.open([OpenRequest(p, FOLDER_PASSWORDS) for p in paths])
@@ -86,6 +90,7 @@ class Opener(QObject):
         self._next()
 
     def _attempted(self, request: OpenRequest, result: Opened | NeedsPassword) -> None:
+        self.settled.emit()
         if isinstance(result, Opened):
             self._show(request, result.store, result.password_used)
         else:
@@ -103,6 +108,7 @@ class Opener(QObject):
         self._done()
 
     def _failed(self, request: OpenRequest, exc: BaseException) -> None:
+        self.settled.emit()
         msgbox.error(self.window, f"Cannot open {request.path.name}", operations.describe(exc))
         self._done()
 

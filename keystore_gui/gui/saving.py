@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..core.errors import CannotHoldError
 from ..core.formats import type_from_extension, writable_types
 from ..core.model import StoreType
+from ..core.rules import store_password_must_be_ascii
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
+from .undo import RemoveEntries, TrustLooseCertificates
 
 if TYPE_CHECKING:
     from .tab import KeystoreTab
@@ -61,9 +63,40 @@ def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
     store_type = _format_for(path, chosen, types, current)
     if not path.suffix:
         path = path.with_suffix(SUFFIXES[store_type])
+    if not _settle_loose(tab, store_type):
+        if on_done is not None:
+            on_done(False)
+        return
     _with_password(
         tab, store_type, lambda pw: tab.save(path, store_type, pw, on_done=on_done), on_done
     )
+
+
+def _settle_loose(tab: KeystoreTab, store_type: StoreType) -> bool:
+    """JKS and JCEKS have no place for certificates a PKCS#12 file holds without trusting them:
+    ask whether to trust them or leave them out (either is one undoable step). ``False``: cancel."""
+    loose = tab.store.loose_entries()
+    if not loose or store_type not in (StoreType.JKS, StoreType.JCEKS):
+        return True
+    names = ", ".join(f"'{e.alias}'" for e in loose[:10])
+    more = f" and {len(loose) - 10} more" if len(loose) > 10 else ""
+    choice = msgbox.choose(
+        tab,
+        "Certificates not trusted by Java",
+        f"{tab.display_name} holds {len(loose)} certificate(s) that Java does not trust "
+        f"({names}{more}). In a {store_type} file every certificate is a trusted entry: "
+        "trust them, or leave them out of the file?",
+        ["Trust them", "Leave them out"],
+    )
+    if choice is None:
+        return False
+    if choice == 0:
+        tab.undo_stack.push(TrustLooseCertificates(tab.model, loose))
+    else:
+        tab.undo_stack.push(
+            RemoveEntries(tab.model, loose, f"Leave out {len(loose)} certificate(s)")
+        )
+    return True
 
 
 def _format_for(path: Path, chosen: str, types: list[StoreType], current: StoreType) -> StoreType:
@@ -89,7 +122,7 @@ def _with_password(
         tab,
         title="Store password",
         prompt=f"Choose a password for {tab.display_name}.",
-        ascii_only=store_type is StoreType.PKCS12,
+        ascii_only=store_password_must_be_ascii(store_type),
     )
 
     def accepted() -> None:

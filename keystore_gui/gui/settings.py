@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from ..core.rules import DEFAULT_WARNING_DAYS
+
 MAX_RECENT_FILES = 10
-DEFAULT_EXPIRY_WARNING_DAYS = 30
 COLOR_SCHEMES = ("system", "light", "dark")
 
 
@@ -159,7 +160,7 @@ class Settings:
     @property
     def expiry_warning_days(self) -> int:
         """Certificates expiring within this many days are flagged (default 30)."""
-        return self._int("behaviour/expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS, 0, 3650)
+        return self._int("behaviour/expiry_warning_days", DEFAULT_WARNING_DAYS, 0, 3650)
 
     @expiry_warning_days.setter
     def expiry_warning_days(self, days: int) -> None:

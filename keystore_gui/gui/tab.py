@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from ..core.errors import KeyLockedError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.rules import DEFAULT_WARNING_DAYS
 from . import operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, DEFAULT_WARNING_DAYS, EntryModel, SearchIndex
+from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 from .undo import AddEntries
@@ -209,6 +210,7 @@ class KeystoreTab(QWidget):
         def done(index: SearchIndex) -> None:
             self.model.add_search_index(index)
             self.search_ready = True
+            self.proxy.index_ready()
 
         operations.run_in_background(
             self, self.model.search_index_job(), on_success=done, label="Preparing the filter…"

@@ -43,6 +43,26 @@ class RemoveEntries(QUndoCommand):
         self._model.insert_entries(self._placed)
 
 
+class TrustLooseCertificates(QUndoCommand):
+    """Make loose certificates (``Entry.loose``) trusted entries, for a JKS or JCEKS save."""
+
+    def __init__(self, model: EntryModel, entries: Sequence[Entry]) -> None:
+        super().__init__(f"Trust {len(entries)} certificate(s)")
+        self._model = model
+        self._entries = list(entries)
+
+    def _set(self, loose: bool) -> None:
+        for entry in self._entries:
+            entry.loose = loose
+            self._model.entry_changed(entry)
+
+    def redo(self) -> None:
+        self._set(False)
+
+    def undo(self) -> None:
+        self._set(True)
+
+
 class RenameEntry(QUndoCommand):
     def __init__(self, model: EntryModel, entry: Entry, new_alias: str) -> None:
         super().__init__(f"Rename '{entry.alias}' to '{new_alias}'")

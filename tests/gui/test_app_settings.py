@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
+from keystore_gui.core.rules import DEFAULT_WARNING_DAYS
 from keystore_gui.gui.settings import (
-    DEFAULT_EXPIRY_WARNING_DAYS,
     MAX_RECENT_FILES,
     Settings,
 )
@@ -20,7 +20,7 @@ def ini(path: Path) -> Settings:
 
 def test_defaults_on_a_fresh_file(tmp_path: Path) -> None:
     s = ini(tmp_path / "s.ini")
-    assert s.expiry_warning_days == DEFAULT_EXPIRY_WARNING_DAYS == 30
+    assert s.expiry_warning_days == DEFAULT_WARNING_DAYS == 30
     assert s.single_instance is True
     assert s.backup_on_save is False
     assert s.color_scheme == "system"

@@ -7,13 +7,12 @@ import datetime as dt
 from PySide6.QtCore import QModelIndex, Qt
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind
+from keystore_gui.core.rules import Status, certificate_status
 from keystore_gui.gui.filter import EntryFilter
 from keystore_gui.gui.model import (
     COLUMNS,
     STATUS_ROLE,
     EntryModel,
-    Status,
-    certificate_status,
     column_index,
 )
 
@@ -237,3 +236,36 @@ def test_a_large_sort_by_a_certificate_column_runs_off_the_gui_thread(qtbot, mon
     model.remove_entries([store.get("root-ca")])
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=20_000)
     assert _texts(proxy, "alias") == ["old-partner", "server", "future-partner"]
+
+
+def test_before_a_large_store_is_indexed_the_filter_matches_aliases_then_everything(
+    monkeypatch,
+) -> None:
+    from keystore_gui.gui import model as model_module
+
+    monkeypatch.setattr(model_module, "SYNC_INDEX_ROWS", 2)
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    job = model.search_index_job()  # what the tab runs in a worker
+    assert not model.index_built
+    proxy.set_text("issuing ca")  # only in a certificate: nothing to match it with yet
+    assert _texts(proxy, "alias") == []
+    proxy.set_text("partner")  # aliases are answered at once
+    assert _texts(proxy, "alias") == ["old-partner", "future-partner"]
+    proxy.set_text("issuing ca")
+    assert not model._cert_text  # no certificate read on the GUI thread for it
+    model.add_search_index(job())
+    proxy.index_ready()  # the rows shown on aliases alone are decided again
+    assert _texts(proxy, "alias") == ["server"]
+
+
+def test_typing_narrows_and_widens_to_what_a_fresh_filter_shows() -> None:
+    store = sample_store()
+    model = EntryModel(store)
+    proxy = EntryFilter(model)
+    for text in ("e", "ex", "exa", "example", "example r", "example", "ro", "r", "", "partner"):
+        proxy.set_text(text)
+        fresh = EntryFilter(EntryModel(store))
+        fresh.set_text(text)
+        assert _texts(proxy, "alias") == _texts(fresh, "alias"), text

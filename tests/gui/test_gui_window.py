@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from keystore_gui.core.model import StoreType
 from keystore_gui.gui import editing, main_window, msgbox, opening, operations
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.model import column_index
@@ -320,6 +321,57 @@ def test_expiry_warning_days_come_from_the_preferences(qtbot, settings) -> None:
     server = tab.model.entry_index(tab.store.get("server"), column_index("status"))
     status = server.data()
     assert status == "valid"  # the server certificate has 10 days left: beyond 5
+    win.close()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.deleteLater()
+
+
+def test_the_filter_index_is_built_off_the_gui_thread_and_answers_keys_typed_meanwhile(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    import threading
+
+    from keystore_gui.gui import model as model_module
+
+    monkeypatch.setattr(model_module, "SYNC_INDEX_ROWS", 2)
+    threads: set[threading.Thread] = set()
+    real = model_module.certificate_search_text
+
+    def recording(cert):  # type: ignore[no-untyped-def]
+        threads.add(threading.current_thread())
+        return real(cert)
+
+    monkeypatch.setattr(model_module, "certificate_search_text", recording)
+    tab = window.add_store_tab(sample_store(), None)
+    assert not tab.search_ready
+    qtbot.keyClicks(tab.filter_edit, "issuing ca")  # a subject, typed before the index is ready
+    assert _aliases(tab) == []  # aliases only so far, and no certificate read for it here
+    assert not threads
+    qtbot.waitUntil(lambda: tab.search_ready, timeout=20_000)
+    assert _aliases(tab) == ["server"]  # the index arrived: the same text now finds it
+    assert threads and threading.main_thread() not in threads
+
+
+def test_a_file_given_at_start_is_shown_before_the_features_are_installed(
+    qtbot, settings, tmp_path: Path
+) -> None:
+    from keystore_gui.core.io import save_keystore
+
+    path = tmp_path / "start.jks"
+    save_keystore(sample_store(), path, StoreType.JKS, "changeit")
+    win = MainWindow(settings, defer_features=True)  # as keystore-gui FILE starts
+    win.opener.settled.connect(win.install_features_soon)
+    assert "health_panel" not in win.actions_by_name
+    shown: list[bool] = []
+    win.tab_widget.currentChanged.connect(
+        lambda _i: shown.append("health_panel" in win.actions_by_name)
+    )
+    win.opener.open([opening.OpenRequest(path, ("changeit",))])
+    qtbot.waitUntil(lambda: "health_panel" in win.actions_by_name, timeout=20_000)
+    assert shown == [False]  # the tab came first, the features right after
+    assert win.menu("tools").actions()  # every feature is there once installed
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.tab_at(0).undo_stack.setClean()
     win.close()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
     win.deleteLater()

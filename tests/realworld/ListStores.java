@@ -1,9 +1,9 @@
 // What keytool -list -v and keytool -printcert see in each file, for many files in one JVM.
 //
-// Reads lines "PATH<TAB>BASE64(PASSWORD) or -<TAB>BASE64(KEY PASSWORD),..." on stdin and prints
-// one JSON object a line: {"file", "type", "entries": [{"alias", "kind", "key", "chain":
-// [{"sha256", "serial"}]}]} or {"file", "error"}. "key" says what getKey returned (private,
-// secret, public) with the store password or one of the key passwords, or null. Keystores open as keytool opens them: KeyStore.getInstance(File, password)
+// Reads lines "PATH<TAB>BASE64(PASSWORD) or -" on stdin and prints one JSON object a line:
+// {"file", "type", "entries": [{"alias", "kind", "key", "chain": [{"sha256", "serial"}]}]} or
+// {"file", "error"}. "key" says what getKey returned with the store password (private, secret,
+// public), or null. Keystores open as keytool opens them: KeyStore.getInstance(File, password)
 // (JKS, JCEKS, PKCS12), then BouncyCastle's BKS, UBER and BCFKS when bcprov is on the class
 // path; a missing password loads without the integrity check, as keytool does after its warning.
 // Kinds are keytool's: entryInstanceOf PrivateKeyEntry, SecretKeyEntry or TrustedCertificateEntry.
@@ -50,22 +50,12 @@ public class ListStores {
             String path = parts[0];
             char[] password = parts[1].equals("-") ? null
                     : new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8).toCharArray();
-            List<char[]> keyPasswords = new ArrayList<>();
-            if (password != null) {
-                keyPasswords.add(password);
-            }
-            if (parts.length > 2 && !parts[2].isEmpty()) {
-                for (String encoded : parts[2].split(",")) {
-                    keyPasswords.add(new String(Base64.getDecoder().decode(encoded),
-                            StandardCharsets.UTF_8).toCharArray());
-                }
-            }
-            System.out.println(describe(path, password, keyPasswords, bc));
+            System.out.println(describe(path, password, bc));
             System.out.flush();
         }
     }
 
-    static String describe(String path, char[] password, List<char[]> keyPasswords, Provider bc) {
+    static String describe(String path, char[] password, Provider bc) {
         byte[] data;
         try {
             data = Files.readAllBytes(new File(path).toPath());
@@ -74,7 +64,7 @@ public class ListStores {
         }
         Exception first = null;
         try {
-            return listing(path, KeyStore.getInstance(new File(path), password), keyPasswords);
+            return listing(path, KeyStore.getInstance(new File(path), password), password);
         } catch (Exception e) {
             first = e;
         }
@@ -83,7 +73,7 @@ public class ListStores {
                 try {
                     KeyStore ks = KeyStore.getInstance(type, bc);
                     ks.load(new ByteArrayInputStream(data), password);
-                    return listing(path, ks, keyPasswords);
+                    return listing(path, ks, password);
                 } catch (Exception e) {
                     // not this type
                 }
@@ -109,7 +99,7 @@ public class ListStores {
         return error(path, first);
     }
 
-    static String listing(String path, KeyStore ks, List<char[]> keyPasswords) throws Exception {
+    static String listing(String path, KeyStore ks, char[] password) throws Exception {
         StringBuilder out = new StringBuilder();
         out.append("{\"file\":").append(quote(path)).append(",\"type\":").append(quote(ks.getType()));
         out.append(",\"entries\":[");
@@ -134,7 +124,7 @@ public class ListStores {
             }
             out.append(firstEntry ? "" : ",").append("{\"alias\":").append(quote(alias));
             out.append(",\"kind\":").append(quote(kind));
-            out.append(",\"key\":").append(keyKind(ks, alias, keyPasswords));
+            out.append(",\"key\":").append(keyKind(ks, alias, password));
             out.append(",\"chain\":").append(chainJson(chain));
             out.append("}");
             firstEntry = false;
@@ -142,25 +132,23 @@ public class ListStores {
         return out.append("]}").toString();
     }
 
-    static String keyKind(KeyStore ks, String alias, List<char[]> keyPasswords) throws Exception {
-        if (!ks.isKeyEntry(alias)) {
+    static String keyKind(KeyStore ks, String alias, char[] password) throws Exception {
+        if (!ks.isKeyEntry(alias) || password == null) {
             return "null";
         }
-        for (char[] keyPassword : keyPasswords) {
-            try {
-                Key key = ks.getKey(alias, keyPassword);
-                if (key instanceof PrivateKey) {
-                    return "\"private\"";
-                }
-                if (key instanceof SecretKey) {
-                    return "\"secret\"";
-                }
-                if (key instanceof PublicKey) {
-                    return "\"public\"";
-                }
-            } catch (Exception e) {
-                // another password, or a key this JDK cannot load
+        try {
+            Key key = ks.getKey(alias, password);
+            if (key instanceof PrivateKey) {
+                return "\"private\"";
             }
+            if (key instanceof SecretKey) {
+                return "\"secret\"";
+            }
+            if (key instanceof PublicKey) {
+                return "\"public\"";
+            }
+        } catch (Exception e) {
+            // a key of its own password, or one this JDK cannot load
         }
         return "null";
     }

@@ -64,7 +64,6 @@ from .replies import (
     order_chain,
     public_key_der,
     read_certificates,
-    signed_by,
 )
 from .requests import (
     build_csr,
@@ -134,6 +133,5 @@ __all__ = [
     "renew",
     "resolve_signature",
     "sign_csr",
-    "signed_by",
     "template",
 ]

@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from ..chain import find_issuer, is_self_signed, issuer_of, subject_of
-from ..chain import signed_by as chain_signed_by
+from ..chain import issuer_walk
 from ..errors import KeystoreError
 from ..model import Certificate, Entry, EntryKind
 from .names import CertificateInputError
@@ -43,25 +42,12 @@ def public_key_der(key: CertificatePublicKeyTypes) -> bytes:
     )
 
 
-def signed_by(cert: Certificate, issuer: Certificate) -> bool:
-    """``issuer`` issued ``cert``: names chain and only ``chain.signed_by`` True counts."""
-    name = issuer_of(cert)
-    return name is not None and name == subject_of(issuer) and chain_signed_by(cert, issuer) is True
-
-
 def order_chain(leaf: Certificate, pool: Iterable[Certificate]) -> list[Certificate]:
     """``leaf`` followed by its issuers from ``pool``, up to a self-signed root or a gap.
 
     An issuer links only on a verified signature (``chain.signed_by`` True), never by name alone.
     """
-    candidates = list(dict.fromkeys(pool))
-    chain = [leaf]
-    while not is_self_signed(chain[-1]):
-        parent = find_issuer(chain[-1], (c for c in candidates if c not in chain))
-        if parent is None:
-            break
-        chain.append(parent)
-    return chain
+    return [leaf, *issuer_walk(leaf, pool)]
 
 
 def import_ca_reply(

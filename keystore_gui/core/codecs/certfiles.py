@@ -51,10 +51,15 @@ class _Aliases:
         self._suffixes = Suffixes()
 
     def take(self, wanted: str) -> str:
-        base = " ".join(wanted.split()).lower() or "certificate"
+        base = normal_alias(wanted)
         candidate = self._suffixes.free(base, self._taken.__contains__)
         self._taken.add(candidate)
         return candidate
+
+
+def normal_alias(wanted: str) -> str:
+    """An alias as certificate files have them: spaces collapsed, lowercase (as Java stores)."""
+    return " ".join(wanted.split()).lower() or "certificate"
 
 
 def default_alias(cert: Certificate) -> str:

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.serialization import (
     NoEncryption,
     PrivateFormat,
     load_der_private_key,
+    load_der_public_key,
 )
 from jks import bks, sun_crypto
 from jks import util as jks_util
@@ -48,9 +49,21 @@ from ..errors import (
     UnsupportedFormatError,
     WrongPasswordError,
 )
-from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
+from ..model import (
+    LOOSE_PROBLEM,
+    PUBLIC_KEY_PROBLEM,
+    Certificate,
+    Entry,
+    EntryKind,
+    KeyMaterial,
+    Keystore,
+    PublicKey,
+    SecretKey,
+    StoreType,
+    kind_of,
+)
 from . import javaformat
-from .limits import check_iterations
+from .limits import MAX_LIST_REVEAL_ITERATIONS, check_iterations
 
 # javaobj logs parse failures of damaged secret-key objects; the caller reports them instead.
 logging.getLogger("javaobj").addHandler(logging.NullHandler())
@@ -155,6 +168,8 @@ class JavaSealedKey:
                     self._raw._encrypted, asn1Spec=rfc5208.EncryptedPrivateKeyInfo()
                 )
                 params = info["encryptionAlgorithm"]["parameters"].asOctets()
+        elif isinstance(self._raw, bks.BksSealedKeyEntry):
+            return 2 * _bks_iterations(self._raw._encrypted, 0)
         if params is None:
             return 0
         try:
@@ -274,7 +289,12 @@ def _bks_key_material(entry: Any, alias: str) -> KeyMaterial:
             ) from None
     if entry.type == bks.KEY_TYPE_SECRET:
         return SecretKey(str(entry.algorithm), bytes(entry.key))
-    raise UnsupportedFormatError(f"entry '{alias}' holds a public key, which is not supported")
+    try:
+        return PublicKey(load_der_public_key(entry.public_key_info))
+    except Exception:
+        raise UnsupportedFormatError(
+            f"the public key of entry '{alias}' is of a kind this product cannot read"
+        ) from None
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -346,6 +366,14 @@ def _load_java(store_type: StoreType) -> formats.Loader:
                     chain=[Certificate(raw.cert)],
                     timestamp=_timestamp(raw.timestamp),
                 )
+            elif isinstance(raw, jks.PrivateKeyEntry) and not raw.cert_chain:
+                # a key entry without certificates is a secret key to Java (JDK 1.4 wrote them)
+                entry = Entry(
+                    alias,
+                    EntryKind.SECRET_KEY,
+                    sealed=JavaSealedKey(store_type, raw, alias),
+                    timestamp=_timestamp(raw.timestamp),
+                )
             elif isinstance(raw, jks.PrivateKeyEntry):
                 entry = _private_key_entry(store_type, alias, raw)
             else:
@@ -375,7 +403,26 @@ def _import_twofish() -> None:
         ) from None
 
 
-def _bks_entries(store_type: StoreType, loaded: Any) -> list[Entry]:
+def _sealed_bks_entry(
+    store_type: StoreType, alias: str, raw: Any, chain: list[Certificate], password: str | None
+) -> Entry:
+    """A sealed BKS/UBER key says what it is (private, public, secret) only inside its
+    encryption: open it with the store password, as BouncyCastle's own tools do. A key sealed
+    under a password of its own (or beyond the budget) stays sealed; it is taken for a key pair
+    if it has certificates, else for a secret key (as keytool takes it): ``kind_known`` False."""
+    sealed = JavaSealedKey(store_type, raw, alias)
+    try:
+        if password is None:
+            raise KeyLockedError(alias)
+        key = sealed.unlock(password)
+    except KeystoreError:
+        kind = EntryKind.PRIVATE_KEY if chain else EntryKind.SECRET_KEY
+        return Entry(alias, kind, chain, sealed=sealed, kind_known=False)
+    return Entry(alias, kind_of(key), chain, key=key, sealed=sealed)
+
+
+def _bks_entries(store_type: StoreType, loaded: Any, password: str) -> list[Entry]:
+    budget = MAX_LIST_REVEAL_ITERATIONS
     entries: list[Entry] = []
     for alias, raw in loaded.entries.items():
         timestamp = _timestamp(raw.timestamp)
@@ -386,13 +433,14 @@ def _bks_entries(store_type: StoreType, loaded: Any) -> list[Entry]:
             continue
         chain = [Certificate(c.cert) for c in raw.cert_chain]
         if isinstance(raw, bks.BksSealedKeyEntry):
-            kind = EntryKind.PRIVATE_KEY if chain else EntryKind.SECRET_KEY
-            sealed = JavaSealedKey(store_type, raw, alias)
-            entries.append(Entry(alias, kind, chain, sealed=sealed, timestamp=timestamp))
+            cost = 2 * _bks_iterations(raw._encrypted, 0)
+            opener = password if cost <= budget else None
+            budget -= cost if opener is not None else 0
+            entries.append(_sealed_bks_entry(store_type, alias, raw, chain, opener))
+            entries[-1].timestamp = timestamp
         elif isinstance(raw, bks.BksKeyEntry):
             key = _bks_key_material(raw, alias)
-            kind = EntryKind.SECRET_KEY if isinstance(key, SecretKey) else EntryKind.PRIVATE_KEY
-            entries.append(Entry(alias, kind, chain, key=key, timestamp=timestamp))
+            entries.append(Entry(alias, kind_of(key), chain, key=key, timestamp=timestamp))
         else:
             # an opaque secret stored as given by the application
             key = SecretKey("opaque", bytes(raw.key))
@@ -403,7 +451,9 @@ def _bks_entries(store_type: StoreType, loaded: Any) -> list[Entry]:
 def _load_uber(data: bytes, password: str) -> Keystore:
     _import_twofish()
     loaded = _UberKeyStore.loads(data, password, try_decrypt_keys=False)
-    return Keystore(StoreType.UBER, _bks_entries(StoreType.UBER, loaded), password=password)
+    return Keystore(
+        StoreType.UBER, _bks_entries(StoreType.UBER, loaded, password), password=password
+    )
 
 
 def _could_be_uber(data: bytes) -> bool:
@@ -415,15 +465,21 @@ def _could_be_uber(data: bytes) -> bool:
     return body > 0 and body % 16 == 0
 
 
-def _bks_header_iterations(data: bytes, pos: int, what: str) -> None:
-    """Check the iteration count after a length-prefixed salt, before pyjks derives keys with it."""
+def _bks_iterations(data: bytes, pos: int) -> int:
+    """The iteration count after a length-prefixed salt."""
     if len(data) < pos + 4:
         raise TruncatedFileError()
     salt_size: int = struct.unpack_from(">I", data, pos)[0]
     at = pos + 4 + salt_size
     if len(data) < at + 4:
         raise TruncatedFileError()
-    check_iterations(struct.unpack_from(">I", data, at)[0], what)
+    count: int = struct.unpack_from(">I", data, at)[0]
+    return count
+
+
+def _bks_header_iterations(data: bytes, pos: int, what: str) -> None:
+    """Check the iteration count after a length-prefixed salt, before pyjks derives keys with it."""
+    check_iterations(_bks_iterations(data, pos), what)
 
 
 def load_bks(data: bytes, password: str | None) -> Keystore:
@@ -435,7 +491,9 @@ def load_bks(data: bytes, password: str | None) -> Keystore:
         raise WrongPasswordError("a password is needed to open a BKS or UBER keystore")
     try:
         loaded = _BksKeyStore.loads(data, password, try_decrypt_keys=False)
-        return Keystore(StoreType.BKS, _bks_entries(StoreType.BKS, loaded), password=password)
+        return Keystore(
+            StoreType.BKS, _bks_entries(StoreType.BKS, loaded, password), password=password
+        )
     except Exception as exc:
         bks_error = _failure(exc, "BKS")
     if not _could_be_uber(data):
@@ -533,7 +591,9 @@ def _check_aliases(store: Keystore, target: StoreType) -> list[tuple[str, str]]:
 def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tuple[str, str]]:
     problems = _check_aliases(store, target)
     for entry in store.entries:
-        if entry.kind is EntryKind.SECRET_KEY and target is StoreType.JKS:
+        if entry.kind is EntryKind.PUBLIC_KEY:
+            problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
+        elif entry.kind is EntryKind.SECRET_KEY and target is StoreType.JKS:
             problems.append((entry.alias, "JKS cannot hold secret keys (JCEKS or PKCS#12 can)"))
         elif entry.kind is not EntryKind.SECRET_KEY and not entry.chain:
             problems.append((entry.alias, "it has no certificate"))
@@ -541,6 +601,8 @@ def _check_entries(store: Keystore, target: StoreType, password: str) -> list[tu
             problems.append((entry.alias, "a trusted-certificate entry holds one certificate"))
         elif entry.kind is EntryKind.SECRET_KEY and entry.chain:
             problems.append((entry.alias, "a secret-key entry cannot carry certificates"))
+        elif entry.loose:
+            problems.append((entry.alias, LOOSE_PROBLEM))
     return problems
 
 

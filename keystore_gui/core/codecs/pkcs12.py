@@ -16,19 +16,22 @@ Reading
     holds the password. Keys from a file without a MAC get the full check.
 
     Keys and certificates are linked by ``localKeyId``, else by public key. ``friendlyName`` is
-    the alias; without one, aliases are numbered "1", "2"… in bag order as the JDK does. A key's
-    chain is built leaf first from all the certificates, by issuer name and signature.
-    Certificates that belong to no key are trusted-certificate entries, whether they carry
-    Oracle's trusted-key-usage attribute or not: keytool hides the ones without it, this reader
-    shows them. Certificates in a key's chain are not listed again unless they carry the
-    attribute. CRL bags are ignored: the model has no place for them.
+    the alias, its case kept (keytool lowercases it); without one, keys and trusted certificates
+    are numbered "1", "2"… in bag order as the JDK does. A key's chain is built leaf first from all
+    the certificates, by issuer name and signature. Certificates that belong to no key are
+    trusted-certificate entries when they carry Oracle's trusted-key-usage attribute; the others
+    are *loose* (``Entry.loose``): keytool hides them, this reader shows them, named by their
+    friendlyName or common name, and marked as not trusted by Java. Certificates in a key's chain
+    are not listed again unless they carry the attribute. CRL bags are ignored: the model has no
+    place for them.
 
 Writing
     As JDK 17 and OpenSSL 3 do: each key in a ``pkcs8ShroudedKeyBag`` and each secret key in a
     ``secretBag`` (the JDK's layout), encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC);
     certificates in a SafeContents encrypted the same way; ``friendlyName`` and ``localKeyId``
     link a key to its leaf certificate; trusted certificates carry Oracle's trusted-key-usage
-    attribute so that keytool lists them as ``trustedCertEntry``; an HMAC-SHA256 MAC. PKCS#12 has
+    attribute so that keytool lists them as ``trustedCertEntry``, loose ones stay without it;
+    an HMAC-SHA256 MAC. PKCS#12 has
     no per-entry key passwords: the store password protects every key, so an entry that was
     still sealed under a password of its own must be unlocked first (``KeyLockedError``).
 """
@@ -62,9 +65,20 @@ from ..errors import (
     UnsupportedFormatError,
     WrongPasswordError,
 )
-from ..model import Certificate, Entry, EntryKind, KeyMaterial, Keystore, SecretKey, StoreType
+from ..model import (
+    PUBLIC_KEY_PROBLEM,
+    Certificate,
+    Entry,
+    EntryKind,
+    KeyMaterial,
+    Keystore,
+    PublicKey,
+    SecretKey,
+    StoreType,
+)
 from ..names import Suffixes
 from . import pkcs12_crypto as crypto
+from .certfiles import default_alias, normal_alias
 from .limits import DerivationBudget
 
 OID_DATA = "1.2.840.113549.1.7.1"
@@ -453,11 +467,9 @@ class _Reader:
             seen = (cert.certificate.der, cert.friendly_name)
             if cert.trusted or (seen[0] not in hidden and seen not in shown):
                 shown.add(seen)
-                alias = aliases.get(cert.index)
-                if alias is None:
-                    counter += 1
-                    alias = str(counter)
+                alias = aliases.get(cert.index) or normal_alias(default_alias(cert.certificate))
                 entry = Entry(alias, EntryKind.TRUSTED_CERT, chain=[cert.certificate])
+                entry.loose = not cert.trusted
                 placed.append((cert.index, entry))
 
         # Aliases that differ only by case stay as written: Java would see one of them, and the
@@ -649,6 +661,9 @@ def _content_info(content_type: str, content: bytes) -> bytes:
 def _check_writable(store: Keystore) -> None:
     problems: list[tuple[str, str]] = []
     for entry in store.entries:
+        if entry.kind is EntryKind.PUBLIC_KEY:
+            problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
+            continue
         if entry.is_locked:
             raise KeyLockedError(entry.alias)
         if entry.kind is EntryKind.SECRET_KEY:
@@ -694,7 +709,8 @@ def dump(store: Keystore, password: str) -> bytes:
 
     for entry in store.entries:
         if entry.kind is EntryKind.TRUSTED_CERT:
-            cert_bags.append(_cert_bag(entry.chain[0], _attributes(entry.alias, None, True)))
+            attributes = _attributes(entry.alias, None, not entry.loose)
+            cert_bags.append(_cert_bag(entry.chain[0], attributes))
         elif entry.kind is EntryKind.SECRET_KEY:
             assert isinstance(entry.key, SecretKey)
             oid = _secret_oid(entry.key.algorithm)
@@ -708,7 +724,7 @@ def dump(store: Keystore, password: str) -> bytes:
             key_bags.append(_safe_bag(OID_SECRET_BAG, secret, attributes))
         else:
             key = entry.key
-            assert key is not None and not isinstance(key, SecretKey)
+            assert key is not None and not isinstance(key, SecretKey | PublicKey)
             pkcs8 = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
             key_id = new_key_id(entry)
             key_bags.append(

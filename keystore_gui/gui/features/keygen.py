@@ -13,9 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from ...core import certbuild as cb
+from ...core.chain import is_issued_by
 from ...core.errors import KeystoreError
 from ...core.io import read_bytes, write_output_file
-from ...core.model import Certificate, Entry, EntryKind, StoreType, common_name
+from ...core.model import Certificate, Entry, EntryKind, common_name
+from ...core.rules import key_password_must_be_ascii
 from .. import msgbox, operations
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
 from ..undo import ReplaceChain
@@ -127,7 +129,7 @@ def generate_key_pair(window: MainWindow) -> GenerateKeyPairDialog:
         issuers=available_issuers(window),
         existing_aliases=store.aliases(),
         has_entry_passwords=store.store_type.has_entry_passwords,
-        ascii_passwords=store.store_type is StoreType.JCEKS,
+        ascii_passwords=key_password_must_be_ascii(store.store_type),
         case_insensitive_aliases=store.store_type.case_insensitive_aliases,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -261,14 +263,14 @@ def import_ca_reply(window: MainWindow) -> None:
     )
 
 
-def find_issuer(window: MainWindow, entry: Entry) -> Entry | None:
+def issuing_entry(window: MainWindow, entry: Entry) -> Entry | None:
     """The open CA entry that signed ``entry``'s certificate (``None`` when self-signed)."""
     cert = entry.certificate
     assert cert is not None
     if cb.is_self_signed(cert):
         return None
     for choice in available_issuers(window):
-        if cb.signed_by(cert, choice.certificate):
+        if is_issued_by(cert, choice.certificate):
             return choice.entry
     raise cb.CertificateInputError(
         f"the CA that issued '{entry.alias}' ({cert.issuer}) is not open: open the keystore "
@@ -282,7 +284,7 @@ def renew(window: MainWindow) -> None:
     if tab is None or entry is None or entry.certificate is None:
         return
     try:
-        issuer_entry = find_issuer(window, entry)
+        issuer_entry = issuing_entry(window, entry)
     except KeystoreError as exc:
         msgbox.error(window, "Renew certificate", str(exc))
         return
