@@ -9,6 +9,8 @@ import pytest
 from cryptography import x509
 
 from keystore_gui.core.codecs import certfiles
+from keystore_gui.core.der import content as der_content
+from keystore_gui.core.der import split as der_split
 from keystore_gui.core.errors import (
     CannotHoldError,
     CorruptFileError,
@@ -269,3 +271,36 @@ def test_whitespace_and_text_without_certificates() -> None:
         load_keystore(
             b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", None, StoreType.PEM
         )
+
+
+def _indefinite(element: bytes, depth: int) -> bytes:
+    """``element`` with BER indefinite lengths on its outer ``depth`` layers of constructed
+    elements; what lies deeper (the certificates) keeps its DER."""
+    if depth == 0 or not element[0] & 0x20:
+        return element
+    inner = b"".join(_indefinite(e, depth - 1) for e in der_split(der_content(element)))
+    return bytes((element[0], 0x80)) + inner + b"\x00\x00"
+
+
+@requires_openssl
+@requires_keytool
+def test_ber_pkcs7_with_indefinite_lengths(tmp_path, chain_pem) -> None:
+    """CAs and Windows export PKCS#7 bundles in BER; keytool and openssl read them."""
+    made = tmp_path / "der.p7b"
+    openssl(
+        "crl2pkcs7", "-nocrl", "-certfile", str(chain_pem), "-outform", "DER", "-out", str(made)
+    )
+    blob = made.read_bytes()
+    ber = _indefinite(blob, 4)  # ContentInfo, [0], SignedData, certificates [0]
+    assert ber[:2] == b"\x30\x80" and ber.count(b"\xa0\x80") == 2
+    path = tmp_path / "ber.p7b"
+    path.write_bytes(ber)
+    owners = re.findall(r"Owner: (.*)", keytool("-printcert", "-file", str(path)).stdout)
+    assert owners == ["O=Example, CN=www.example.org", "O=Example, CN=Example Root"]
+    store = read_keystore(path, None)
+    assert store.store_type is StoreType.PKCS7
+    assert [c.der for _, c in store.certificates()] == [
+        c.der for _, c in load_keystore(blob, None).certificates()
+    ]
+    with pytest.raises(TruncatedFileError):
+        load_keystore(ber[:-3], None, StoreType.PKCS7)

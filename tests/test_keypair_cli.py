@@ -319,7 +319,10 @@ def test_export_refusals_write_nothing(
         assert not target.exists()
     target.write_bytes(b"keep me")
     status, _, err = run(capsys, *base, "--out-password-env", "OUT_PASS")
-    assert (status, err) == (1, f"keystore-cli: {target} exists: give --overwrite to replace it\n")
+    assert (status, err) == (
+        1,
+        f"keystore-cli: {target} already exists; give --overwrite to replace it\n",
+    )
     assert target.read_bytes() == b"keep me"
     status, _, err = run(capsys, *base, "--out-password-env", "OUT_PASS", "--overwrite")
     assert status == 0, err

@@ -213,7 +213,7 @@ def test_pem_split_files_and_modes(key_pki: KeyPki, tmp_path: Path) -> None:
     again = ke.plan_export(
         _entry(key_pki, "rsa"), ke.ExportFormat.PEM_SPLIT, tmp_path / "www", "pw"
     )
-    with pytest.raises(ke.OutputExists, match="exists and was left as it is"):
+    with pytest.raises(KeystoreError, match="already exists; give --overwrite"):
         ke.write_files(again)
     assert (tmp_path / "www.key").read_bytes() == before
     ke.write_files(again, overwrite=True)

@@ -75,6 +75,7 @@ REFUSED_CONVERSIONS: dict[str, str] = {
     "pyjks-uber-christmas.uber": "entry 'sealed_public_key': a bare public key",
     "pyjks-uber-custom_entry_passwords.uber": "entry 'sealed_public_key': a bare public key",
     "jdk-SecretKeyKS.jks": "the key of entry 'alias' is of a kind this product cannot read",
+    "jdk-sect193r1server-rsa1024ca.p12": "its key (EC sect193r1) is not supported",
 }
 
 # What is not read as keytool and openssl read it yet.
@@ -85,10 +86,8 @@ KNOWN: dict[str, str] = {
     "bc-sample_cacerts.p12": "no way to list without the password",
     "kse-keystore.bcfks": "BCFKS is not named",
     "kse-cert.pkipath": "PkiPath is not read",
-    "jdk-sect193r1server-rsa1024ca.p12": "a key on a binary curve fails the file",
     "jdk-os6-pbmac1.p12": "PBMAC1 is not read",
     "bc-with-key-entry.p12": "the Latin-1 password spelling is not tried on the MAC",
-    "pyca-amazon-roots.p7b": "BER PKCS#7 is refused",
 }
 KNOWN_CONVERSIONS: dict[str, str] = {
     "pyjks-jks-RSA2048_3certs.jks": "a chain that does not chain fails the read-back",

@@ -131,7 +131,8 @@ def test_examine_text_and_save_chain(
     listed = openssl("crl2pkcs7", "-nocrl", "-certfile", str(pem)).stdout
     assert listed  # OpenSSL reads the bundle
     status, _, err = run(capsys, "examine", full.target, "--save-chain", str(pem))
-    assert status == 1 and err == f"keystore-cli: {pem} exists: give --overwrite to replace it\n"
+    assert status == 1
+    assert err == f"keystore-cli: {pem} already exists; give --overwrite to replace it\n"
 
 
 def test_examine_wrong_hostname_exits_3(capsys: pytest.CaptureFixture[str], pki: ServerPki) -> None:

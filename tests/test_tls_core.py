@@ -144,6 +144,8 @@ def test_missing_intermediate_names_it_and_where_it_was_found(pki: ServerPki) ->
     assert helped.verdict.trusted  # … though the path exists
     assert pki.intermediate.certificate in helped.to_add(What.CHAIN)
     assert helped.fix.add == ()
+    assert helped.fix.workaround == (pki.intermediate.certificate,)
+    assert alone.fix.workaround == ()
 
 
 def test_expired_leaf(pki: ServerPki) -> None:

@@ -101,7 +101,9 @@ def test_certificates_of_chain_without_repeats(pki: Pki) -> None:
 
 
 def test_export_one_file_per_certificate(pki: Pki, tmp_path: Path) -> None:
-    files = export_selection([pki.key_entry("server")], "pem-each", tmp_path, chain=True)
+    files = export_selection(
+        [pki.key_entry("server")], "pem-each", tmp_path, chain=True, overwrite=False
+    )
     assert [f.name for f in files] == [
         "server.pem",
         "example-issuing-ca-1.pem",
@@ -109,7 +111,7 @@ def test_export_one_file_per_certificate(pki: Pki, tmp_path: Path) -> None:
     ]
     assert read_certificates(files[2].read_bytes()) == [pki.cert("root")]
     with pytest.raises(KeystoreError, match="no such folder"):
-        export_selection([pki.key_entry("server")], "pem-each", tmp_path / "nope")
+        export_selection([pki.key_entry("server")], "pem-each", tmp_path / "nope", overwrite=False)
 
 
 @requires_openssl

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from ..core import passwords
@@ -19,9 +20,9 @@ from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
-from ..core.keypair_export import OutputExists, OutputFile, write_files
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
+from ..core.safefile import FileStamp, locked_for_update
 from ..core.text import check_password_text, printable
 from ..core.trustsources import (
     intermediates_label,
@@ -120,6 +121,25 @@ def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
     if prompted and getpass.getpass("Repeat the password: ") != password:
         raise WrongPasswordError("the two passwords differ")
     return password
+
+
+def lock_notice(message: str) -> None:
+    print(f"keystore-cli: {message}…", file=sys.stderr)
+
+
+def locked(path: str) -> AbstractContextManager[FileStamp]:
+    """Hold the lock of the store at ``path`` while it is read, changed and saved; yields what
+    the file held, for the save's ``expect``."""
+    return locked_for_update(path, on_wait=lock_notice)
+
+
+def add_overwrite_option(parser: argparse.ArgumentParser, what: str = "FILE") -> None:
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=f"replace {what} if it exists (never the file being read, and a keystore only "
+        "with a keystore; a symbolic link is written through to its target)",
+    )
 
 
 def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:
@@ -234,14 +254,6 @@ def unlock_entry(
         store.unlock(entry, own)
 
 
-def write_new_files(files: Sequence[OutputFile], overwrite: bool) -> None:
-    """Write exported files; an existing one is replaced only with ``--overwrite``."""
-    try:
-        write_files(files, overwrite=overwrite)
-    except OutputExists as exc:
-        raise CliError(f"{exc.path} exists: give --overwrite to replace it") from None
-
-
 def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument(
         "--on-conflict",
@@ -335,10 +347,15 @@ def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:
         print(f"{dest} unchanged: nothing to add")
 
 
-def carry_out(plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool) -> None:
-    """Check ``plan``, write ``dest`` if it adds anything, and report what happened."""
+def carry_out(
+    plan: CopyPlan, target: Keystore, as_json: bool, dest: str, created: bool, read: FileStamp
+) -> None:
+    """Check ``plan``, write ``dest`` if it adds anything, and report what happened.
+
+    ``read`` is what ``dest`` held when it was read: if another program changed it since,
+    nothing is written."""
     plan.check()
     if plan.writes:
         apply_plan(plan, target)
-        save_keystore(target, dest)
+        save_keystore(target, dest, expect=read)
     report(plan, as_json, dest, created)

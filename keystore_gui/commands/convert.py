@@ -20,9 +20,11 @@ from typing import Any
 from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import PUBLIC_KEY_PROBLEM, Entry, EntryKind, Keystore, StoreType
+from ..core.safefile import check_destination, same_file
 from .common import (
     CliError,
     add_password_options,
+    locked,
     new_store_password,
     open_store,
     store_type_arg,
@@ -48,7 +50,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace DEST if it exists (DEST may then be SRC itself)",
+        help="replace DEST if it exists (DEST may then be SRC itself); a symbolic link is "
+        "written through to its target",
     )
     parser.add_argument(
         "--key-password-env",
@@ -161,21 +164,21 @@ def unlock_for(
 
 def run(args: argparse.Namespace) -> int:
     src, dest = Path(args.src), Path(args.dest)
-    if dest.is_dir():
-        raise CliError(f"{dest} is a folder")
-    if dest.exists() and not args.overwrite:
-        same = " (it is SRC itself)" if src.exists() and src.samefile(dest) else ""
-        raise CliError(f"{dest} already exists{same}; give --overwrite to replace it")
-    store = open_store(args, args.src)
-    target: StoreType = args.to
-    left_out: list[Entry] = []
-    if args.loose_certs and target in (StoreType.JKS, StoreType.JCEKS):
-        left_out = store.settle_loose(trust=args.loose_certs == "trust")
-    check_capacity(store, target)
-    key_passwords = key_passwords_from_args(args.key_password_env)
-    password = new_store_password(args, "dest-", args.dest)
-    unlock_for(store, target, key_passwords, password)
-    save_keystore(store, dest, target, password)
+    if not args.overwrite and same_file(src, dest):
+        raise CliError(f"{dest} already exists (it is SRC itself); give --overwrite to replace it")
+    # SRC itself is allowed with --overwrite: an in-place conversion, every entry or none.
+    check_destination(dest, overwrite=args.overwrite, keystore=True)
+    with locked(args.dest) as read:
+        store = open_store(args, args.src)
+        target: StoreType = args.to
+        left_out: list[Entry] = []
+        if args.loose_certs and target in (StoreType.JKS, StoreType.JCEKS):
+            left_out = store.settle_loose(trust=args.loose_certs == "trust")
+        check_capacity(store, target)
+        key_passwords = key_passwords_from_args(args.key_password_env)
+        password = new_store_password(args, "dest-", args.dest)
+        unlock_for(store, target, key_passwords, password)
+        save_keystore(store, dest, target, password, expect=read, overwrite=args.overwrite)
     n = len(store.entries)
     print(f"wrote {n} entr{'y' if n == 1 else 'ies'} to {dest} ({target.value})", file=sys.stderr)
     if left_out and args.loose_certs == "skip":

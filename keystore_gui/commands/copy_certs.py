@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from ..core.errors import KeystoreError
+from ..core.safefile import same_file
 from ..core.truststore import (
     Conflict,
     What,
@@ -17,6 +17,7 @@ from .common import (
     add_conflict_option,
     add_password_options,
     carry_out,
+    locked,
     open_or_create_target,
     open_store,
     selected_entries,
@@ -66,16 +67,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.path.abspath(args.src) == os.path.abspath(args.dest):
+    if same_file(args.src, args.dest):
         raise CliError("SRC and DEST are the same file")
     source = open_store(args, args.src, "", "the source keystore")
     entries = selected_entries(source, args.alias)
     if not entries:
         raise KeystoreError(f"{args.src} has no entry with a certificate")
-    target, created = open_or_create_target(args, args.dest, args.dest_type, "dest-")
-    pool = [cert for _, cert in source.certificates()]
-    plan = plan_copy(
-        candidates_for(entries, What(args.what), pool), target, Conflict(args.on_conflict)
-    )
-    carry_out(plan, target, args.json, args.dest, created)
+    with locked(args.dest) as read:
+        target, created = open_or_create_target(args, args.dest, args.dest_type, "dest-")
+        pool = [cert for _, cert in source.certificates()]
+        plan = plan_copy(
+            candidates_for(entries, What(args.what), pool), target, Conflict(args.on_conflict)
+        )
+        carry_out(plan, target, args.json, args.dest, created, read)
     return 0

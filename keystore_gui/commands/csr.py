@@ -8,7 +8,14 @@ import sys
 from ..core import certbuild as cb
 from ..core.io import write_output_file
 from ..core.keygen import signature_algorithm
-from .common import add_key_password_options, add_password_options, key_password, open_store
+from ..core.safefile import check_destination
+from .common import (
+    add_key_password_options,
+    add_overwrite_option,
+    add_password_options,
+    key_password,
+    open_store,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--sig-alg", metavar="NAME", help="signature algorithm (default: matches the key)"
     )
+    add_overwrite_option(parser)
     add_password_options(parser)
     add_key_password_options(parser)
     parser.set_defaults(run=run)
@@ -31,13 +39,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     sig = signature_algorithm(args.sig_alg) if args.sig_alg else None
+    if args.out:
+        check_destination(args.out, overwrite=args.overwrite, reading=[args.store], keystore=False)
     store = open_store(args, args.store)
     entry = store.get(args.alias)
     if entry.is_locked:
         store.unlock(entry, key_password(args))
     pem = cb.csr_for_entry(entry, sig)
     if args.out:
-        write_output_file(args.out, pem)
+        write_output_file(args.out, pem, overwrite=args.overwrite, reading=[args.store])
     else:
         sys.stdout.write(pem.decode("ascii"))
     return 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 
+from ..core.safefile import check_destination
 from ..core.truststore import certificates_of, export_selection
-from .common import CliError, add_password_options, open_store, selected_entries
+from .common import add_overwrite_option, add_password_options, open_store, selected_entries
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,16 +32,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "pkcs7: a .p7b bundle",
     )
     p.add_argument("--chain", action="store_true", help="each entry's whole chain, not its own")
+    add_overwrite_option(p)
     add_password_options(p, "", "")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if os.path.abspath(args.store) == os.path.abspath(args.out):
-        raise CliError("--out is the store itself")
+    check_destination(args.out, overwrite=args.overwrite, reading=[args.store], keystore=False)
     store = open_store(args, args.store)
     entries = selected_entries(store, args.alias)
     count = len(certificates_of(entries, chain=args.chain))
-    export_selection(entries, args.format, args.out, chain=args.chain)
+    export_selection(
+        entries,
+        args.format,
+        args.out,
+        chain=args.chain,
+        overwrite=args.overwrite,
+        reading=[args.store],
+    )
     print(f"wrote {count} certificate(s) to {args.out}")
     return 0

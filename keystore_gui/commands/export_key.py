@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ..core.keyfiles import PUBLIC_KEY_FORMATS, public_key_bytes
-from ..core.keypair_export import OutputFile
-from .common import CliError, add_password_options, open_store, write_new_files
+from ..core.keypair_export import OutputFile, write_files
+from .common import CliError, add_password_options, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("DER is binary: give --out FILE")
         sys.stdout.write(data.decode("ascii"))
         return 0
-    write_new_files([OutputFile(Path(args.out), data, secret=False)], args.overwrite)
+    write_files(
+        [OutputFile(Path(args.out), data, secret=False)],
+        overwrite=args.overwrite,
+        reading=[args.store],
+    )
     print(f"wrote {args.out} ({entry.certificate.key_description} public key, {args.format})")
     return 0

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 from pathlib import Path
 
 from ..core.errors import WrongPasswordError
-from ..core.keypair_export import ExportFormat, plan_export
+from ..core.keypair_export import ExportFormat, plan_export, write_files
 from .common import (
     CliError,
     add_key_password_options,
@@ -17,7 +16,6 @@ from .common import (
     open_store,
     password_from_args,
     unlock_entry,
-    write_new_files,
 )
 
 _FORMAT_BY_SUFFIX = {
@@ -94,10 +92,6 @@ def _out_password(args: argparse.Namespace, fmt: ExportFormat) -> str | None:
     return password
 
 
-def _same_file(a: str, b: Path) -> bool:
-    return os.path.abspath(a) == os.path.abspath(b)
-
-
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     if args.legacy and fmt is not ExportFormat.PKCS12:
@@ -107,9 +101,7 @@ def run(args: argparse.Namespace) -> int:
     unlock_entry(args, store, entry)
     entry.private_key  # noqa: B018 -- refuses a trusted certificate or secret key by name
     files = plan_export(entry, fmt, args.out, _out_password(args, fmt), legacy=args.legacy)
-    if any(_same_file(args.store, f.path) for f in files):
-        raise CliError("--out is the store itself")
-    write_new_files(files, args.overwrite)
+    write_files(files, overwrite=args.overwrite, reading=[args.store])
     for f in files:
         if f.secret:
             what = "key, mode 0600" if fmt is ExportFormat.PEM_SPLIT else "key and chain, mode 0600"

@@ -15,6 +15,7 @@ from .common import (
     add_key_password_options,
     add_password_options,
     key_password,
+    locked,
     open_or_create_keystore,
     store_type_arg,
 )
@@ -109,25 +110,26 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         raise AliasError(problem)
     entry_password = key_password(args)
-    store, created = open_or_create_keystore(args, args.store, args.type)
-    if store.find(alias) is not None:
-        raise AliasError(f"alias '{alias}' is already in use in {args.store}")
-    if entry_password is not None and not store.store_type.has_entry_passwords:
-        raise CliError(f"{store.store_type} entries have no password of their own")
-    ascii_only = key_password_must_be_ascii(store.store_type)
-    if entry_password is not None and ascii_only and not entry_password.isascii():
-        raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
-    issuer = None
-    if args.issuer:
-        issuer_entry = store.get(args.issuer)
-        if issuer_entry.is_locked:
-            store.unlock(issuer_entry, key_password(args, "issuer-"))
-        issuer = cb.Issuer.from_entry(issuer_entry)
-    key = spec.generate()
-    chain = cb.issue(request, key, issuer)
-    entry = cb.new_key_entry(alias, key, chain, entry_password)
-    store.add(entry)
-    save_keystore(store, args.store)
+    with locked(args.store) as read:
+        store, created = open_or_create_keystore(args, args.store, args.type)
+        if store.find(alias) is not None:
+            raise AliasError(f"alias '{alias}' is already in use in {args.store}")
+        if entry_password is not None and not store.store_type.has_entry_passwords:
+            raise CliError(f"{store.store_type} entries have no password of their own")
+        ascii_only = key_password_must_be_ascii(store.store_type)
+        if entry_password is not None and ascii_only and not entry_password.isascii():
+            raise CliError("a JCEKS key password must be ASCII: Java cannot use any other")
+        issuer = None
+        if args.issuer:
+            issuer_entry = store.get(args.issuer)
+            if issuer_entry.is_locked:
+                store.unlock(issuer_entry, key_password(args, "issuer-"))
+            issuer = cb.Issuer.from_entry(issuer_entry)
+        key = spec.generate()
+        chain = cb.issue(request, key, issuer)
+        entry = cb.new_key_entry(alias, key, chain, entry_password)
+        store.add(entry)
+        save_keystore(store, args.store, expect=read)
     cert = chain[0]
     action = "created" if created else "updated"
     signer = f"signed by '{issuer.alias}'" if issuer is not None else "self-signed"

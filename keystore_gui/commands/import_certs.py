@@ -17,6 +17,7 @@ from .common import (
     add_conflict_option,
     add_password_options,
     carry_out,
+    locked,
     open_or_create_target,
     store_type_arg,
 )
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
                 f"--alias needs exactly one certificate; the files hold {len(candidates)}"
             )
         candidates[0].alias = args.alias
-    target, created = open_or_create_target(args, args.store, args.store_type, "")
-    plan = plan_copy(candidates, target, Conflict(args.on_conflict))
-    carry_out(plan, target, args.json, args.store, created)
+    with locked(args.store) as read:
+        target, created = open_or_create_target(args, args.store, args.store_type, "")
+        plan = plan_copy(candidates, target, Conflict(args.on_conflict))
+        carry_out(plan, target, args.json, args.store, created, read)
     return 0

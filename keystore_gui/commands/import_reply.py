@@ -6,7 +6,7 @@ import argparse
 
 from ..core import certbuild as cb
 from ..core.io import read_bytes, save_keystore
-from .common import add_password_options, open_store
+from .common import add_password_options, locked, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,12 +27,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     reply = cb.read_certificates(read_bytes(args.input))
-    store = open_store(args, args.store)
-    entry = store.get(args.alias)
-    anchors = [cert for other, cert in store.certificates() if other is not entry]
-    chain = cb.import_ca_reply(entry, reply, anchors)
-    entry.chain = chain
-    save_keystore(store, args.store)
+    with locked(args.store) as read:
+        store = open_store(args, args.store)
+        entry = store.get(args.alias)
+        anchors = [cert for other, cert in store.certificates() if other is not entry]
+        chain = cb.import_ca_reply(entry, reply, anchors)
+        entry.chain = chain
+        save_keystore(store, args.store, expect=read)
     names = " <- ".join(c.common_name() for c in chain)
     print(f"updated {args.store}: entry '{entry.alias}' now has a chain of {len(chain)}: {names}")
     return 0

@@ -8,9 +8,11 @@ from ..core import certbuild as cb
 from ..core.io import read_bytes, write_output_file
 from ..core.keygen import signature_algorithm, spec_of_key
 from ..core.model import common_name
+from ..core.safefile import check_destination
 from .common import (
     CliError,
     add_key_password_options,
+    add_overwrite_option,
     add_password_options,
     key_password,
     open_store,
@@ -49,12 +51,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--sig-alg", metavar="NAME", help="signature algorithm (default: matches the CA's key)"
     )
+    add_overwrite_option(parser, "OUT")
     add_password_options(parser)
     add_key_password_options(parser, "issuer-", "the issuer entry's")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    reading = [args.store, args.input]
+    check_destination(args.out, overwrite=args.overwrite, reading=reading, keystore=False)
     csr = cb.load_csr(read_bytes(args.input))
     if args.template:
         key_algorithm = spec_of_key(csr.public_key()).algorithm
@@ -75,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
     if entry.is_locked:
         store.unlock(entry, key_password(args, "issuer-"))
     chain = cb.sign_csr(csr, cb.Issuer.from_entry(entry), validity, choices, sig)
-    write_output_file(args.out, cb.encode_chain(chain, args.out))
+    write_output_file(
+        args.out, cb.encode_chain(chain, args.out), overwrite=args.overwrite, reading=reading
+    )
     cert = chain[0]
     print(
         f"wrote {args.out}: {cert.subject}, signed by '{entry.alias}', "

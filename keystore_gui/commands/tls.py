@@ -7,7 +7,6 @@ Both commands share their connection options, so they live in one module.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..core.chain import Severity, source_from_store
 from ..core.io import save_keystore, write_output_file
 from ..core.model import Certificate, EntryKind, Keystore
 from ..core.quickview import summary
+from ..core.safefile import check_destination
 from ..core.tls import (
     DEFAULT_TIMEOUT,
     ClientIdentity,
@@ -25,9 +25,9 @@ from ..core.tls import (
     parse_target,
     proxy_from_environment,
 )
-from ..core.tlsdiag import SENT, Diagnosis, What, diagnose
+from ..core.tlsdiag import Diagnosis, What, diagnose, sent_chain_pem
 from ..core.trustsources import truststore_label
-from ..core.truststore import Candidate, CopyPlan, apply_plan, export_certificates, plan_copy
+from ..core.truststore import Candidate, CopyPlan, apply_plan, plan_copy
 from ..core.truststore import sanitise_alias as alias_for
 from .common import (
     CliError,
@@ -39,6 +39,7 @@ from .common import (
     ca_bundle_sources,
     intermediates_sources,
     key_password,
+    locked,
     open_or_create_target,
     open_store,
     print_json,
@@ -271,13 +272,21 @@ def print_examination(diagnosis: Diagnosis) -> None:
 
 
 def run_examine(args: argparse.Namespace) -> int:
-    if args.save_chain and os.path.exists(args.save_chain) and not args.overwrite:
-        raise CliError(f"{args.save_chain} exists: give --overwrite to replace it")
+    reading = list(args.truststore)
+    if args.save_chain:
+        check_destination(
+            args.save_chain, overwrite=args.overwrite, reading=reading, keystore=False
+        )
     trusted = [*truststore_sources(args), *ca_bundle_sources(args)]
     helpers = intermediates_sources(args)
     diagnosis = diagnose(_handshake(args), trusted, helpers)
     if args.save_chain:
-        write_output_file(args.save_chain, chain_pem(diagnosis.handshake.sent))
+        write_output_file(
+            args.save_chain,
+            sent_chain_pem(diagnosis.handshake.sent),
+            overwrite=args.overwrite,
+            reading=reading,
+        )
     if args.json:
         print_json(examine_json(diagnosis))
     else:
@@ -289,17 +298,12 @@ def run_examine(args: argparse.Namespace) -> int:
     return EXIT_ACCEPTED if diagnosis.accepted else EXIT_NOT_TRUSTED
 
 
-def chain_pem(certs: list[Certificate]) -> bytes:
-    """The sent certificates as one PEM bundle, in the order sent, each named by its CN."""
-    return export_certificates([(alias_for(c.common_name()), c) for c in certs], "pem")
-
-
 # --- trust --------------------------------------------------------------------------------------
 
 
 def _origin(diagnosis: Diagnosis, cert: Certificate) -> str:
     if diagnosis.was_sent(cert):
-        return f"{SENT} {diagnosis.handshake.target}"
+        return f"sent by {diagnosis.handshake.target}"
     for link in diagnosis.path:
         if link.certificate.sha256 == cert.sha256:
             return link.source
@@ -323,7 +327,8 @@ def _nothing_to_add(diagnosis: Diagnosis, what: What) -> str:
     if diagnosis.trusted:
         return "nothing to add: the truststore already trusts this server's chain"
     if what is What.SUGGESTED:
-        return f"nothing added: {diagnosis.fix.reason}"
+        hint = " (--what chain does that)" if diagnosis.fix.workaround else ""
+        return f"nothing added: {diagnosis.fix.reason}{hint}"
     return f"nothing added: --what {what} finds no certificate that is not already trusted"
 
 
@@ -331,17 +336,18 @@ def run_trust(args: argparse.Namespace) -> int:
     handshake = _handshake(args)
     helpers = intermediates_sources(args)
     path = args.truststore
-    target, created = open_or_create_target(args, path, None, "truststore-")
-    label = truststore_label(path)
-    before = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
-    what = What(args.what)
-    certs = before.to_add(what)
-    plan = _plan(before, certs, target, args.alias) if certs else CopyPlan([])
-    if plan.writes:
-        apply_plan(plan, target)
-        if not args.dry_run:
-            save_keystore(target, path)
-    after = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
+    with locked(path) as read:
+        target, created = open_or_create_target(args, path, None, "truststore-")
+        label = truststore_label(path)
+        before = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
+        what = What(args.what)
+        certs = before.to_add(what)
+        plan = _plan(before, certs, target, args.alias) if certs else CopyPlan([])
+        if plan.writes:
+            apply_plan(plan, target)
+            if not args.dry_run:
+                save_keystore(target, path, expect=read)
+        after = diagnose(handshake, [source_from_store(target, label, trusted=True)], helpers)
     if args.json:
         result = examine_json(after)
         result["truststore"] = {

@@ -33,6 +33,7 @@ from .errors import KeystoreError
 from .model import Certificate, Entry, EntryKind, Keystore
 from .rules import DEFAULT_WARNING_DAYS
 from .rules import Severity as Severity
+from .webpki_words import plain_words
 
 MAX_DEPTH = 12
 """No real path is longer; a longer one is a loop of cross-signatures."""
@@ -686,6 +687,9 @@ def _leaf_name(cert: x509.Certificate) -> x509.DNSName | x509.IPAddress | None:
     return None
 
 
+_PURPOSE = {Purpose.TLS_SERVER: "a TLS server", Purpose.TLS_CLIENT: "a TLS client"}
+
+
 def web_pki_check(
     path: Sequence[Link], anchors: Sequence[Certificate], *, at: dt.datetime, purpose: Purpose
 ) -> WebPkiResult | None:
@@ -711,9 +715,11 @@ def web_pki_check(
         else:
             builder.build_client_verifier().verify(leaf, intermediates)
     except VerificationError as exc:
-        return WebPkiResult(False, f"fails web-PKI rules: {exc}")
+        return WebPkiResult(
+            False, f"fails web-PKI rules: {plain_words(str(exc), _PURPOSE[purpose])}"
+        )
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        return WebPkiResult(False, f"not checked: {exc}")
+        return WebPkiResult(False, f"not checked: {plain_words(str(exc), _PURPOSE[purpose])}")
     return WebPkiResult(True, "passes web-PKI rules")
 
 

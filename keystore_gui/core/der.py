@@ -10,7 +10,9 @@ Three ways in, over one encoding:
 - positions, ``(tag, start, end)`` (:func:`tlv_at`, :func:`children_at`), for reading a
   certificate's fields without copying it (listings, signature checks);
 - whole encodings (:func:`split`, :func:`content`, :func:`element_length`), kept byte for byte,
-  raising the :class:`~.errors.KeystoreError` a certificate file reports.
+  raising the :class:`~.errors.KeystoreError` a certificate file reports. They take BER's
+  indefinite lengths too, as CAs and Windows write PKCS#7 bundles; the certificates inside
+  keep their own (DER) bytes.
 
 The writer emits DER. Reading errors are :class:`DerError` (a ``ValueError``).
 """
@@ -230,22 +232,24 @@ def oid(element: Element) -> str:
 # --- whole elements, with the errors a certificate file reports -------------------------------
 
 
-def _definite_header(data: bytes, pos: int) -> tuple[int, int]:
+def _whole(data: bytes, pos: int) -> tuple[int, int, int]:
+    """``(content start, content end, element end)`` of the element at ``pos``; for BER's
+    indefinite length, the content ends before the end-of-contents octets."""
     try:
         head, length = header(data, pos)
+        if length is not None:
+            return pos + head, pos + head + length, pos + head + length
+        _tag, start, stop, end = _read(data, pos)
+        return start, stop, end
     except DerTruncatedError:
         raise TruncatedFileError() from None
     except DerError:
         raise CorruptFileError("impossible element length") from None
-    if length is None:
-        raise CorruptFileError("indefinite-length encoding where DER was expected")
-    return head, length
 
 
 def element_length(data: bytes, pos: int = 0) -> int:
-    """Total length (header and content) of the element at ``pos``."""
-    head, length = _definite_header(data, pos)
-    return head + length
+    """Total length (header, content and any end-of-contents octets) of the element at ``pos``."""
+    return _whole(data, pos)[2] - pos
 
 
 def split(data: bytes) -> list[bytes]:
@@ -263,10 +267,10 @@ def split(data: bytes) -> list[bytes]:
 
 def content(element: bytes) -> bytes:
     """The content octets of one complete element."""
-    head, length = _definite_header(element, 0)
-    if head + length > len(element):
+    start, stop, end = _whole(element, 0)
+    if end > len(element):
         raise TruncatedFileError()
-    return element[head : head + length]
+    return element[start:stop]
 
 
 # --- writing ---------------------------------------------------------------------------------

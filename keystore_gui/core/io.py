@@ -1,25 +1,31 @@
 """Reading and saving keystore files.
 
-Reading never writes. Saving is atomic: the new content goes to a temporary file in the same
-folder, is flushed and fsynced, read back and compared entry by entry with what was meant to be
-written, and only then renamed over the target. A failure at any step leaves the target as it was.
+Reading never writes. Saving is atomic (:mod:`.safefile`): the new content goes to a temporary
+file in the same folder, is flushed and fsynced, read back and compared entry by entry with what
+was meant to be written, and only then renamed over the target, under the store's lock. A failure
+at any step leaves the target as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import stat
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 from .codecs.limits import MAX_FILE_SIZE
 from .errors import CorruptFileError, KeystoreError
 from .formats import codec_for, detect
 from .model import Entry, Keystore, SecretKey, StoreType
+from .safefile import (
+    UNCHECKED,
+    FileStamp,
+    SaveHooks,
+    check_destination,
+    is_keystore,
+    replace_file,
+)
 from .text import check_password_text, printable
 
 _SPECIAL_FILES = (
@@ -152,15 +158,6 @@ def verify_written(expected: Keystore, data: bytes, store_type: StoreType, passw
             )
 
 
-@dataclass
-class SaveHooks:
-    """Points where tests inject failures; each is called between two steps of a save."""
-
-    after_write: Callable[[Path], None] | None = None
-    after_fsync: Callable[[Path], None] | None = None
-    after_verify: Callable[[Path], None] | None = None
-
-
 NEW_FILE_MODE = 0o600
 
 
@@ -172,93 +169,60 @@ def save_keystore(
     *,
     backup: bool = False,
     hooks: SaveHooks | None = None,
+    expect: FileStamp = UNCHECKED,
+    overwrite: bool = True,
+    reading: Iterable[str | os.PathLike[str]] = (),
 ) -> None:
     """Write ``store`` to ``path`` atomically, in ``store_type`` (default: the store's own).
 
-    ``backup`` keeps the file being replaced as ``path + ".bak"``. A new file is readable by its
-    owner only; a replaced file keeps its permissions.
+    The guard and the atomic replace are :mod:`.safefile`'s: ``expect`` is what the caller read
+    from ``path`` (the save is refused if the file holds anything else now), ``overwrite`` and
+    ``reading`` as for :func:`~.safefile.check_destination`. ``backup`` keeps the file being
+    replaced as ``path + ".bak"``. A new file is readable by its owner only; a replaced file
+    keeps its owner, group, mode and extended attributes.
     """
-    target = Path(path)
     kind = store_type or store.store_type
     pw = password if password is not None else store.password
     if pw is None:
         if kind.has_password:
             raise KeystoreError(f"a password is needed to save a {kind} file")
         pw = ""
+    check_destination(path, overwrite=overwrite, reading=reading, keystore=True)
     data = dump_keystore(store, kind, pw)
-    hooks = hooks or SaveHooks()
 
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-        exists = True
-    except FileNotFoundError:
-        mode, exists = NEW_FILE_MODE, False
-    except OSError as exc:
-        raise KeystoreError(f"cannot save {target}: {exc.strerror or exc}") from None
-
-    fd = -1
-    tmp_path: Path | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        tmp_path = Path(tmp_name)
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fd = -1
-            fh.write(data)
-            fh.flush()
-            if hooks.after_write:
-                hooks.after_write(tmp_path)
-            os.fsync(fh.fileno())
-        if hooks.after_fsync:
-            hooks.after_fsync(tmp_path)
-        verify_written(store, tmp_path.read_bytes(), kind, pw)
-        if hooks.after_verify:
-            hooks.after_verify(tmp_path)
-        if backup and exists:
+    def keep_backup(target: Path) -> None:
+        if backup and target.exists():
             shutil.copy2(target, target.with_name(target.name + ".bak"))
-        os.replace(tmp_path, target)
-        tmp_path = None
-        _fsync_dir(folder)
-    except OSError as exc:
-        raise KeystoreError(f"cannot save {target}: {exc.strerror or exc}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if tmp_path is not None:
-            with contextlib.suppress(OSError):
-                tmp_path.unlink()
+
+    replace_file(
+        path,
+        data,
+        new_mode=NEW_FILE_MODE,
+        expect=expect,
+        verify=lambda written: verify_written(store, written, kind, pw),
+        before_replace=keep_backup,
+        hooks=hooks,
+    )
     store.store_type = kind
     store.password = pw
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+def write_output_file(
+    path: str | os.PathLike[str],
+    data: bytes,
+    mode: int = 0o644,
+    *,
+    overwrite: bool,
+    reading: Iterable[str | os.PathLike[str]] = (),
+) -> None:
+    """Write ``data`` (a request, certificates, a key file) to ``path`` atomically; a new file
+    gets ``mode``.
 
-
-def write_output_file(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` atomically with ``data``, mode 0644 (public data: a request or
-    certificates) unless ``mode`` says otherwise; the file is its owner's alone while written."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise KeystoreError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    Refused (:class:`~.safefile.DestinationError`) when ``path`` exists and ``overwrite`` is
+    false, when it is one of the ``reading`` files, and when it holds a keystore and ``data``
+    is not one. A file written
+    with a ``mode`` that others cannot read (a private key, 0600) never becomes world-readable,
+    even where it replaces a file that was.
+    """
+    check_destination(path, overwrite=overwrite, reading=reading, keystore=is_keystore(data))
+    replace_file(path, data, new_mode=mode, private=not mode & 0o077)

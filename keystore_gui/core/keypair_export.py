@@ -11,7 +11,6 @@ exists, unless replacing was asked for.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +21,7 @@ from .errors import KeystoreError
 from .io import write_output_file
 from .keyfiles import pkcs12_bytes, private_key_pem, signing_key
 from .model import Certificate, Entry
+from .safefile import check_destination, is_keystore
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
@@ -42,14 +42,6 @@ class OutputFile:
     @property
     def mode(self) -> int:
         return SECRET_MODE if self.secret else PUBLIC_MODE
-
-
-class OutputExists(KeystoreError):
-    """A file to be written exists, and replacing it was not asked for."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        super().__init__(f"{path} exists and was left as it is")
 
 
 def split_names(out: str | os.PathLike[str]) -> dict[str, Path]:
@@ -117,25 +109,16 @@ def served_chain(chain: Sequence[Certificate]) -> list[Certificate]:
     return list(chain)
 
 
-def check_targets(files: Sequence[OutputFile], overwrite: bool) -> None:
-    """Refuse before anything is written: an existing target (without ``overwrite``), a folder."""
+def write_files(
+    files: Sequence[OutputFile],
+    overwrite: bool = False,
+    reading: Sequence[str | os.PathLike[str]] = (),
+) -> None:
+    """Write each file atomically with its mode (0600 for keys) once every target is checked
+    (:func:`.safefile.check_destination`: ``reading`` are the files the export reads)."""
     for f in files:
-        try:
-            st = f.path.stat()
-        except FileNotFoundError:
-            if not f.path.parent.is_dir():
-                raise KeystoreError(f"cannot write {f.path}: no such folder") from None
-            continue
-        except OSError as exc:
-            raise KeystoreError(f"cannot write {f.path}: {exc.strerror or exc}") from None
-        if not stat.S_ISREG(st.st_mode):
-            raise KeystoreError(f"{f.path} exists and is not a regular file")
-        if not overwrite:
-            raise OutputExists(f.path)
-
-
-def write_files(files: Sequence[OutputFile], overwrite: bool = False) -> None:
-    """Write each file atomically with its mode (0600 for keys) once every target is checked."""
-    check_targets(files, overwrite)
+        check_destination(
+            f.path, overwrite=overwrite, reading=reading, keystore=is_keystore(f.data)
+        )
     for f in files:
-        write_output_file(f.path, f.data, f.mode)
+        write_output_file(f.path, f.data, f.mode, overwrite=overwrite, reading=reading)

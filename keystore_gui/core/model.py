@@ -238,10 +238,14 @@ class Certificate:
 
     @property
     def key_description(self) -> str:
+        """``RSA 2048``, ``EC secp256r1``; a key cryptography cannot load is named from the DER
+        and marked: ``EC sect193r1 (key not supported)``."""
         try:
             return describe_public_key(self.public_key())
         except KeystoreError:
-            return "unknown key"
+            from .keynames import describe_spki
+
+            return f"{describe_spki(self.der) or 'unknown key'} (key not supported)"
 
     @property
     def is_self_issued(self) -> bool:

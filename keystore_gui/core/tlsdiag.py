@@ -41,8 +41,10 @@ from .chain import (
 )
 from .model import Certificate, attribute_text
 from .tls import Handshake
+from .truststore import export_certificates, sanitise_alias
 
-SENT = "sent by the server"
+SENT = "the server"
+"""How a certificate the server sent is credited ("from the server")."""
 
 
 class Code(StrEnum):
@@ -89,6 +91,9 @@ class Fix:
     reason: str
     server_must_change: bool = False
     """Only the server can fix this (it must send its intermediate, or get a new certificate)."""
+    workaround: tuple[Certificate, ...] = ()
+    """Intermediates the server should send, found in a file or tab: trusting them instead is
+    an explicit choice, never the suggestion."""
 
 
 @dataclass
@@ -422,8 +427,11 @@ def _trust_findings(
         found = tuple(link.certificate for link in borrowed)
         reason = f"the server must send the intermediate CA certificate '{issuer}'"
         if found:
-            reason += "; adding the copy found in a file or tab to the truststore (--what chain) works around it"
-        return findings, Fix((), reason, server_must_change=True)
+            reason += (
+                f"; trusting the copy found in {borrowed[0].source} instead works around it "
+                "until the server is fixed"
+            )
+        return findings, Fix((), reason, server_must_change=True, workaround=found)
     if anchored:
         return findings, Fix((), "the truststore already trusts this chain")
     if top.certificate.sha256 == leaf.sha256 and is_self_signed(leaf):
@@ -525,3 +533,8 @@ def diagnose(
         fix,
         sent_order={c.sha256: i for i, c in enumerate(sent)},
     )
+
+
+def sent_chain_pem(certs: Sequence[Certificate]) -> bytes:
+    """The sent certificates as one PEM bundle, in the order sent, each named by its CN."""
+    return export_certificates([(sanitise_alias(c.common_name()), c) for c in certs], "pem")

@@ -29,6 +29,7 @@ from .formats import detect
 from .io import dump_keystore, load_keystore, write_output_file
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
 from .names import Suffixes
+from .safefile import check_destination
 
 
 class What(StrEnum):
@@ -439,16 +440,26 @@ def certificates_of(entries: Iterable[Entry], chain: bool = False) -> list[tuple
 
 
 def export_selection(
-    entries: Sequence[Entry], fmt: str, path: str | os.PathLike[str], chain: bool = False
+    entries: Sequence[Entry],
+    fmt: str,
+    path: str | os.PathLike[str],
+    chain: bool = False,
+    *,
+    overwrite: bool,
+    reading: Sequence[str | os.PathLike[str]] = (),
 ) -> list[Path]:
     """Write the certificates of ``entries`` to ``path`` and return the files written.
 
     ``fmt`` is ``pem``, ``der``, ``pkcs7``, or ``pem-each``: one ``ALIAS.pem`` per certificate
-    in the folder ``path`` (an issuer from a chain is named by its CN).
+    in the folder ``path`` (an issuer from a chain is named by its CN). ``overwrite`` and
+    ``reading`` as for :func:`.io.write_output_file`; with ``pem-each`` every file is checked
+    before any is written.
     """
     certs = certificates_of(entries, chain)
     if fmt != "pem-each":
-        write_output_file(path, export_certificates(certs, fmt))
+        write_output_file(
+            path, export_certificates(certs, fmt), overwrite=overwrite, reading=reading
+        )
         return [Path(path)]
     folder = Path(path)
     if not folder.is_dir():
@@ -460,6 +471,10 @@ def export_selection(
         name = suffixes.free(sanitise_alias(alias), used.__contains__)
         used.add(name)
         files.append((folder / f"{name}.pem", (alias, cert)))
+    for file, _ in files:
+        check_destination(file, overwrite=overwrite, reading=reading, keystore=False)
     for file, pair in files:
-        write_output_file(file, export_certificates([pair], "pem"))
+        write_output_file(
+            file, export_certificates([pair], "pem"), overwrite=overwrite, reading=reading
+        )
     return [file for file, _ in files]

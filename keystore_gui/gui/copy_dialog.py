@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import KeystoreError
+from ..core.errors import KeystoreError, WrongPasswordError
 from ..core.io import read_keystore
 from ..core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ..core.rules import store_password_must_be_ascii
@@ -104,6 +104,8 @@ def outcome_item(text: str, action: Action | None) -> QTableWidgetItem:
 
 
 GEOMETRY_KEY = "copyDialog/geometry"
+MIN_WIDTH = 900
+"""Narrower, the preview's columns (certificate, source, fingerprint, alias, outcome) clip."""
 STORE_FILTER = "Truststores (*.jks *.p12 *.pfx *.ks *.truststore);;All files (*)"
 
 
@@ -153,8 +155,12 @@ class _PasswordPair(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.first = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="Password")
-        self.second = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="Repeat")
+        self.first = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="a password for it"
+        )
+        self.second = QLineEdit(
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="the password again"
+        )
         for edit in (self.first, self.second):
             edit.textChanged.connect(self.changed)
             layout.addWidget(edit)
@@ -179,6 +185,7 @@ class CopyDialog(QDialog):
         *,
         entries: Sequence[Entry],
         more_entries: Sequence[Entry] = (),
+        more_source: str = "other tabs",
         pool: Sequence[Certificate] = (),
         targets: Sequence[CopyTarget] = (),
         initial_target: int | None = None,
@@ -192,6 +199,8 @@ class CopyDialog(QDialog):
         self._entries = list(entries)
         self._more_entries = list(more_entries)
         """Entries selected in other tabs, offered with a check box."""
+        self._more_source = more_source
+        """The tabs ``more_entries`` are selected in, by name."""
         self._pool = list(pool)
         self._targets = list(targets)
         self._source_target = source_target
@@ -235,6 +244,8 @@ class CopyDialog(QDialog):
         geometry = settings.value(GEOMETRY_KEY) if settings is not None else None
         if geometry is not None:
             self.restoreGeometry(geometry)
+            # never narrower than its columns need, whatever an earlier run remembered
+            self.resize(max(self.width(), self.minimumSizeHint().width(), MIN_WIDTH), self.height())
 
     # --- building ----------------------------------------------------------------------------
     def _build_what(self, what: What) -> QGroupBox:
@@ -254,12 +265,13 @@ class CopyDialog(QDialog):
             row.addWidget(radio)
             radio.toggled.connect(self._what_toggled)
         row.addStretch(1)
-        count = len(self._more_entries)
-        self.more_box = QCheckBox(
-            f"Also the {count} entr{'y' if count == 1 else 'ies'} selected in other tabs"
+        aliases = [f"'{e.alias}'" for e in self._more_entries]
+        listed = ", ".join(aliases[:3]) + (
+            f" and {len(aliases) - 3} more" if len(aliases) > 3 else ""
         )
-        self.more_box.setToolTip(", ".join(e.alias for e in self._more_entries))
-        self.more_box.setVisible(bool(count))
+        self.more_box = QCheckBox(f"Also copy {listed}, selected in {self._more_source}")
+        self.more_box.setToolTip(", ".join(aliases))
+        self.more_box.setVisible(bool(aliases))
         self.more_box.toggled.connect(self._rebuild_candidates)
         row.addWidget(self.more_box)
         return box
@@ -283,13 +295,14 @@ class CopyDialog(QDialog):
         grid.addWidget(self.tab_combo, 0, 1, 1, 3)
 
         self.file_radio = QRadioButton("Truststore file:")
-        self.file_path = QLineEdit(placeholderText="client-truststore.jks")
+        self.file_path = QLineEdit(placeholderText="path of an existing truststore file")
         self.file_path.textChanged.connect(self._file_edited)
         self.file_browse = QPushButton("Browse…")
         self.file_browse.clicked.connect(self._browse_existing)
         self.file_password = QLineEdit(
-            echoMode=QLineEdit.EchoMode.Password, placeholderText="Store password"
+            echoMode=QLineEdit.EchoMode.Password, placeholderText="its store password"
         )
+        self.file_password.textEdited.connect(lambda _text: self._show_file_error(""))
         self.file_password.returnPressed.connect(self._open_file)
         self.file_open = QPushButton("Open")
         self.file_open.clicked.connect(self._open_file)
@@ -300,9 +313,13 @@ class CopyDialog(QDialog):
         file_row.addWidget(self.file_open)
         grid.addWidget(self.file_radio, 1, 0)
         grid.addLayout(file_row, 1, 1, 1, 3)
+        self.file_error = QLabel()
+        self.file_error.setStyleSheet(f"color: {error_colour().name()}")
+        self.file_error.hide()
+        grid.addWidget(self.file_error, 2, 1, 1, 3, Qt.AlignmentFlag.AlignRight)
 
         self.new_radio = QRadioButton("New truststore:")
-        self.new_path = QLineEdit(placeholderText="truststore.jks")
+        self.new_path = QLineEdit(placeholderText="file name for the new truststore")
         self.new_path.textChanged.connect(self._new_edited)
         self.new_browse = QPushButton("Browse…")
         self.new_browse.clicked.connect(self._browse_new)
@@ -317,8 +334,8 @@ class CopyDialog(QDialog):
         new_row.addWidget(self.new_browse)
         new_row.addWidget(self.new_type)
         new_row.addWidget(self.new_password, 2)
-        grid.addWidget(self.new_radio, 2, 0)
-        grid.addLayout(new_row, 2, 1, 1, 3)
+        grid.addWidget(self.new_radio, 3, 0)
+        grid.addLayout(new_row, 3, 1, 1, 3)
         grid.setColumnStretch(1, 1)
 
         for radio in (self.tab_radio, self.file_radio, self.new_radio):
@@ -445,6 +462,10 @@ class CopyDialog(QDialog):
             self._file_store = None
             self._replan()
             self.summary.setText(f"Cannot open {name}: {operations.describe(exc)}")
+            if isinstance(exc, WrongPasswordError):
+                self._show_file_error(f"Wrong password for {name}")
+                self.file_password.setFocus()
+                self.file_password.selectAll()
 
         operations.run_in_background(
             self,
@@ -453,6 +474,13 @@ class CopyDialog(QDialog):
             on_failure=failed,
             label=f"Opening {name}…",
         )
+
+    def _show_file_error(self, text: str) -> None:
+        """Say what is wrong with the password where it is typed."""
+        self.file_error.setText(text)
+        self.file_error.setVisible(bool(text))
+        colour = error_colour().name()
+        self.file_password.setStyleSheet(f"border: 1px solid {colour};" if text else "")
 
     def _rebuild_candidates(self) -> None:
         try:
@@ -486,6 +514,13 @@ class CopyDialog(QDialog):
             self.summary.setText(problem or "")
         else:
             self.summary.setText(self._summary(self._plan))
+        writes_file = self.target_kind is not TargetKind.TAB
+        self.copy_button.setText("Copy and Save" if writes_file else "Copy")
+        self.copy_button.setToolTip(
+            "Writes the truststore file now"
+            if writes_file
+            else "Copies into the open tab; File > Save writes it, Undo takes it back"
+        )
         self.copy_button.setEnabled(
             not error
             and self._plan is not None

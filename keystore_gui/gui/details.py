@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..core import certinfo
 from ..core.errors import KeystoreError
+from ..core.io import write_output_file
 from ..core.model import Certificate, Entry, EntryKind, SecretKey
 from . import msgbox
 from .model import KIND_TEXT
@@ -227,9 +227,9 @@ class DetailsPane(QWidget):
             return
         data = cert.der if chosen.startswith("DER") else cert.pem.encode("ascii")
         try:
-            Path(path).write_bytes(data)
-        except OSError as exc:
-            msgbox.error(self, "Export failed", f"cannot write {path}: {exc.strerror or exc}")
+            write_output_file(path, data, overwrite=True)  # the file dialog asked
+        except KeystoreError as exc:
+            msgbox.error(self, "Export failed", str(exc))
 
 
 class FingerprintLabel(QLabel):

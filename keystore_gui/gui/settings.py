@@ -155,6 +155,16 @@ class Settings:
     def trust_system_cas(self, on: bool) -> None:
         self._s.setValue("trust/system_cas", bool(on))
 
+    @property
+    def tls_target(self) -> str:
+        """The last server examined (Tools > Examine TLS server), ``host:port``."""
+        value = self._s.value("tls/target")
+        return value if isinstance(value, str) else ""
+
+    @tls_target.setter
+    def tls_target(self, target: str) -> None:
+        self._s.setValue("tls/target", target)
+
     # --- behaviour -----------------------------------------------------------------------
 
     @property

@@ -221,9 +221,14 @@ class KeystoreTab(QWidget):
     def display_name(self) -> str:
         return self.path.name if self.path is not None else "Untitled"
 
+    @property
+    def label(self) -> str:
+        """The tab's name as its tab shows it (the folder too when names clash), without the
+        unsaved-changes mark: what every dialog calls this tab."""
+        return self.display_name + (f" — {self.folder_hint}" if self.folder_hint else "")
+
     def title(self) -> str:
-        where = f" — {self.folder_hint}" if self.folder_hint else ""
-        return self.display_name + where + (" *" if self.is_modified() else "")
+        return self.label + (" *" if self.is_modified() else "")
 
     def set_notice(self, text: str | None) -> None:
         self.notice_label.setText(text or "")

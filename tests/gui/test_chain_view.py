@@ -15,7 +15,7 @@ from keystore_gui.core.chain import Severity, issued_by
 from keystore_gui.core.io import save_keystore
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.trustsources import java_cacerts_path
-from keystore_gui.gui import chain_view, operations
+from keystore_gui.gui import chain_view, operations, trust_sources
 from keystore_gui.gui.chain_view import IssuedByDialog, TrustChainDialog
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
@@ -216,6 +216,18 @@ def test_tls_server_purpose_adds_the_web_pki_opinion(qtbot: QtBot, certs: Certs)
     assert dialog.web_pki_label.text() == "Web PKI: passes web-PKI rules"
 
 
+def test_the_web_pki_opinion_is_in_plain_words(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("legacy", certs.soon, certs.expired)
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore(certs.root))
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("tls-server"))
+    text = dialog.web_pki_label.text()
+    assert text.startswith("Web PKI: fails web-PKI rules: ")
+    assert "expired or not yet valid at the time checked" in text
+    for internal in ("<", "Certificate(", "encountered", "validation failed"):
+        assert internal not in text
+
+
 def test_fetched_issuer_is_appended_as_one_undoable_change(
     qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -363,7 +375,7 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     junk = tmp_path / "junk.jks"
     junk.write_bytes(b"\xfe\xed\xfe\xed" + b"\x00" * 3)
     pick_files(monkeypatch, junk)
-    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: "secret")
+    monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: "secret")
     count = dialog.sources.count()
     dialog.add_truststore()
     assert dialog.sources.count() == count
@@ -382,12 +394,12 @@ def test_a_cacerts_that_cannot_be_read_is_unticked(
 ) -> None:
     damaged = tmp_path / "cacerts"
     damaged.write_bytes(b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + b"\x00" * 5)
-    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: damaged)
+    monkeypatch.setattr(trust_sources, "java_cacerts_path", lambda: damaged)
     entry = key_entry("shop", certs.leaf, certs.inter)
     dialog = make_dialog(qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(certs.root))
     reads: list[object] = []
-    original = chain_view.java_cacerts
-    monkeypatch.setattr(chain_view, "java_cacerts", lambda p: reads.append(p) or original(p))
+    original = trust_sources.java_cacerts
+    monkeypatch.setattr(trust_sources, "java_cacerts", lambda p: reads.append(p) or original(p))
     source_item(dialog, "Java cacerts").setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     assert reads == [damaged]  # tried once, not again when the item is relabelled
@@ -406,11 +418,11 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     gone = certs.pki.bundle("gone.pem", certs.root)
     unticked = certs.pki.bundle("unticked.pem", certs.root)
     system = certs.pki.bundle("system-bundle.pem", certs.root)
-    monkeypatch.setattr(chain_view, "java_cacerts_path", lambda: None)
-    monkeypatch.setattr(chain_view, "system_bundle_path", lambda: system)
+    monkeypatch.setattr(trust_sources, "java_cacerts_path", lambda: None)
+    monkeypatch.setattr(trust_sources, "system_bundle_path", lambda: system)
     asked: list[str] = []
     monkeypatch.setattr(
-        chain_view, "ask_password", lambda parent, path: asked.append(path) or "secret"
+        trust_sources, "ask_password", lambda parent, path: asked.append(path) or "secret"
     )
 
     entry = key_entry("shop", certs.leaf)
@@ -451,7 +463,7 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     # Unticking the bundle is remembered too; a cancelled password leaves the file out.
     source_item(second, "System CAs").setCheckState(Qt.CheckState.Unchecked)
     assert again.trust_system_cas is False
-    monkeypatch.setattr(chain_view, "ask_password", lambda parent, path: None)
+    monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: None)
     third = make_dialog(qtbot, entry, store, truststore(), settings=again)
     titles = [third.sources.item(row).text() for row in range(third.sources.count())]
     assert not any("trust.jks" in t for t in titles)

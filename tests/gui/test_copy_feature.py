@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
-from keystore_gui.gui import operations
+from keystore_gui.gui import copy_dialog, operations
 from keystore_gui.gui.chain_view import TrustChainDialog
 from keystore_gui.gui.copy_dialog import CopyDialog
 from keystore_gui.gui.features import copy as feature_module
@@ -238,7 +238,7 @@ def test_selection_of_several_tabs(qtbot: QtBot, win: MainWindow, pki: Pki) -> N
     ]
     assert (
         not dialog.more_box.isHidden()
-        and "1 entry selected in other tabs" in dialog.more_box.text()
+        and dialog.more_box.text() == "Also copy 'partner', selected in Untitled (tab 3)"
     )
     assert dialog.table.rowCount() == 1
     dialog.more_box.setChecked(True)
@@ -315,3 +315,66 @@ def test_pressing_on_a_row_and_moving_starts_a_certificate_drag(
     carried = entries_from_mime(drag.mime)
     assert carried is not None and [e.alias for e in carried[0]] == ["server"]
     assert all(e.key is None for e in carried[0])
+
+
+def test_a_tab_has_one_name_everywhere(qtbot: QtBot, win: MainWindow, pki: Pki) -> None:
+    source = win.add_store_tab(
+        Keystore(StoreType.JKS, [pki.key_entry("server")], "changeit"), "/srv/app/server.jks"
+    )
+    win.add_store_tab(pki.truststore(), "/srv/work/client-truststore.jks")
+    win.add_store_tab(pki.truststore(), "/srv/home/client-truststore.jks")
+    win.tab_widget.setCurrentWidget(source)
+    source.select_entry(source.store.entries[0])
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    in_dialog = [dialog.tab_combo.itemText(i) for i in range(3)]
+    in_tab_bar = [win.tab_widget.tabText(i) for i in range(3)]
+    assert in_dialog == in_tab_bar
+    assert in_dialog[1] == "client-truststore.jks — work"
+
+
+def test_copying_into_a_file_says_it_saves_and_keeps_a_backup(
+    qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path, questions: Questions
+) -> None:
+    path = tmp_path / "client-truststore.jks"
+    save_keystore(pki.truststore(), path, password="changeit")
+    before = path.read_bytes()
+    two_tabs(win, pki)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    assert dialog.copy_button.text() == "Copy"  # into the open tab: Save writes it later
+    for edit in (dialog.file_path, dialog.new_path):
+        assert not edit.placeholderText().endswith((".jks", ".p12"))  # a description
+    qtbot.keyClicks(dialog.file_path, str(path))
+    qtbot.keyClicks(dialog.file_password, "wrong")
+    qtbot.mouseClick(dialog.file_open, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.file_error.isHidden())
+    assert dialog.file_error.text() == "Wrong password for client-truststore.jks"
+    assert dialog.file_password.hasFocus() or not dialog.isActiveWindow()
+    qtbot.keyClicks(dialog.file_password, "changeit")
+    assert dialog.file_error.isHidden()  # typing again clears it
+    qtbot.mouseClick(dialog.file_open, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.copy_button.isEnabled)
+    assert dialog.copy_button.text() == "Copy and Save"
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(questions.asked), timeout=10_000)
+    assert (tmp_path / "client-truststore.jks.bak").read_bytes() == before
+    assert path.read_bytes() != before
+
+
+def test_the_dialog_never_opens_narrower_than_its_columns(
+    qtbot: QtBot, win: MainWindow, pki: Pki
+) -> None:
+    win.settings.setValue("copyDialog/geometry", _narrow_geometry(qtbot))
+    two_tabs(win, pki)
+    win.actions_by_name["copy_to_truststore"].trigger()
+    dialog = the_dialog(qtbot, win)
+    assert dialog.width() >= copy_dialog.MIN_WIDTH
+
+
+def _narrow_geometry(qtbot: QtBot) -> QByteArray:
+    """What an earlier run saved after the user shrank the dialog to 420 pixels."""
+    narrow = CopyDialog(entries=[])
+    qtbot.addWidget(narrow)
+    narrow.resize(420, 300)
+    return narrow.saveGeometry()

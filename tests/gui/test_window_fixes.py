@@ -125,7 +125,7 @@ def test_one_export_action_on_ctrl_e(window: MainWindow) -> None:
 
 
 def test_action_texts_are_in_sentence_case(window: MainWindow) -> None:
-    proper = {"Qt", "CA", "CSR", "Java", "Keystore", "GUI", "PEM"}
+    proper = {"Qt", "CA", "CSR", "Java", "Keystore", "GUI", "PEM", "TLS"}
     wrong = []
     for name, action in window.actions_by_name.items():
         words = action.text().replace("&", "").rstrip("…").split()

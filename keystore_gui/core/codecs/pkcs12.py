@@ -65,6 +65,7 @@ from ..errors import (
     UnsupportedFormatError,
     WrongPasswordError,
 )
+from ..keynames import describe_pkcs8
 from ..model import (
     PUBLIC_KEY_PROBLEM,
     Certificate,
@@ -130,7 +131,7 @@ class _Bag:
     local_key_id: bytes | None
     trusted: bool
     key: KeyMaterial | None = None
-    sealed: _SealedBag | None = None
+    sealed: _SealedBag | _UnsupportedKey | None = None
     certificate: Certificate | None = None
     issuer: bytes = b""
     subject: bytes = b""
@@ -166,6 +167,32 @@ class _SealedBag:
         raise WrongPasswordError("wrong password for this key")
 
 
+class _UnsupportedKey:
+    """A private key the crypto library cannot load (an EC key on a binary curve, say). Its entry
+    and certificates are listed as keytool lists them; what needs the key is refused, naming it."""
+
+    store_type = StoreType.PKCS12
+    raw = None
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.alias = ""
+
+    @property
+    def problem(self) -> str:
+        return f"its key ({self.description}) is not supported by this product"
+
+    def unlock(self, password: str) -> KeyMaterial:
+        raise UnsupportedFormatError(f"entry '{self.alias}': {self.problem}")
+
+
+class _UnsupportedKeyError(Exception):
+    """Raised by :func:`_parse_key` for a key of a type the crypto library does not load."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+
 class _UnknownError(UnsupportedFormatError):
     """An algorithm or type this reader does not know. In a file whose MAC verified it is
     unsupported; otherwise damage is the likelier cause, and :func:`load` says so."""
@@ -183,7 +210,10 @@ def _parse_key(pkcs8: bytes, validate: bool) -> PrivateKeyTypes:
     try:
         return load_der_private_key(pkcs8, None, unsafe_skip_rsa_key_validation=not validate)
     except UnsupportedAlgorithm as exc:
-        raise _UnknownError(f"a private key of an unknown type ({exc})") from None
+        named = describe_pkcs8(pkcs8)
+        if named is None:
+            raise _UnknownError(f"a private key of an unknown type ({exc})") from None
+        raise _UnsupportedKeyError(named) from None
     except (ValueError, TypeError):
         raise _KeyFormatError() from None
 
@@ -362,6 +392,8 @@ class _Reader:
                 bag.key = _parse_key(der.tlv(*value), not self.mac_verified)
             except _KeyFormatError:
                 raise CorruptFileError("a private key in the file is damaged") from None
+            except _UnsupportedKeyError as exc:
+                bag.sealed = _UnsupportedKey(exc.description)
         elif bag_id == OID_SHROUDED_KEY_BAG:
             bag.kind = "key"
             self._shrouded(bag, der.tlv(*value))
@@ -380,16 +412,21 @@ class _Reader:
     def _shrouded(self, bag: _Bag, encrypted_info: bytes) -> None:
         fields = der.sequence(encrypted_info)
         algorithm, ciphertext = der.tlv(*fields[0]), der.octets(fields[1])
-        parsed: list[KeyMaterial] = []
+        parsed: list[KeyMaterial | _UnsupportedKey] = []
 
         def check(plain: bytes) -> None:
             if bag.kind == "secret":
                 parsed.append(_parse_secret(plain))
-            else:
+                return
+            try:
                 parsed.append(_parse_key(plain, not self.mac_verified))
+            except _UnsupportedKeyError as exc:
+                parsed.append(_UnsupportedKey(exc.description))
 
         if self._decrypt(algorithm, ciphertext, check) is None:
             bag.sealed = _SealedBag(bag.kind, algorithm, ciphertext)
+        elif isinstance(parsed[-1], _UnsupportedKey):
+            bag.sealed = parsed[-1]
         else:
             bag.key = parsed[-1]
 
@@ -485,6 +522,8 @@ class _Reader:
             exact.add(entry.alias)
             folded.add(entry.alias.lower())
             store.entries.append(entry)
+            if isinstance(entry.sealed, _UnsupportedKey):
+                entry.sealed.alias = entry.alias
         return store
 
 
@@ -663,6 +702,9 @@ def _check_writable(store: Keystore) -> None:
     for entry in store.entries:
         if entry.kind is EntryKind.PUBLIC_KEY:
             problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
+            continue
+        if isinstance(entry.sealed, _UnsupportedKey) and entry.key is None:
+            problems.append((entry.alias, entry.sealed.problem))
             continue
         if entry.is_locked:
             raise KeyLockedError(entry.alias)

@@ -12,7 +12,7 @@ import base64
 import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,12 +99,17 @@ def entries_from_mime(mime: QMimeData | None) -> tuple[list[Entry], str] | None:
 
 
 def tab_names(tabs: Sequence[KeystoreTab]) -> list[str]:
-    """Each tab's file name; names that several tabs share (``Untitled``) get the tab number."""
-    names = [t.display_name for t in tabs]
+    """Each tab's name as the tab bar shows it; names that several tabs share (``Untitled``)
+    get the tab number."""
+    names = [t.label for t in tabs]
     return [n if names.count(n) == 1 else f"{n} (tab {i})" for i, n in enumerate(names, 1)]
 
 
 # --- the feature -----------------------------------------------------------------------------
+
+
+AfterCopy = Callable[[str, Keystore], None]
+"""Told the target's name and store once a copy is done."""
 
 
 class CopyFeature(QObject):
@@ -115,6 +120,8 @@ class CopyFeature(QObject):
         self._drag_tab: KeystoreTab | None = None
         self._viewports: dict[QObject, KeystoreTab] = {}
         """Each tab's tree viewport (kept referenced, so identity holds) → the tab."""
+        self._backed_up: set[Path] = set()
+        """Truststore files this session already copied into: only the first write keeps a .bak."""
         self._tab_bar = window.tab_widget.tabBar()
         add = window.add_action
         edit = window.menu("edit")
@@ -198,11 +205,23 @@ class CopyFeature(QObject):
         if tab is None:
             return
         entries = [e for e in tab.selected_entries() if e.chain]
-        others = [
-            e for t in self.window.tabs() if t is not tab for e in t.selected_entries() if e.chain
-        ]
+        tabs = self.window.tabs()
+        names = dict(zip(tabs, tab_names(tabs), strict=True))
+        others: list[Entry] = []
+        sources: list[str] = []
+        for other in tabs:
+            chosen = [e for e in other.selected_entries() if e.chain] if other is not tab else []
+            others += chosen
+            if chosen:
+                sources.append(names[other])
         if entries:
-            self.open_copy_dialog(entries, source=tab, target=None, more_entries=others)
+            self.open_copy_dialog(
+                entries,
+                source=tab,
+                target=None,
+                more_entries=others,
+                more_source=", ".join(sources),
+            )
 
     def copy_to_clipboard(self) -> None:
         tab = self.window.current_tab()
@@ -240,13 +259,18 @@ class CopyFeature(QObject):
         source: KeystoreTab | None,
         target: KeystoreTab | None,
         more_entries: Sequence[Entry] = (),
+        more_source: str = "",
+        after: AfterCopy | None = None,
     ) -> CopyDialog:
+        """``after(title, store)`` runs once the copy is done (the store written, for a file),
+        instead of offering the trust chain view."""
         tabs = self.window.tabs()
         initial = tabs.index(target) if target is not None else None
         dialog = CopyDialog(
             self.window,
             entries=entries,
             more_entries=more_entries,
+            more_source=more_source,
             pool=self.pool(),
             targets=[
                 CopyTarget(name, t.store) for name, t in zip(tab_names(tabs), tabs, strict=True)
@@ -260,14 +284,18 @@ class CopyFeature(QObject):
         def finished(code: int) -> None:
             request = dialog.result_request()
             if code == QDialog.DialogCode.Accepted and request is not None:
-                self.apply(request, tabs, entries)
+                self.apply(request, tabs, entries, after)
 
         dialog.finished.connect(finished)
         dialog.open()
         return dialog
 
     def apply(
-        self, request: CopyRequest, tabs: Sequence[KeystoreTab], entries: Sequence[Entry]
+        self,
+        request: CopyRequest,
+        tabs: Sequence[KeystoreTab],
+        entries: Sequence[Entry],
+        after: AfterCopy | None = None,
     ) -> None:
         plan = request.plan
         count = len(plan.writes)
@@ -284,9 +312,12 @@ class CopyFeature(QObject):
             if command.entries:
                 target.select_entry(command.entries[0])
             self.window.statusBar().showMessage(
-                f"{text} into {target.display_name}; Undo reverts the whole copy", 8000
+                f"{text} into {target.label}; Undo reverts the whole copy", 8000
             )
-            self._after_copy(target.display_name, target.store, entries, None)
+            if after is not None:
+                after(target.label, target.store)
+            else:
+                self._after_copy(target.label, target.store, entries, None)
             return
         assert request.path is not None
         path = Path(request.path)
@@ -298,14 +329,20 @@ class CopyFeature(QObject):
             )
             return
         store = request.store
+        # The first time this session writes over a truststore, its old content is kept.
+        backup = request.kind is TargetKind.FILE and path not in self._backed_up
+        self._backed_up.add(path)
 
         def work() -> None:
             apply_plan(plan, store)
-            save_keystore(store, path)
+            save_keystore(store, path, backup=backup)
 
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
             self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            if after is not None:
+                after(path.name, store)
+                return
             self._after_copy(
                 path.name,
                 store,
@@ -381,6 +418,7 @@ class CopyFeature(QObject):
         entries = [e for e in tab.selected_entries() if e.chain] if tab else []
         if not entries:
             return None
+        reading = [tab.path] if tab is not None and tab.path is not None else []
         dialog = ExportDialog(self.window, entries=entries)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -396,7 +434,14 @@ class CopyFeature(QObject):
 
             operations.run_in_background(
                 self.window,
-                lambda: export_selection(entries, request.fmt, request.path, request.chain),
+                lambda: export_selection(
+                    entries,
+                    request.fmt,
+                    request.path,
+                    request.chain,
+                    overwrite=True,
+                    reading=reading,
+                ),
                 on_success=done,
                 label="Exporting certificates…",
             )

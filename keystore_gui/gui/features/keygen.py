@@ -175,7 +175,9 @@ def generate_csr(window: MainWindow) -> None:
             return
 
         def work() -> None:
-            write_output_file(name, cb.csr_for_entry(entry))
+            # the file dialog asked before replacing a file; never the store itself
+            reading = [tab.path] if tab.path is not None else []
+            write_output_file(name, cb.csr_for_entry(entry), overwrite=True, reading=reading)
 
         operations.run_in_background(
             tab,
@@ -223,7 +225,7 @@ def _sign(
         if not name:
             return
         try:
-            write_output_file(name, cb.encode_chain(chain, name))
+            write_output_file(name, cb.encode_chain(chain, name), overwrite=True)
         except KeystoreError as exc:
             msgbox.error(window, "Sign certificate request", str(exc))
             return

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
+from ...core.errors import KeystoreError
 from ...core.io import read_bytes
 from ...core.keyfiles import looks_like_key_file
-from ...core.keypair_export import OutputExists, OutputFile, plan_export, write_files
+from ...core.keypair_export import OutputFile, plan_export, write_files
 from ...core.model import Entry, EntryKind
-from .. import msgbox, operations
+from .. import operations
 from ..export_keypair_dialog import ExportKeyPairDialog, ExportKeyPairResult
 from ..import_keypair_dialog import ImportKeyPairDialog, ImportKeyPairResult
 from ..undo import PutKeyPairs
@@ -118,30 +119,27 @@ class KeyPairFeature(QObject):
         return dialog
 
     def _export(self, tab: KeystoreTab, entry: Entry, result: ExportKeyPairResult) -> None:
+        reading = [tab.path] if tab.path is not None else []
+
         def work() -> list[OutputFile]:
             files = plan_export(
                 entry, result.fmt, result.path, result.password, legacy=result.legacy
             )
-            write_files(files, overwrite=result.overwrite)
+            taken = [f.path for f in files if f.path.exists()]
+            if taken and not result.overwrite:
+                raise KeystoreError(
+                    f"{taken[0]} exists: tick “Replace existing files” to replace it"
+                )
+            write_files(files, overwrite=result.overwrite, reading=reading)
             return files
 
         def done(files: list[OutputFile]) -> None:
             names = ", ".join(str(f.path) for f in files)
             self.window.statusBar().showMessage(f"Exported '{entry.alias}' to {names}", 10_000)
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, OutputExists):
-                msgbox.error(
-                    self.window,
-                    "Export key pair",
-                    f"{exc.path} exists: tick “Replace existing files” to replace it",
-                )
-            else:
-                operations.report_failure(self.window, "Exporting the key pair", exc)
-
         def start() -> None:
             operations.run_in_background(
-                tab, work, on_success=done, on_failure=failed, label="Exporting the key pair…"
+                tab, work, on_success=done, label="Exporting the key pair…"
             )
 
         tab.unlock_entry(entry, start)

@@ -32,7 +32,7 @@ def show_trust_chain(window: MainWindow) -> TrustChainDialog | None:
     dialog = TrustChainDialog(
         entry=entry,
         store=tab.store,
-        open_stores=[(t.display_name, t.store) for t in window.tabs()],
+        open_stores=[(t.label, t.store) for t in window.tabs()],
         undo_stack=tab.undo_stack,
         on_entry_changed=tab.refresh_entry,
         settings=Settings(window.settings),
