@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench fuzz package package-check clean
+.PHONY: run test lint typecheck unit bench fuzz package deb package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/list_speed.py
 	$(PY) benchmarks/gui_open.py
+	$(PY) benchmarks/startup.py
 
 fuzz: $(STAMP)
 	$(PY) -m tests.fuzz --inputs 100000
@@ -44,7 +45,14 @@ $(PACKAGE_STAMP): $(STAMP)
 package: $(PACKAGE_STAMP)
 	PYTHON=$(PY) packaging/build.sh
 
-package-check: package
+# dist/keystore-gui_<version>_<arch>.deb from that folder (dpkg-deb).
+deb: package
+	packaging/linux/build-deb.sh
+
+# The double-click path end to end: the app and its smoke check, the .deb installed with apt-get,
+# used from /usr/bin on Xvfb, removed without a trace (needs root or sudo; ~5 minutes).
+package-check: deb
+	packaging/linux/deb-check.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

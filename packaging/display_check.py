@@ -87,6 +87,7 @@ def clean_env(display: str, home: Path, **extra: str) -> dict[str, str]:
 @dataclass
 class Run:
     drawn_after: float | None = None  # seconds from launch to the first paint on the display
+    drawn_cpu: float | None = None  # the app's CPU seconds until then
     ready_after: float | None = None
     window: tuple[int, int] | None = None
     colours: int = 0
@@ -115,6 +116,8 @@ def _lines_until(proc: subprocess.Popen[str], run: Run, started: float, deadline
             run.stdout.append(line.rstrip("\n"))
             if line.startswith(DRAWN) and run.drawn_after is None:
                 run.drawn_after = time.monotonic() - started
+                cpu = line[len(DRAWN) :].strip(" ()\n").split(" ")[0]
+                run.drawn_cpu = float(cpu) if cpu else None
             if line.startswith(READY):
                 run.ready_after = time.monotonic() - started
                 return line[len(READY) :].strip()
@@ -157,7 +160,7 @@ def check_app(
         if window_size is not None and run.window != window_size:
             raise CheckFailed(f"the window is {run.window}, expected {window_size}")
         with tempfile.TemporaryDirectory() as tmp:
-            shot = Path(tmp) / "window.png"
+            shot = screenshot or Path(tmp) / "window.png"
             _tool("import", "-display", display, "-window", winid, str(shot))
             width, height, colours = _tool("identify", "-format", "%w %h %k", str(shot)).split()
             run.colours = int(colours)
@@ -165,8 +168,6 @@ def check_app(
                 raise CheckFailed(f"the grab is {width}x{height}, the window {run.window}")
             if run.colours < MIN_COLOURS:
                 raise CheckFailed(f"the window looks blank: {run.colours} colour(s) in its pixels")
-        if screenshot is not None:
-            _tool("import", "-display", display, "-window", "root", str(screenshot))
         rest, run.stderr = proc.communicate("quit\n", timeout=60)
         run.stdout += rest.splitlines()
     finally:
@@ -180,7 +181,7 @@ def check_app(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--screenshot", type=Path, help="also save the whole screen here")
+    parser.add_argument("--screenshot", type=Path, help="keep the grab of the window here")
     parser.add_argument("--password-env", help="variable holding the files' password")
     parser.add_argument("app", help="the keystore-gui executable")
     parser.add_argument("files", nargs="*", help="files to open")

@@ -6,6 +6,8 @@
 # files are made fresh with keytool and openssl.
 #
 #   packaging/smoke.sh [APP]        (default: dist/keystore-gui/keystore-gui)
+#
+# SMOKE_SCREENSHOT=FILE.png keeps the grab of the window (the README's screenshot is one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app="${1:-dist/keystore-gui/keystore-gui}"
@@ -31,6 +33,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
 openssl pkcs12 -export -inkey "$work/client.key" -in "$work/client.crt" -name client \
     -passout env:SMOKE_PASS -out "$work/client.p12"
 
-"${PYTHON:-python3}" packaging/display_check.py --password-env SMOKE_PASS ${SMOKE_SCREENSHOT:+--screenshot "$SMOKE_SCREENSHOT"} \
-    "$app" "$work/server.jks" "$work/client.p12" "$work/server.pem"
+"${PYTHON:-python3}" packaging/display_check.py --password-env SMOKE_PASS \
+    ${SMOKE_SCREENSHOT:+--screenshot "$SMOKE_SCREENSHOT"} "$app" "$work/server.jks" "$work/client.p12" "$work/server.pem"
 echo "smoke.sh: passed"

@@ -134,7 +134,15 @@ def test_install_script_refuses_unknown_options(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "script", ["linux/install.sh", "linux/apt-install.sh", "build.sh", "smoke.sh"]
+    "script",
+    [
+        "linux/install.sh",
+        "linux/apt-install.sh",
+        "linux/build-deb.sh",
+        "linux/deb-check.sh",
+        "build.sh",
+        "smoke.sh",
+    ],
 )
 def test_shell_scripts_parse_and_are_executable(script: str) -> None:
     path = PACKAGING / script
@@ -176,7 +184,8 @@ def test_windows_installer_associates_the_keystore_extensions() -> None:
 def test_make_package_is_not_part_of_make_test_but_ci_runs_both() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^package: ", makefile, re.M)
-    assert re.search(r"^package-check: package", makefile, re.M)
+    assert re.search(r"^deb: package$", makefile, re.M)
+    assert re.search(r"^package-check: deb$", makefile, re.M)
     test_line = re.search(r"^test: (.*)$", makefile, re.M)
     assert test_line and "package" not in test_line.group(1)
     ci = [
