@@ -3,6 +3,7 @@ from the certificate and editable, a signature algorithm the key can make, PEM o
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -74,26 +75,12 @@ class CsrDialog(QDialog):
         self.sans.textChanged.connect(self._validate)
         form.addRow("Alternative names\n(one a line):", self.sans)
 
-        usage_box = QGroupBox("Key usage (none ticked: left out)")
-        grid = QGridLayout(usage_box)
-        self.key_usage: dict[str, QCheckBox] = {}
-        for i, name in enumerate(cb.KEY_USAGES):
-            box = QCheckBox(name)
-            box.setChecked(name in (choices.key_usage or ()))
-            box.toggled.connect(lambda _on: self._validate())
-            grid.addWidget(box, i // 3, i % 3)
-            self.key_usage[name] = box
-        layout.addWidget(usage_box)
-        eku_box = QGroupBox("Extended key usage (none ticked: left out)")
-        grid = QGridLayout(eku_box)
-        self.extended_usage: dict[str, QCheckBox] = {}
-        for i, name in enumerate(cb.EXTENDED_KEY_USAGES):
-            box = QCheckBox(name)
-            box.setChecked(name in (choices.extended_key_usage or ()))
-            box.toggled.connect(lambda _on: self._validate())
-            grid.addWidget(box, i // 3, i % 3)
-            self.extended_usage[name] = box
-        layout.addWidget(eku_box)
+        self.key_usage = self._checks(
+            layout, "Key usage", cb.KEY_USAGES, choices.key_usage or frozenset()
+        )
+        self.extended_usage = self._checks(
+            layout, "Extended key usage", cb.EXTENDED_KEY_USAGES, choices.extended_key_usage or ()
+        )
         self._ca = choices.basic_constraints
 
         encoding = QWidget()
@@ -124,6 +111,22 @@ class CsrDialog(QDialog):
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
         self._validate()
+
+    def _checks(
+        self, layout: QVBoxLayout, title: str, names: Iterable[str], ticked: Container[str]
+    ) -> dict[str, QCheckBox]:
+        """A box of check boxes, three a row; none ticked leaves the extension out."""
+        box = QGroupBox(f"{title} (none ticked: left out)")
+        grid = QGridLayout(box)
+        checks: dict[str, QCheckBox] = {}
+        for i, name in enumerate(names):
+            check = QCheckBox(name)
+            check.setChecked(name in ticked)
+            check.toggled.connect(lambda _on: self._validate())
+            grid.addWidget(check, i // 3, i % 3)
+            checks[name] = check
+        layout.addWidget(box)
+        return checks
 
     def _request(self) -> CsrRequest:
         """The request as typed; a :class:`KeystoreError` names what is wrong."""

@@ -459,7 +459,8 @@ class ExamineTlsDialog(QDialog):
         count = len(self.handshake.sent)
         operations.run_in_background(
             self,
-            lambda: write_output_file(path, data),
+            # the file dialog asked before an existing file is replaced
+            lambda: write_output_file(path, data, overwrite=True),
             on_success=lambda _r: self.status_label.setText(
                 f"Saved the {count} sent certificate(s) to {path}"
             ),
