@@ -18,17 +18,6 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from . import __version__, commands
-from .commands.common import (  # noqa: F401  (old import path, until every command uses common)
-    CliError,
-    add_password_options,
-    add_truststore_options,
-    new_store_password,
-    open_store,
-    password_from_args,
-    print_json,
-    store_type_arg,
-    truststore_sources,
-)
 from .core.errors import KeystoreError
 from .core.text import printable, printable_lines
 
@@ -47,17 +36,37 @@ def command_modules() -> list[str]:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or, when ``argv`` names a command whose module bears its
+    name, for that one alone: ``keystore-cli list`` does not import what ``examine`` needs."""
+    modules = command_modules()
+    word = next((a for a in argv or () if not a.startswith("-")), None)
+    named = word.replace("-", "_") if word else None
+    if named in modules:
+        parser, sub = _empty_parser()
+        importlib.import_module(f"{commands.__name__}.{named}").register(sub)
+        if word in sub.choices:
+            return parser
+    parser, sub = _empty_parser()
+    for name in modules:
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
+    return parser
+
+
+def _empty_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser = argparse.ArgumentParser(
         prog="keystore-cli",
         description="Inspect, convert and edit Java keystores (JKS, JCEKS, PKCS#12) and "
         "certificate files. Passwords are read from --password-env, --password-file or a prompt.",
+        epilog="Writing files: an existing file is replaced only with --overwrite, the file being "
+        "read never, and a keystore only by a keystore. A symbolic link given as a file to write "
+        "is written through (its target is replaced, the link stays); a link to a missing file is "
+        "refused. A command that changes a store locks it (.NAME.lock beside it) from reading to "
+        "saving, and refuses to save if another program changed it meanwhile. A saved file keeps "
+        "its owner, group and mode.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in command_modules():
-        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
-    return parser
+    return parser, parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,10 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cryptography.utils import CryptographyDeprecationWarning
 
     warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     stdout = sys.stdout
-    sys.stdout = _PrintableStream(stdout)  # type: ignore[assignment]
+    sys.stdout = _PrintableStream(stdout)
     try:
         status = args.run(args)
         sys.stdout.flush()

@@ -3,7 +3,7 @@
 Starts Xvfb (``-displayfd``, so displays never collide), runs the app with ``QT_QPA_PLATFORM=xcb``
 in a clean environment as ``APP --smoke-test --smoke-hold FILE...``, waits for its ``ready`` line,
 then asks the X server — not Qt — about the window: mapped and viewable at the expected size
-(``xwininfo``), and its pixels, grabbed with ImageMagick's ``import``, not blank. Then it lets the
+(``xwininfo``), the WM_CLASS the desktop entry names and an icon (``xprop``), and its pixels, grabbed with ImageMagick's ``import``, not blank. Then it lets the
 app quit and checks it exited 0. Standard library only: runs with any Python 3.
 
     python3 packaging/display_check.py [--screenshot OUT.png] [--password-env VAR] APP FILE...
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import selectors
 import shutil
 import subprocess
@@ -29,7 +30,8 @@ from pathlib import Path
 
 SCREEN = (1600, 1000)
 WINDOW = (1280, 760)  # MainWindow's size on first start
-TOOLS = ("Xvfb", "xwininfo", "import", "identify")
+TOOLS = ("Xvfb", "xwininfo", "xprop", "import", "identify")
+APP_ID = "keystore-gui"  # resources/desktop/keystore-gui.desktop: StartupWMClass
 MIN_COLOURS = 40  # a drawn window: text, icons, frames; a blank one has one or two
 READY = "keystore-gui smoke test: ready "
 DRAWN = "keystore-gui smoke test: drawn"
@@ -159,6 +161,12 @@ def check_app(
             raise CheckFailed(f"the X server has the window at {run.window}, the app said {size}")
         if window_size is not None and run.window != window_size:
             raise CheckFailed(f"the window is {run.window}, expected {window_size}")
+        # The desktop entry's StartupWMClass, and an icon for the task bar.
+        props = _tool("xprop", "-display", display, "-id", winid, "WM_CLASS", "_NET_WM_ICON")
+        if not re.search(rf'^WM_CLASS\(STRING\) = "[^"]*", "{APP_ID}"$', props, re.M):
+            raise CheckFailed(f"the window's WM_CLASS is not {APP_ID}: {props.splitlines()[0]}")
+        if "_NET_WM_ICON(CARDINAL) =" not in props:
+            raise CheckFailed("the window has no icon (_NET_WM_ICON)")
         with tempfile.TemporaryDirectory() as tmp:
             shot = screenshot or Path(tmp) / "window.png"
             _tool("import", "-display", display, "-window", winid, str(shot))

@@ -5,13 +5,21 @@ tests of each bound and by the fuzz harness."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
+import socket
 import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from keystore_gui.core import der
+from keystore_gui.core.codecs import javaformat
 from keystore_gui.core.codecs import pkcs12 as p12
 from keystore_gui.core.codecs import pkcs12_crypto as crypto
+from keystore_gui.core.io import dump_keystore
+from keystore_gui.core.model import Entry, EntryKind, Keystore, SecretKey, StoreType
 from tests.certfactory import der as cert_der
 from tests.certfactory import make_cert
 
@@ -138,3 +146,98 @@ def jks_trusted(entries: list[tuple[str, bytes]], password: str) -> bytes:
         out += struct.pack(">IH", 2, len(name)) + name + struct.pack(">Q", 0)
         out += struct.pack(">H", 5) + b"X.509" + struct.pack(">I", len(cert)) + cert
     return fix_java_digest(bytes(out), password)
+
+
+def jceks_slow_secret_keys(count: int, iterations: int, password: str) -> bytes:
+    """A JCEKS of ``count`` AES keys whose parameters say ``iterations`` (3 bytes, as 5,000,000
+    takes): sealed at 65,536 and patched, so that making it is quick."""
+    store = Keystore(StoreType.JCEKS, password=password)
+    for i in range(count):
+        store.entries.append(Entry(f"s{i}", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(16))))
+    seal = javaformat.seal_secret_key
+    javaformat.seal_secret_key = functools.partial(seal, iterations=0x010000)
+    try:
+        data = dump_keystore(store, StoreType.JCEKS, password)
+    finally:
+        javaformat.seal_secret_key = seal
+    return jceks_with_iterations(data, password, 0x010000, iterations)
+
+
+# --- shapes for the fuzz harness ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One crafted hostile input: ``make`` puts it (a file, a pipe, a link) in a folder."""
+
+    name: str
+    make: Callable[[Path], Path]
+
+
+def _file(name: str, content: Callable[[], bytes]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(content())
+        return path
+
+    return make
+
+
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.jks")
+    return folder / "pipe.jks"
+
+
+def _link_to_fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe")
+    (folder / "link.p12").symlink_to(folder / "pipe")
+    return folder / "link.p12"
+
+
+def _socket(folder: Path) -> Path:
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "socket.jks"))
+    return folder / "socket.jks"
+
+
+def shapes(password: str, scale: int) -> list[Shape]:
+    """Every hostile shape the bounds answer; ``scale`` multiplies the repeated ones (1 in the
+    test suite, 100 in ``make fuzz``: 100,000 names alike)."""
+    cert = cert_der(make_cert("same"))
+    many = 1_000 * scale
+    evil = ["evil\nkeystore-cli: fake second line", "\x1b]0;pwned\x07\x1b[2J", "\u202eroot"]
+    return [
+        Shape("p12, 20 key bags at 5,000,000 iterations, no MAC", _file("a.p12", lambda: pfx(
+            [shrouded_bag(5_000_000, f"k{i}") for i in range(20)]))),
+        Shape("p12, 20 key bags at 5,000,000 iterations, valid MAC", _file("b.p12", lambda: pfx(
+            [shrouded_bag(5_000_000, f"k{i}") for i in range(20)], password))),
+        Shape("p12, 10 key bags at 100,000 inside encrypted contents", _file("c.p12", lambda: pfx(
+            [shrouded_bag(100_000, f"k{i}") for i in range(10)], password, encrypted=True))),
+        Shape("p12, OCTET STRING nested 2,000 deep", _file("d.p12", lambda: deep_octets(2_000))),
+        Shape("p12, OCTET STRING doubled at 16 levels", _file("e.p12", lambda: nested_octets(
+            b"\x30\x00", 16))),
+        Shape("p12, 2 MB OCTET STRING nested 60 deep", _file("f.p12", lambda: _deep_big(60))),
+        Shape(f"p12, {many:,} bags with one friendlyName", _file("g.p12", lambda: pfx(
+            [cert_bag(cert, "same")] * many))),
+        Shape(f"pem, one certificate {many:,} times", _file("h.pem", lambda: (
+            b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(cert)
+            + b"-----END CERTIFICATE-----\n") * many)),
+        Shape(f"pem, {many:,} certificates with one common name", _file("i.pem", lambda: (
+            same_cn_pem(many)))),
+        Shape("jceks, 10 secret keys at 5,000,000 iterations", _file("j.jceks", lambda: (
+            jceks_slow_secret_keys(10, 5_000_000, password)))),
+        Shape("jks, aliases with a newline, ESC and bidi overrides", _file("k.jks", lambda: (
+            jks_trusted([(alias, cert) for alias in evil], password)))),
+        Shape("a named pipe called pipe.jks", _fifo),
+        Shape("a link to a named pipe", _link_to_fifo),
+        Shape("a socket", _socket),
+        Shape("/dev/zero", lambda _folder: Path("/dev/zero")),
+        Shape("/dev/urandom", lambda _folder: Path("/dev/urandom")),
+    ]  # fmt: skip
+
+
+def _deep_big(depth: int) -> bytes:
+    inner = der.enc_octets(bytes(2 * 1024 * 1024))
+    for _ in range(depth):
+        inner = der.tlv(der.OCTET_STRING_CONSTRUCTED, inner)
+    return der.seq(der.enc_int(3), der.seq(der.enc_oid(p12.OID_DATA), der.explicit(0, inner)))

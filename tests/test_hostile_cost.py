@@ -10,11 +10,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from keystore_gui.cli import main
 from keystore_gui.commands.list import reveal_secret_keys
-from keystore_gui.core.codecs import javaformat, pkcs12_kdf
 from keystore_gui.core.codecs import pkcs12 as p12
+from keystore_gui.core.codecs import pkcs12_kdf
 from keystore_gui.core.codecs.limits import DerivationBudget, TooMuchWorkError
 from keystore_gui.core.io import dump_keystore, load_keystore
-from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, SecretKey, StoreType
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from tests import hostile
 from tests.certfactory import der, make_cert
 
@@ -80,21 +80,15 @@ def test_three_hundred_keys_at_jdk_17s_count_still_open() -> None:
     assert len(load_keystore(data, PASSWORD, StoreType.PKCS12)) == 300
 
 
-def test_list_never_spends_minutes_revealing_jceks_secret_keys(monkeypatch) -> None:
-    monkeypatch.setattr(
-        javaformat,
-        "seal_secret_key",
-        functools.partial(javaformat.seal_secret_key, iterations=0x010000),
+def test_list_never_spends_minutes_revealing_jceks_secret_keys() -> None:
+    slow = load_keystore(
+        hostile.jceks_slow_secret_keys(4, 5_000_000, PASSWORD), PASSWORD, StoreType.JCEKS
     )
-    store = Keystore(StoreType.JCEKS, password=PASSWORD)
-    for i in range(4):
-        store.entries.append(Entry(f"s{i}", EntryKind.SECRET_KEY, key=SecretKey("AES", bytes(16))))
-    data = dump_keystore(store, StoreType.JCEKS, PASSWORD)
-    slow = hostile.jceks_with_iterations(data, PASSWORD, 0x010000, 5_000_000)
-    loaded = load_keystore(slow, PASSWORD, StoreType.JCEKS)
-    reveal_secret_keys(loaded)
-    assert all(e.is_locked for e in loaded.entries)
-    # at the JDK's own count they are revealed as before
-    normal = load_keystore(data, PASSWORD, StoreType.JCEKS)
+    reveal_secret_keys(slow)
+    assert all(e.is_locked for e in slow.entries)
+    # at a count the budget allows they are revealed as before
+    normal = load_keystore(
+        hostile.jceks_slow_secret_keys(4, 0x010000, PASSWORD), PASSWORD, StoreType.JCEKS
+    )
     reveal_secret_keys(normal)
     assert [e.algorithm_description for e in normal.entries] == ["AES 128"] * 4

@@ -106,3 +106,44 @@ def test_entries_the_format_cannot_hold_are_named() -> None:
         dump(store, "pw")
     assert [alias for alias, _ in info.value.problems] == ["bare", "two", "chained"]
     assert str(info.value).startswith("JCEKS cannot hold entry 'bare': it has no certificate; ")
+
+
+def test_opening_a_jks_or_jceks_needs_no_pyjks_until_a_key_is_used(tmp_path) -> None:
+    """Listing reads the file natively; pyjks (and pycryptodome under it) is imported only
+    when a key is decrypted, and a key read natively is written back exactly as it was."""
+    import subprocess
+    import sys
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed("k", key, serial=7))
+    store = Keystore(
+        StoreType.JCEKS,
+        [
+            Entry("k", EntryKind.PRIVATE_KEY, [cert], key=key, key_password="own"),
+            Entry("t", EntryKind.TRUSTED_CERT, [cert]),
+        ],
+        password="store",
+    )
+    dump = codec_for(StoreType.JCEKS).dump
+    assert dump is not None
+    data = dump(store, "store")
+    path = tmp_path / "s.jceks"
+    path.write_bytes(data)
+    code = f"""
+import sys
+from keystore_gui.core.io import read_keystore
+from keystore_gui.core.formats import codec_for
+store = read_keystore({str(path)!r}, "store")
+assert [e.alias for e in store.entries] == ["k", "t"], store.entries
+assert "jks" not in sys.modules and "Cryptodome" not in sys.modules
+key = store.unlock(store.get("k"), "own")
+assert "jks" in sys.modules
+print(type(key).__name__)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ECPrivateKey"
+    written = dump(load_keystore(data, "store"), "store")
+    assert written == data  # never unlocked: the sealed key is copied as is, its password kept

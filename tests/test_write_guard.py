@@ -195,3 +195,9 @@ def test_the_guard_allows_new_files_and_names_the_target(work: Path) -> None:
     with pytest.raises(DestinationError, match="no such folder"):
         check_destination("nowhere/new.pem", overwrite=False, keystore=False)
     assert check_destination("other.jks", overwrite=True, keystore=True) == work / "other.jks"
+
+
+def test_help_says_what_happens_to_a_symlink() -> None:
+    text = " ".join(cli.build_parser().format_help().split())
+    assert "A symbolic link given as a file to write is written through" in text
+    assert "--overwrite" in text

@@ -13,10 +13,9 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import passwords
-from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
@@ -24,13 +23,10 @@ from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
 from ..core.safefile import FileStamp, locked_for_update
 from ..core.text import check_password_text, printable
-from ..core.trustsources import (
-    intermediates_label,
-    java_cacerts,
-    system_cas,
-    truststore_label,
-)
-from ..core.truststore import Conflict, CopyPlan, apply_plan, new_truststore
+
+if TYPE_CHECKING:  # chains, trust sources and copy plans are imported by the commands using them
+    from ..core.chain import TrustSource
+    from ..core.truststore import CopyPlan
 
 
 class CliError(KeystoreError):
@@ -150,6 +146,9 @@ def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:
 
 def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
     """The ``--truststore`` files, opened, as trusted sources."""
+    from ..core.chain import source_from_store
+    from ..core.trustsources import truststore_label
+
     return [
         source_from_store(
             open_store(args, path, "truststore-", f"truststore {path}"),
@@ -167,6 +166,9 @@ def add_intermediates_options(parser: argparse.ArgumentParser, help: str) -> Non
 
 
 def intermediates_sources(args: argparse.Namespace) -> list[TrustSource]:
+    from ..core.chain import source_from_store
+    from ..core.trustsources import intermediates_label
+
     return [
         source_from_store(
             open_store(args, path, "intermediates-", f"intermediates {path}"),
@@ -189,6 +191,8 @@ def add_ca_bundle_options(parser: argparse.ArgumentParser) -> None:
 
 def ca_bundle_sources(args: argparse.Namespace) -> list[TrustSource]:
     """The CA bundles ``--java-cacerts`` and ``--system-cas`` chose."""
+    from ..core.trustsources import java_cacerts, system_cas
+
     sources: list[TrustSource] = []
     if args.java_cacerts:
         sources.append(java_cacerts())
@@ -255,6 +259,8 @@ def unlock_entry(
 
 
 def add_conflict_option(parser: argparse.ArgumentParser, help: str) -> None:
+    from ..core.truststore import Conflict
+
     parser.add_argument(
         "--on-conflict",
         choices=[c.value for c in Conflict],
@@ -273,6 +279,8 @@ def open_or_create_target(
     args: argparse.Namespace, path: str, store_type: StoreType | None, prefix: str
 ) -> tuple[Keystore, bool]:
     """The target store (password from the ``prefix`` options) and whether it is new."""
+    from ..core.truststore import new_truststore
+
     if os.path.exists(path):
         store = open_store(args, path, prefix, "the truststore")
         if store.store_type.is_certificate_file:
@@ -354,6 +362,8 @@ def carry_out(
 
     ``read`` is what ``dest`` held when it was read: if another program changed it since,
     nothing is written."""
+    from ..core.truststore import apply_plan
+
     plan.check()
     if plan.writes:
         apply_plan(plan, target)

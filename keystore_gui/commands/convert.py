@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..core import passwords
 from ..core.errors import CannotHoldError, KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.io import save_keystore
 from ..core.model import PUBLIC_KEY_PROBLEM, Entry, EntryKind, Keystore, StoreType
@@ -104,9 +104,7 @@ def key_passwords_from_args(options: list[str]) -> KeyPasswords:
     found: KeyPasswords = {}
     for option in options:
         alias, _, var = option.rpartition("=")
-        value = os.environ.get(var)
-        if value is None:
-            raise CliError(f"environment variable {var} is not set")
+        value = passwords.from_environment(var, "--key-password-env")
         found[alias.lower() if alias else None] = value
     return found
 

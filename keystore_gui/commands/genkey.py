@@ -125,12 +125,10 @@ def run(args: argparse.Namespace) -> int:
             if issuer_entry.is_locked:
                 store.unlock(issuer_entry, key_password(args, "issuer-"))
             issuer = cb.Issuer.from_entry(issuer_entry)
-        key = spec.generate()
-        chain = cb.issue(request, key, issuer)
-        entry = cb.new_key_entry(alias, key, chain, entry_password)
+        entry = cb.generate_key_entry(alias, spec, request, issuer, entry_password)
         store.add(entry)
         save_keystore(store, args.store, expect=read)
-    cert = chain[0]
+    cert = entry.chain[0]
     action = "created" if created else "updated"
     signer = f"signed by '{issuer.alias}'" if issuer is not None else "self-signed"
     print(

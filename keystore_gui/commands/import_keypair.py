@@ -17,6 +17,7 @@ from .common import (
     add_key_password_options,
     add_password_options,
     key_password,
+    locked,
     open_or_create_keystore,
     open_store,
     store_type_arg,
@@ -122,21 +123,22 @@ def run(args: argparse.Namespace) -> int:
     problem = cb.alias_problem(args.alias) if args.alias is not None else None
     if problem is not None:
         raise AliasError(problem)
-    store, created = open_or_create_keystore(args, args.store, args.type)
-    try:
-        if args.from_pkcs12 is None:
-            plans = [ki.plan_key_pair(store, args.alias, key, certs, replace=args.replace)]
-        else:
-            plans = ki.plan_from_store(
-                store, source, args.from_alias, alias=args.alias, replace=args.replace
-            )
-    except ki.AliasTaken as exc:
-        raise AliasError(
-            f"alias '{exc.alias}' is already in use in {args.store}: give --replace to swap in "
-            "the new key pair"
-        ) from None
-    ki.apply(store, plans)
-    save_keystore(store, args.store)
+    with locked(args.store) as read:
+        store, created = open_or_create_keystore(args, args.store, args.type)
+        try:
+            if args.from_pkcs12 is None:
+                plans = [ki.plan_key_pair(store, args.alias, key, certs, replace=args.replace)]
+            else:
+                plans = ki.plan_from_store(
+                    store, source, args.from_alias, alias=args.alias, replace=args.replace
+                )
+        except ki.AliasTaken as exc:
+            raise AliasError(
+                f"alias '{exc.alias}' is already in use in {args.store}: give --replace to swap in "
+                "the new key pair"
+            ) from None
+        ki.apply(store, plans)
+        save_keystore(store, args.store, expect=read)
     for plan in plans:
         names = " <- ".join(c.common_name() for c in plan.chain)
         what = "replaced" if plan.replaces is not None else "added"

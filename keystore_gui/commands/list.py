@@ -11,10 +11,10 @@ import contextlib
 import sys
 from typing import Any
 
-from ..core.certinfo import certificate_summary, secret_key_info
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import NOT_TRUSTED_BY_JAVA, Entry, EntryKind, Keystore
+from ..core.quickview import summary as certificate_summary
 from ..core.text import printable
 from .common import add_password_options, open_store, print_json
 
@@ -42,6 +42,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         out["loose"] = True
         out["note"] = NOT_TRUSTED_BY_JAVA
     if entry.kind is EntryKind.SECRET_KEY:
+        from ..core.certinfo import secret_key_info
+
         algorithm, size = secret_key_info(entry)
         out["algorithm"] = algorithm
         out["size"] = size
@@ -74,6 +76,8 @@ def _kind(entry: Entry) -> str:
 
 def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     if entry.kind is EntryKind.SECRET_KEY:
+        from ..core.certinfo import secret_key_info
+
         algorithm, size = secret_key_info(entry)
         key = "encrypted (algorithm unknown)" if algorithm is None else f"{algorithm} {size or ''}"
         return entry.alias, entry.kind.value, key.strip(), "", ""

@@ -10,6 +10,8 @@ are sentences a user can act on ("expired on 2025-03-01").
 
 The web-PKI verifier of ``cryptography`` is run as an extra opinion for TLS purposes only: it
 rejects perfectly good internal PKIs (no AKI, SHA-1, keytool defaults), so it never decides alone.
+
+Size: one job, judging a path: building it, checking each link and wording the problems.
 """
 
 from __future__ import annotations

@@ -410,6 +410,9 @@ class Keystore:
     entries: list[Entry] = field(default_factory=list)
     password: str | None = field(default=None, repr=False)
     """The store password it was opened (or will be saved) with."""
+    read_digest: bytes | None = field(default=None, repr=False, compare=False)
+    """SHA-256 of the file it was read from or last saved to: a save back to that file checks
+    that it still holds this, so changes another program made are never overwritten unasked."""
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

@@ -8,6 +8,8 @@ the question asked through a callback, for callers that can ask where they are.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +29,8 @@ class Opened:
     store: Keystore
     password_used: str | None = None
     """The candidate password that opened the file, if one did (never one the user typed)."""
+    digest: bytes | None = None
+    """SHA-256 of the bytes read: what the file held, to notice another program changing it."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class NeedsPassword:
         """Parse with ``password``; a wrong one raises :class:`WrongPasswordError`."""
         return load_keystore(self.data, password, self.store_type, self.path)
 
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """SHA-256 of the bytes read."""
+        return hashlib.sha256(self.data).digest()
+
 
 def try_open(
     path: str | os.PathLike[str], candidates: Iterable[str] = (), *, check: bool = True
@@ -54,11 +63,11 @@ def try_open(
     data = read_bytes(name)
     kind = detect(data, name)
     if not kind.has_password:
-        return Opened(load_keystore(data, None, kind, name))
+        return Opened(load_keystore(data, None, kind, name), digest=hashlib.sha256(data).digest())
     pending = NeedsPassword(name, kind, data)
     for candidate in candidates:  # a password that works reads the file once
         try:
-            return Opened(pending.load(candidate), candidate)
+            return Opened(pending.load(candidate), candidate, pending.digest)
         except WrongPasswordError:
             continue
     if check:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import glob
 import os
-import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-
-from .chain import (
-    JAVA_CACERTS,
-    SYSTEM_CAS,
-    TrustSource,
-    certificates_source,
-    source_from_store,
-)
 from .errors import KeystoreError
 from .io import read_bytes, read_keystore
 from .model import Certificate, EntryKind, Keystore
+
+if TYPE_CHECKING:  # the window asks where cacerts is at start-up; chains come when judged
+    from .chain import TrustSource
 
 JAVA_CACERTS_PASSWORD = "changeit"
 """The well-known password of every JDK's ``cacerts``; it guards integrity, not secrecy."""
@@ -62,6 +56,8 @@ def java_cacerts_path(environ: Mapping[str, str] | None = None) -> Path | None:
 
 def system_bundle_path() -> Path | None:
     """The operating system's CA bundle (a PEM file), if there is one."""
+    import ssl
+
     default = ssl.get_default_verify_paths().cafile
     for candidate in (default, *_SYSTEM_BUNDLES):
         if candidate and os.path.isfile(candidate):
@@ -106,6 +102,8 @@ class OpenStoreSource:
         return f"{self.kind} {self.name}"
 
     def source(self) -> TrustSource:
+        from .chain import source_from_store
+
         return source_from_store(self.store, self.label, trusted=True)
 
 
@@ -135,6 +133,8 @@ def _version(path: Path) -> tuple[float, int]:
 
 
 def _cached(label: str, path: Path, password: str | None) -> TrustSource:
+    from .chain import certificates_source
+
     key = (label, str(path), *_version(path))
     source = _cache.get(key)
     if source is None:
@@ -148,6 +148,8 @@ def _cached(label: str, path: Path, password: str | None) -> TrustSource:
 
 def java_cacerts(path: str | os.PathLike[str] | None = None) -> TrustSource:
     """Java's CA certificates, every one a trust anchor (read once per file version)."""
+    from .chain import JAVA_CACERTS
+
     found = Path(path) if path is not None else java_cacerts_path()
     if found is None:
         raise KeystoreError("no Java cacerts found: set JAVA_HOME or install a JDK")
@@ -159,6 +161,10 @@ def system_cas(path: str | os.PathLike[str] | None = None) -> TrustSource:
 
     The bundle is plain PEM, read directly: it is not a keystore and has no entries to show.
     """
+    from cryptography import x509
+
+    from .chain import SYSTEM_CAS, certificates_source
+
     found = Path(path) if path is not None else system_bundle_path()
     if found is None:
         raise KeystoreError("no system CA bundle found")

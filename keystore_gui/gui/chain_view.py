@@ -85,6 +85,57 @@ def mark_icon(severity: Severity, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
+def path_tree() -> QTreeWidget:
+    """A tree that draws a path root first, one nested row per certificate: the certificate,
+    its status and where it came from."""
+    tree = QTreeWidget()
+    tree.setColumnCount(3)
+    tree.setHeaderLabels(["Certificate", "Status", "Source"])
+    tree.setIconSize(QSize(14, 14))
+    tree.setUniformRowHeights(True)
+    tree.setRootIsDecorated(False)
+    tree.setItemsExpandable(False)
+    tree.setStyleSheet("QTreeView::branch { image: none; }")
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    tree.setColumnWidth(0, 230)
+    return tree
+
+
+def link_item(
+    parent: QTreeWidget | QTreeWidgetItem,
+    cert: Certificate,
+    severity: Severity,
+    status: str,
+    source: str,
+) -> QTreeWidgetItem:
+    """One row of a :func:`path_tree`, with its green, amber or red mark."""
+    item = QTreeWidgetItem(parent)
+    item.setText(0, cert.common_name())
+    item.setToolTip(0, f"{display_name(cert)}\nSHA-256 {cert.sha256}")
+    item.setIcon(0, mark_icon(severity))
+    item.setText(1, status)
+    item.setToolTip(1, status)
+    item.setText(2, source)
+    item.setData(0, SEVERITY_ROLE, int(severity))
+    if severity is Severity.ERROR:
+        item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
+    item.setExpanded(True)
+    return item
+
+
+def paint_banner(banner: QFrame, label: QLabel, level: Severity) -> None:
+    """Colour a verdict banner (object name ``verdictBanner``) and its headline."""
+    banner.setStyleSheet(
+        f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
+        f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"
+    )
+    label.setStyleSheet(f"color: {text_colour(level).name()}")
+
+
 class TrustChainDialog(QDialog):
     """Does the entry's certificate chain to something trusted, and if not, why not."""
 
@@ -145,20 +196,7 @@ class TrustChainDialog(QDialog):
         self.source_box.form.addRow("Purpose:", self.purpose)
         self.source_box.form.addRow("Check at:", self.at_edit)
 
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Certificate", "Status", "Source"])
-        self.tree.setIconSize(QSize(14, 14))
-        self.tree.setUniformRowHeights(True)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setStyleSheet("QTreeView::branch { image: none; }")
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setColumnWidth(0, 230)
+        self.tree = path_tree()
         self.tree.currentItemChanged.connect(self._show_details)
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -237,11 +275,7 @@ class TrustChainDialog(QDialog):
             if self._used
             else "No trust source is ticked"
         )
-        self.banner.setStyleSheet(
-            f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
-            f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"
-        )
-        self.verdict_label.setStyleSheet(f"color: {text_colour(level).name()}")
+        paint_banner(self.banner, self.verdict_label, level)
         web = verdict.web_pki
         self.web_pki_label.setText(f"Web PKI: {web.message}" if web is not None else "")
         self.web_pki_label.setVisible(web is not None)
@@ -250,18 +284,8 @@ class TrustChainDialog(QDialog):
         parent: QTreeWidget | QTreeWidgetItem = self.tree
         last: QTreeWidgetItem | None = None
         for link in reversed(verdict.path):
-            item = QTreeWidgetItem(parent)
-            item.setText(0, link.certificate.common_name())
-            item.setToolTip(0, display_name(link.certificate))
-            item.setIcon(0, mark_icon(link.severity))
-            item.setText(1, link.reason)
-            item.setToolTip(1, link.reason)
-            item.setText(2, link.source)
-            item.setData(0, SEVERITY_ROLE, int(link.severity))
+            item = link_item(parent, link.certificate, link.severity, link.reason, link.source)
             item.setData(0, Qt.ItemDataRole.UserRole, verdict.path.index(link))
-            if link.severity is Severity.ERROR:
-                item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
-            item.setExpanded(True)
             parent = item
             last = item
         self.tree.expandAll()
@@ -298,14 +322,23 @@ class TrustChainDialog(QDialog):
             "Certificates and stores (*.pem *.crt *.cer *.der *.p7b *.p7c *.jks *.p12 *.pfx);;"
             "All files (*)",
         )
+        if paths:
+            self._read_all(paths, [])
+
+    def _read_all(self, paths: Sequence[str], offered: list[Certificate]) -> None:
+        """Read ``paths`` one after another off the GUI thread, then look for missing issuers
+        among their certificates; stops at a file that cannot be read or is cancelled."""
         if not paths:
+            self._fetched(offered)
             return
-        offered: list[Certificate] = []
-        for path in paths:
-            store = self.source_box.read(path)
-            if store is None:
-                return
-            offered += [cert for _, cert in store.certificates()]
+
+        def read(store: Keystore | None) -> None:
+            if store is not None:
+                self._read_all(paths[1:], offered + [cert for _, cert in store.certificates()])
+
+        self.source_box.read_later(paths[0], read)
+
+    def _fetched(self, offered: list[Certificate]) -> None:
         if self.verdict is None or not self.verdict.path:
             return
         chain = [link.certificate for link in self.verdict.path]

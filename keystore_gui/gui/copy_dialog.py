@@ -3,6 +3,8 @@
 The dialog only decides; the caller applies the returned :class:`CopyRequest` (undoably in an open
 tab, or by saving a file). Nothing here touches a file except reading an existing truststore the
 user picks, with the password typed in.
+
+Size: one dialog whose four choices (what, where, aliases, preview) change each other.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import certinfo
 from ..core.errors import KeystoreError
 from ..core.io import write_output_file
 from ..core.model import Certificate, Entry, EntryKind, SecretKey
@@ -48,6 +47,8 @@ def _as_field(item: Any) -> Field:
 
 def certificate_fields(cert: Certificate, now: dt.datetime | None = None) -> list[Any]:
     """The certificate as a tree of ``(label, value, children)`` (PEM has a box of its own)."""
+    from ..core import certinfo  # when a certificate is first shown, not when the window opens
+
     return [f for f in certinfo.describe(cert, now).children if f.label != "PEM"]
 
 
@@ -68,6 +69,13 @@ def key_fields(entry: Entry) -> list[Field]:
     if entry.chain:
         rows.append(("Certificate chain", f"{len(entry.chain)} certificate(s)", ()))
     return rows
+
+
+def _widget_at(grid: QGridLayout, row: int, column: int) -> QWidget:
+    item = grid.itemAtPosition(row, column)
+    widget = item.widget() if item is not None else None
+    assert widget is not None
+    return widget
 
 
 def _monospace() -> QFont:
@@ -112,8 +120,8 @@ class DetailsPane(QWidget):
         grid = QGridLayout(self.fingerprints)
         self.sha1_label = self._fingerprint_row(grid, 0, "SHA-1")
         self.sha256_label = self._fingerprint_row(grid, 1, "SHA-256")
-        self.copy_sha1 = grid.itemAtPosition(0, 1).widget()
-        self.copy_sha256 = grid.itemAtPosition(2, 1).widget()
+        self.copy_sha1 = _widget_at(grid, 0, 1)
+        self.copy_sha256 = _widget_at(grid, 2, 1)
         fields_layout.addWidget(self.fingerprints)
         self.pages.addTab(fields_page, "&Fields")
 

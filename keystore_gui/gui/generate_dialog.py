@@ -3,6 +3,8 @@
 The dialog only gathers and checks choices; :meth:`GenerateKeyPairResult.generate` does the slow
 work and is meant to run off the GUI thread. The same dialog signs a certificate request
 (``csr=...``): the subject then comes from the request and there is no key, alias or password.
+
+Size: one dialog of four linked tabs, each field checked as it is typed.
 """
 
 from __future__ import annotations
@@ -104,10 +106,9 @@ class GenerateKeyPairResult:
     def generate(self) -> Entry:
         """Make the key and its chain: slow for RSA-4096 and DSA, so call it off the GUI thread."""
         assert self.key_spec is not None and self.alias is not None
-        issuer = self.issuer()
-        key = self.key_spec.generate()
-        chain = cb.issue(self.request, key, issuer)
-        return cb.new_key_entry(self.alias, key, chain, self.entry_password)
+        return cb.generate_key_entry(
+            self.alias, self.key_spec, self.request, self.issuer(), self.entry_password
+        )
 
     def sign(self, csr: x509.CertificateSigningRequest) -> list[cb.Certificate]:
         issuer = self.issuer()
@@ -347,7 +348,8 @@ class GenerateKeyPairDialog(QDialog):
         self.template.addItem("(none)", "")
         for name in cb.TEMPLATES:
             self.template.addItem(cb.TEMPLATE_LABELS[name], name)
-        label = top.itemAt(0).widget()
+        first = top.itemAt(0)
+        label = first.widget() if first is not None else None
         assert isinstance(label, QLabel)
         label.setBuddy(self.template)
         top.addWidget(self.template)
@@ -424,7 +426,7 @@ class GenerateKeyPairDialog(QDialog):
             self.bc_box, self.bc_ca, self.bc_critical, self.ski, self.aki,
             *self.ku_checks.values(), *self.eku_checks.values(),
         ):  # fmt: skip
-            widget.toggled.connect(lambda _on: self.validate())
+            widget.toggled.connect(lambda _on: self.validate())  # type: ignore[attr-defined]
         self._set_choices(cb.ExtensionChoices())
         return page
 

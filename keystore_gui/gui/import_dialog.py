@@ -40,6 +40,7 @@ from ..core.truststore import (
     certificates_of,
     plan_copy,
 )
+from . import msgbox, operations
 from .copy_dialog import (
     ok_cancel,
     outcome_item,
@@ -111,12 +112,27 @@ class ImportDialog(QDialog):
         self._replan()
 
     def add_file(self, path: str) -> None:
-        try:
+        """Add the certificates of the file at ``path``, read and parsed off the GUI thread."""
+        name = os.path.basename(path)
+
+        def read() -> list[Candidate]:
             data = read_bytes(path)
-        except KeystoreError as exc:
-            self.summary.setText(str(exc))
-            return
-        self.add_data(data, os.path.basename(path))
+            try:
+                return candidates_from_file(data, name)
+            except KeystoreError as exc:
+                raise KeystoreError(f"{name}: {exc}") from None
+
+        def added(candidates: list[Candidate]) -> None:
+            self._add(candidates)
+            self._replan()
+
+        operations.run_in_background(
+            self,
+            read,
+            on_success=added,
+            on_failure=lambda exc: self.summary.setText(operations.describe(exc)),
+            label=f"Reading {name}…",
+        )
 
     def paste_clipboard(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -193,6 +209,7 @@ class ImportDialog(QDialog):
 
     def set_checked(self, row: int, checked: bool) -> None:
         item = self.table.item(row, 0)
+        assert item is not None
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def accept(self) -> None:
@@ -260,6 +277,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.radios["pem"].setChecked(True)
         self.resize(520, 0)
+        self._confirmed = ""  # a file the file dialog already asked about replacing
 
     @property
     def fmt(self) -> str:
@@ -302,10 +320,24 @@ class ExportDialog(QDialog):
                 self, "Export certificates", f"certificates{suffix}", CERT_FILTER
             )
         if path:
+            self._confirmed = path
             self.path.setText(path)
 
     def accept(self) -> None:
         if self._problem() is not None:
+            return
+        path = self.path.text().strip()
+        if (
+            self.fmt != "pem-each"
+            and path != self._confirmed
+            and os.path.lexists(path)
+            and not msgbox.question(
+                self,
+                "Export certificates",
+                f"{os.path.basename(path)} already exists. Replace it?",
+                yes_text="Replace",
+            )
+        ):
             return
         self._result = ExportRequest(self.fmt, self.chain.isChecked(), self.path.text().strip())
         super().accept()

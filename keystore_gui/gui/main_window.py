@@ -13,7 +13,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Keystore, StoreType
 from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
-from . import features, msgbox, saving
+from . import features, msgbox
 from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
@@ -133,8 +133,7 @@ class MainWindow(QMainWindow):
     """The current tab, its selection or its modified state changed: actions update."""
 
     def __init__(self, settings: QSettings | None = None, *, defer_features: bool = False) -> None:
-        """``defer_features``: leave the feature modules for :meth:`install_features_soon`, so
-        that a file given at start-up reaches the screen before they are imported."""
+        """``defer_features``: features wait for :meth:`install_features_soon` (a file first)."""
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.setWindowTitle("Keystore GUI")
@@ -182,21 +181,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._update_actions()
 
-    def install_features(self) -> None:
-        """Install every feature module not installed yet."""
+    def install_features(self, *, soon: bool = False) -> None:
+        """Install the feature modules not installed yet: all now, or (``soon``) one per turn
+        of the event loop, so that none holds the GUI thread for long."""
         while self._pending_features:
-            self._install_next_feature()
+            importlib.import_module(self._pending_features.pop(0)).install(self)
+            self._update_actions()
+            if soon:
+                QTimer.singleShot(0, self, self.install_features_soon)
+                return
 
-    def install_features_soon(self) -> None:
-        """Install the features not installed yet, one per turn of the event loop, so that none
-        holds the GUI thread for long."""
-        if self._pending_features:
-            self._install_next_feature()
-            QTimer.singleShot(0, self, self.install_features_soon)
-
-    def _install_next_feature(self) -> None:
-        importlib.import_module(self._pending_features.pop(0)).install(self)
-        self._update_actions()
+    def install_features_soon(self) -> None:  # a slot for Opener.settled
+        self.install_features(soon=True)
 
     # --- contract ----------------------------------------------------------------------------
     def menu(self, key: str) -> QMenu:
@@ -225,11 +221,17 @@ class MainWindow(QMainWindow):
             self.opener.open([OpenRequest(p) for p in files])
 
     def add_store_tab(
-        self, store: Keystore, path: str | os.PathLike[str] | None, *, notice: str | None = None
+        self,
+        store: Keystore,
+        path: str | os.PathLike[str] | None,
+        *,
+        notice: str | None = None,
+        digest: bytes | None = None,
     ) -> KeystoreTab:
         tab = KeystoreTab(
             store, Path(path) if path is not None else None, settings=self.settings, notice=notice
         )
+        tab.file_digest = digest
         tab.entry_menu = self.menu("entry")
         tab.title_changed.connect(self._retitle)
         tab.selection_changed.connect(self._update_actions)
@@ -336,7 +338,7 @@ class MainWindow(QMainWindow):
 
     def _current_changed(self, _index: int) -> None:
         tab = self.current_tab()
-        self.undo_group.setActiveStack(tab.undo_stack if tab else None)
+        self.undo_group.setActiveStack(tab.undo_stack if tab else None)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(self.tab_widget if tab else self.start_page)
         self._update_title()
         self._update_actions()
@@ -364,16 +366,16 @@ class MainWindow(QMainWindow):
             self.add_recent(tab.path)
         self.statusBar().showMessage(f"Saved {tab.path}", 5000)
 
-    def _tab_menu(self, pos: object) -> None:
+    def _tab_menu(self, pos: QPoint) -> None:
         bar = self.tab_widget.tabBar()
-        index = bar.tabAt(pos)  # type: ignore[arg-type]
+        index = bar.tabAt(pos)
         if index < 0:
             return
         self.tab_widget.setCurrentIndex(index)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions(self.context_actions(TAB_MENU))
-        menu.popup(bar.mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(bar.mapToGlobal(pos))
 
     def context_actions(self, names: Iterable[str | None]) -> list[QAction]:
         """The named actions (``None`` for a separator), skipping names no feature installed."""
@@ -420,11 +422,15 @@ class MainWindow(QMainWindow):
         self.add_store_tab(Keystore(StoreType.PKCS12), None)
 
     def save_current(self) -> None:
+        from . import saving  # at the first save, not at start-up
+
         tab = self.current_tab()
         if tab is not None:
             saving.save(tab)
 
     def save_current_as(self) -> None:
+        from . import saving
+
         tab = self.current_tab()
         if tab is not None:
             saving.save_as(tab)
@@ -464,7 +470,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value(RECENT_KEY, [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent(self, path: Path) -> None:
         name = str(path.resolve())
@@ -490,6 +496,7 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, tab: KeystoreTab, then: Callable[[], None] | None = None) -> None:
         """Close ``tab``, asking Save / Discard / Cancel if it is modified; ``then()`` after."""
+        from . import saving
 
         def remove() -> None:
             self._remove_tab(tab)
@@ -538,6 +545,8 @@ class MainWindow(QMainWindow):
         self._save_then_quit(to_save)
 
     def _save_then_quit(self, remaining: list[KeystoreTab]) -> None:
+        from . import saving
+
         if remaining:
             saving.save(
                 remaining[0], on_done=lambda ok: self._save_then_quit(remaining[1:]) if ok else None

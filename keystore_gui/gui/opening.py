@@ -6,11 +6,12 @@ asks again; Cancel skips the file; a bad file gets the core's one-line message.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -79,7 +80,7 @@ class Opener(QObject):
         self._busy = True
         operations.run_in_background(
             self.window,
-            lambda: try_open(request.path, request.candidates),
+            lambda: _kept(try_open(request.path, request.candidates)),
             on_success=lambda result: self._attempted(request, result),
             on_failure=lambda exc: self._failed(request, exc),
             label=f"Opening {request.path.name}…",
@@ -92,11 +93,17 @@ class Opener(QObject):
     def _attempted(self, request: OpenRequest, result: Opened | NeedsPassword) -> None:
         self.settled.emit()
         if isinstance(result, Opened):
-            self._show(request, result.store, result.password_used)
+            self._show(request, result.store, result.password_used, result.digest)
         else:
             self._ask(request, result, None)
 
-    def _show(self, request: OpenRequest, store: Keystore, password_used: str | None) -> None:
+    def _show(
+        self,
+        request: OpenRequest,
+        store: Keystore,
+        password_used: str | None,
+        digest: bytes | None,
+    ) -> None:
         notice = None
         if password_used is not None:
             notice = (
@@ -104,7 +111,7 @@ class Opener(QObject):
                 "Anyone who knows it can read the keys in this file; consider changing it "
                 "with Set store password… in the Tools menu."
             )
-        self.window.add_store_tab(store, request.path, notice=notice)
+        self.window.add_store_tab(store, request.path, notice=notice, digest=digest)
         self._done()
 
     def _failed(self, request: OpenRequest, exc: BaseException) -> None:
@@ -126,8 +133,8 @@ class Opener(QObject):
             password = dialog.result_value.password
             operations.run_in_background(
                 self.window,
-                lambda: pending.load(password),
-                on_success=lambda store: self._show(request, store, None),
+                lambda: _kept((pending.load(password), pending.digest)),
+                on_success=lambda opened: self._show(request, opened[0], None, opened[1]),
                 on_failure=lambda exc: self._retry(request, pending, exc),
                 label=f"Opening {request.path.name}…",
             )
@@ -145,3 +152,14 @@ class Opener(QObject):
             )
         else:
             self._failed(request, exc)
+
+
+_T = TypeVar("_T")
+
+
+def _kept(loaded: _T) -> _T:
+    """Set what exists now, the store just read included, aside from the garbage collector: a
+    store lives as long as its tab, and walking its 100,000 entries at every full collection
+    would stall the window each time (``gc.freeze``; reference counting still frees them)."""
+    gc.freeze()
+    return loaded

@@ -79,6 +79,7 @@ class RenameDialog(QDialog):
     def _fit_height(self) -> None:
         """Grow to show every line of the wrapped hint (a top-level dialog does not by itself)."""
         layout = self.layout()
+        assert layout is not None
         layout.activate()
         needed = layout.totalHeightForWidth(self.width())
         if needed > self.height():

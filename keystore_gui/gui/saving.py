@@ -1,19 +1,24 @@
-"""Save and Save As…: choosing the file and format, the password, and explaining refusals."""
+"""Saving a tab: Save and Save As… (choosing the file, format and password), the write itself off
+the GUI thread, and explaining refusals. The tab holds the state; this module owns the saving."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..core.errors import CannotHoldError
+from ..core.errors import CannotHoldError, KeyLockedError
 from ..core.formats import type_from_extension, writable_types
-from ..core.model import StoreType
+from ..core.io import save_keystore
+from ..core.model import Keystore, StoreType
 from ..core.rules import store_password_must_be_ascii
+from ..core.safefile import UNCHECKED, FileChangedError, FileStamp
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
+from .settings import Settings
 from .undo import RemoveEntries, TrustLooseCertificates
 
 if TYPE_CHECKING:
@@ -37,12 +42,13 @@ def save(tab: KeystoreTab, on_done: Done | None = None) -> None:
     if tab.path is None or store.store_type not in _savable():
         save_as(tab, on_done)
         return
+    path = tab.path
     _with_password(
         tab,
         store.store_type,
-        lambda pw: tab.save(tab.path, store.store_type, pw, on_done=on_done),
+        lambda pw: write(tab, path, store.store_type, pw, on_done=on_done),
         on_done,
-    )  # type: ignore[arg-type]
+    )
 
 
 def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
@@ -68,7 +74,7 @@ def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
             on_done(False)
         return
     _with_password(
-        tab, store_type, lambda pw: tab.save(path, store_type, pw, on_done=on_done), on_done
+        tab, store_type, lambda pw: write(tab, path, store_type, pw, on_done=on_done), on_done
     )
 
 
@@ -138,7 +144,81 @@ def _with_password(
     dialog.open()
 
 
-def report_save_failure(parent: QWidget, exc: BaseException) -> None:
+def write(
+    tab: KeystoreTab,
+    path: Path,
+    store_type: StoreType,
+    password: str | None,
+    *,
+    on_done: Done | None = None,
+    replace_changed: bool = False,
+) -> None:
+    """Write the tab's store to ``path`` off the GUI thread (a snapshot of the entries, so edits
+    can't race the writer); a key sealed under its own password is unlocked first, then retried.
+
+    Writing back to the tab's own file first checks that no other program changed it since it
+    was read; if one did, the user is asked (``replace_changed`` is their yes)."""
+    if tab.saving:
+        return
+    store = tab.store
+    snapshot = Keystore(store.store_type, [copy.copy(e) for e in store.entries], store.password)
+    tab.saving = True
+    backup = path not in tab.backed_up and Settings(tab.settings).backup_on_save
+    expect = UNCHECKED
+    if path == tab.path and store.read_digest is not None and not replace_changed:
+        expect = FileStamp(store.read_digest)
+
+    def work() -> Keystore:
+        save_keystore(snapshot, path, store_type, password, backup=backup, expect=expect)
+        return snapshot
+
+    def succeeded(result: Keystore) -> None:
+        tab.saving = False
+        tab.backed_up.add(path)
+        store.store_type = result.store_type
+        store.password = result.password
+        store.read_digest = result.read_digest
+        tab.path = path
+        tab.undo_stack.setClean()
+        tab.title_changed.emit()
+        tab.saved.emit()
+        if on_done is not None:
+            on_done(True)
+
+    def failed(exc: BaseException) -> None:
+        tab.saving = False
+        locked = store.find(exc.alias) if isinstance(exc, KeyLockedError) else None
+        if locked is not None:
+            # The new format needs a key sealed under its own password: ask, then retry.
+            tab.unlock_entry(
+                locked, lambda: write(tab, path, store_type, password, on_done=on_done)
+            )
+            return
+        if not isinstance(exc, FileChangedError):
+            report_failure(tab, exc)
+        elif _replace_changed_file(tab, path):
+            write(tab, path, store_type, password, on_done=on_done, replace_changed=True)
+            return
+        if on_done is not None:
+            on_done(False)
+
+    operations.run_in_background(
+        tab, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
+    )
+
+
+def _replace_changed_file(parent: QWidget, path: Path) -> bool:
+    return msgbox.question(
+        parent,
+        "File changed on disk",
+        f"{path.name} was changed by another program since it was opened here.\n\n"
+        "Saving replaces it with the version shown here, and what the other program wrote is "
+        "lost. Cancel keeps the file as it is on disk; your changes stay here, unsaved.",
+        yes_text="Replace the File on Disk",
+    )
+
+
+def report_failure(parent: QWidget, exc: BaseException) -> None:
     if isinstance(exc, CannotHoldError):
         listed = "\n".join(f"• {alias}: {why}" for alias, why in exc.problems)
         msgbox.error(

@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 PROTOCOL_VERSION = 1
 ACK = b"ok\n"
@@ -89,7 +89,7 @@ class InstanceServer(QObject):
         """Start listening; clears a socket file left by an instance that crashed."""
         if self._server.listen(self._name):
             return True
-        if self._server.serverError() == QLocalSocket.LocalSocketError.AddressInUseError:
+        if self._server.serverError() == QAbstractSocket.SocketError.AddressInUseError:
             QLocalServer.removeServer(self._name)
             return self._server.listen(self._name)
         return False

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import KeyLockedError, WrongPasswordError
-from ..core.io import save_keystore
-from ..core.model import Certificate, Entry, Keystore, StoreType
+from ..core.errors import WrongPasswordError
+from ..core.model import Certificate, Entry, Keystore
 from ..core.rules import DEFAULT_WARNING_DAYS
 from . import operations
 from .columns import ColumnFitter
@@ -32,7 +38,6 @@ from .filter import EntryFilter
 from .model import COLUMNS, EntryModel, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
-from .undo import AddEntries
 
 HEADER_KEY = "tree/header"
 SPLITTER_KEY = "tab/splitter"
@@ -66,12 +71,15 @@ class KeystoreTab(QWidget):
             Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
         )
         self.model = EntryModel(store, self, warning_days=days)
+        self.model.fetch_paused = True  # until the first paint (see showEvent)
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
+        self.file_digest: bytes | None = None
+        """SHA-256 of the file as the opener read it (off the GUI thread), if it was read."""
         self.search_ready = not store.entries
         """Whether the filter's search texts are prepared (see :meth:`start_indexing`)."""
-        self._backed_up: set[Path] = set()
+        self.backed_up: set[Path] = set()
         """Files this tab already saved over in this session: only the first save makes a .bak."""
 
         layout = QVBoxLayout(self)
@@ -125,7 +133,7 @@ class KeystoreTab(QWidget):
         self._restore_layout()
         self.columns = ColumnFitter(
             self.tree,
-            aliases=lambda: (entry.alias for entry in store.entries),
+            aliases=self.model.longest_aliases,
             status_texts=lambda: [f"expires in {self.model.warning_days} days"],
         )
         header.sectionMoved.connect(self._save_header)
@@ -170,6 +178,8 @@ class KeystoreTab(QWidget):
 
     def add_entries(self, entries: Sequence[Entry], text: str) -> None:
         """Add entries as one undoable change and select the first."""
+        from .undo import AddEntries  # the undo commands load with the first edit
+
         self.undo_stack.push(AddEntries(self.model, entries, text))
         if entries:
             self.select_entry(entries[0])
@@ -309,71 +319,21 @@ class KeystoreTab(QWidget):
         if state is not None:
             self.tree.header().restoreState(state)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.model.fetch_paused:
+            QTimer.singleShot(0, self, self._resume_fetching)
+
+    def _resume_fetching(self) -> None:
+        self.model.fetch_paused = False
+
     def restore_splitter(self) -> None:
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
         if state is None or not self.splitter.restoreState(state):
             self.splitter.setSizes([750, 250])
 
-    # --- saving ------------------------------------------------------------------------------
-    def save(
-        self,
-        path: Path,
-        store_type: StoreType,
-        password: str | None,
-        *,
-        on_done: Callable[[bool], None] | None = None,
-    ) -> None:
-        """Save off the GUI thread (a snapshot of the entries, so edits can't race the writer)."""
-        if self.saving:
-            return
-        snapshot = Keystore(
-            self.store.store_type,
-            [copy.copy(e) for e in self.store.entries],
-            self.store.password,
-        )
-        self.saving = True
-        backup = path not in self._backed_up and Settings(self.settings).backup_on_save
-
-        def work() -> Keystore:
-            save_keystore(snapshot, path, store_type, password, backup=backup)
-            return snapshot
-
-        def succeeded(result: Keystore) -> None:
-            self.saving = False
-            self._backed_up.add(path)
-            self.store.store_type = result.store_type
-            self.store.password = result.password
-            self.path = path
-            self.undo_stack.setClean()
-            self.title_changed.emit()
-            self.saved.emit()
-            if on_done is not None:
-                on_done(True)
-
-        def failed(exc: BaseException) -> None:
-            self.saving = False
-            locked = self.store.find(exc.alias) if isinstance(exc, KeyLockedError) else None
-            if locked is not None:
-                # The new format needs a key sealed under its own password: ask, then retry.
-                self.unlock_entry(
-                    locked, lambda: self.save(path, store_type, password, on_done=on_done)
-                )
-                return
-            self.save_failed(exc)
-            if on_done is not None:
-                on_done(False)
-
-        operations.run_in_background(
-            self, work, on_success=succeeded, on_failure=failed, label=f"Saving {path.name}…"
-        )
-
-    def save_failed(self, exc: BaseException) -> None:
-        from .saving import report_save_failure
-
-        report_save_failure(self, exc)
-
     # --- keys sealed under their own password ------------------------------------------------
-    def unlock_entry(self, entry: Entry, then: Callable[[], None]) -> None:
+    def unlock_entry(self, entry: Entry, then: Callable[[], object]) -> None:
         """Make ``entry``'s key usable, asking for its password if the store's doesn't open it;
         ``then()`` runs once it is unlocked (not at all if the user cancels)."""
         if not entry.is_locked:
@@ -401,7 +361,9 @@ class KeystoreTab(QWidget):
             self, with_store_password, on_success=after_first, label=f"Unlocking {entry.alias}…"
         )
 
-    def _ask_key_password(self, entry: Entry, then: Callable[[], None], error: str | None) -> None:
+    def _ask_key_password(
+        self, entry: Entry, then: Callable[[], object], error: str | None
+    ) -> None:
         dialog = PasswordDialog(
             self,
             title="Key password",

@@ -130,7 +130,7 @@ class FusionStyle(QProxyStyle):
     def __init__(self) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
 
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         base = self.baseStyle()
         return base.name() if base is not None else "fusion"
 

@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -44,12 +43,9 @@ from ..core.tlsdiag import Diagnosis, Finding, diagnose, sent_chain_pem
 from ..core.trustsources import open_store_sources
 from ..core.truststore import sanitise_alias, trusted_entry
 from . import operations
-from .chain_view import BACKGROUNDS, mark_icon, text_colour
+from .chain_view import link_item, paint_banner, path_tree, text_colour
 from .settings import Settings
-from .theme import is_dark
 from .trust_sources import TrustSourcesBox
-
-SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ class ExamineTlsDialog(QDialog):
         open_stores: Sequence[tuple[str, Keystore]] = (),
         settings: Settings | None = None,
         add_to_truststore: Callable[[ExamineTlsDialog, AddRequest], None] | None = None,
-        open_as_tab: Callable[[Keystore, str], None] | None = None,
+        open_as_tab: Callable[[Keystore, str], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``add_to_truststore`` opens the copy dialog for the request (the window's copy
@@ -142,18 +138,7 @@ class ExamineTlsDialog(QDialog):
         self.source_box = TrustSourcesBox(open_stores=open_stores, settings=settings, parent=self)
         self.source_box.changed.connect(self.rejudge)
 
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Certificate", "Status", "Source"])
-        self.tree.setIconSize(QSize(14, 14))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setStyleSheet("QTreeView::branch { image: none; }")
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setColumnWidth(0, 220)
+        self.tree = path_tree()
         path_box = QGroupBox("Path: root at the top, the server's certificate at the bottom")
         QVBoxLayout(path_box).addWidget(self.tree)
 
@@ -309,12 +294,8 @@ class ExamineTlsDialog(QDialog):
     def _paint_banner(self, level: Severity | None) -> None:
         if level is None:
             self.banner.setStyleSheet("")
-            return
-        self.banner.setStyleSheet(
-            f"#verdictBanner {{ background: {BACKGROUNDS[level][int(is_dark())]}; "
-            f"border: 1px solid {text_colour(level).name()}; border-radius: 4px; }}"
-        )
-        self.verdict_label.setStyleSheet(f"color: {text_colour(level).name()}")
+        else:
+            paint_banner(self.banner, self.verdict_label, level)
 
     def _draw(self, diagnosis: Diagnosis) -> None:
         shake = diagnosis.handshake
@@ -370,16 +351,7 @@ class ExamineTlsDialog(QDialog):
             elif not link.anchor:
                 source += " — not sent by the server"
                 severity = Severity.ERROR
-            item = QTreeWidgetItem(parent)
-            item.setText(0, cert.common_name())
-            item.setToolTip(0, f"{cert.subject}\nSHA-256 {cert.sha256}")
-            item.setIcon(0, mark_icon(severity))
-            item.setText(1, link.reason)
-            item.setToolTip(1, link.reason)
-            item.setText(2, source)
-            item.setData(0, SEVERITY_ROLE, int(severity))
-            if severity is Severity.ERROR:
-                item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
+            item = link_item(parent, cert, severity, link.reason, source)
             parent = item
             last = item
         self.tree.expandAll()
@@ -459,10 +431,12 @@ class ExamineTlsDialog(QDialog):
         count = len(self.handshake.sent)
         operations.run_in_background(
             self,
-            # the file dialog asked before an existing file is replaced
-            lambda: write_output_file(path, data, overwrite=True),
+            lambda: write_output_file(path, data, overwrite=True),  # the file dialog asked
             on_success=lambda _r: self.status_label.setText(
                 f"Saved the {count} sent certificate(s) to {path}"
+            ),
+            on_failure=lambda exc: self.status_label.setText(
+                f"Not saved: {operations.describe(exc)}"
             ),
             label=f"Saving {path}…",
         )

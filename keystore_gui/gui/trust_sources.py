@@ -1,7 +1,7 @@
 """The "Trust sources" box shared by the trust chain view and the TLS server examiner: open tabs
 (truststores ticked, keystores offered unticked), truststore and intermediates files, Java cacerts
 and the system CA bundle. Files and bundles the user ticks are remembered in the settings and
-ticked again next time; the big bundles are read off the GUI thread.
+ticked again next time; every file and bundle is read off the GUI thread.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from shiboken6 import Shiboken
 from ..core.chain import TrustSource, source_from_store
 from ..core.errors import KeystoreError
 from ..core.model import Keystore
-from ..core.opening import open_file
+from ..core.opening import NeedsPassword, Opened, try_open
 from ..core.trustsources import (
     intermediates_label,
     java_cacerts,
@@ -56,11 +56,6 @@ def ask_password(parent: QWidget, path: str) -> str | None:
         parent, "Password", f"Password for {Path(path).name}:", QLineEdit.EchoMode.Password
     )
     return password if ok else None
-
-
-def read_store(parent: QWidget, path: str) -> Keystore | None:
-    """Read ``path``, asking for a password if its format has one; ``None`` if cancelled."""
-    return open_file(path, lambda _pending: ask_password(parent, path))
 
 
 @dataclass
@@ -188,7 +183,8 @@ class TrustSourcesBox(QGroupBox):
         return [self.sources.item(row) for row in range(self.sources.count())]
 
     def _restore_sources(self, settings: Settings) -> None:
-        """Tick again what the user ticked last time, asking for passwords as when adding."""
+        """Tick again what the user ticked last time; files are read off the GUI thread, their
+        passwords asked for as when adding."""
         self._restoring = True
         try:
             for paths, trusted in (
@@ -197,7 +193,7 @@ class TrustSourcesBox(QGroupBox):
             ):
                 for path in paths:
                     if os.path.isfile(path):
-                        self._add_path(path, trusted)
+                        self._add_path(path, trusted, remember=False)
             wanted = {
                 "java-cacerts": settings.trust_java_cacerts,
                 "system-cas": settings.trust_system_cas,
@@ -272,36 +268,78 @@ class TrustSourcesBox(QGroupBox):
     def _add_file(self, trusted: bool) -> None:
         title = "Add Truststore" if trusted else "Add Intermediates"
         path, _ = QFileDialog.getOpenFileName(self, title, "", _STORE_FILES)
-        if path and self._add_path(path, trusted):
-            self._save_sources()
-            self.changed.emit()
+        if path:
+            self._add_path(path, trusted, remember=True)
 
-    def _add_path(self, path: str, trusted: bool) -> bool:
-        """Read ``path`` and add it ticked; ``False`` if it could not be read or was cancelled."""
-        store = self.read(path)
-        if store is None:
-            return False
+    def _add_path(self, path: str, trusted: bool, *, remember: bool) -> None:
+        """Add ``path`` ticked and read it off the GUI thread; it leaves the list again if it
+        cannot be read or its password is cancelled. ``remember``: save the ticked sources once
+        it is read (not when it is being restored from them)."""
         label = truststore_label(path) if trusted else intermediates_label(path)
-        source = source_from_store(store, label, trusted=trusted)
-        title = "Truststore" if trusted else "Intermediates"
+        title = f"{'Truststore' if trusted else 'Intermediates'}: {os.path.basename(path)}"
+
+        def not_read_yet() -> TrustSource:
+            raise KeystoreError(f"{os.path.basename(path)} is still being read")
+
         item = self.add_choice(
-            f"{title}: {os.path.basename(path)}",
-            lambda: source,
+            title,
+            not_read_yet,
+            slow=True,
             kind="truststore" if trusted else "intermediates",
             path=path,
         )
         item.setToolTip(path)
         self.set_checked(item, True)
-        return True
+        choice = self._choice(item)
+        choice.loading = True
+        self._set_text(item, f"{title} (reading…)")
 
-    def read(self, path: str) -> Keystore | None:
-        """The store at ``path``, or ``None`` when it cannot be read (said under the sources)
-        or the user cancelled its password."""
-        try:
-            return read_store(self, path)
-        except KeystoreError as exc:
-            self.show_error(f"{Path(path).name}: {exc}")
-            return None
+        def read(store: Keystore | None) -> None:
+            choice.loading = False
+            if store is None:
+                self.sources.takeItem(self.sources.row(item))
+                return
+            choice.loaded = source_from_store(store, label, trusted=trusted)
+            self._set_text(item, title)
+            if remember:
+                self._save_sources()
+            self.changed.emit()
+
+        self.read_later(path, read)
+
+    def read_later(self, path: str, done: Callable[[Keystore | None], None]) -> None:
+        """Read ``path`` off the GUI thread, asking here for its password (naming the file) only
+        if its format has one; then ``done(store)``, or ``done(None)`` when it could not be read
+        (said under the sources) or the password was cancelled."""
+        name = Path(path).name
+
+        def failed(exc: BaseException) -> None:
+            self.show_error(f"{name}: {operations.describe(exc)}")
+            done(None)
+
+        def tried(result: Opened | NeedsPassword) -> None:
+            if isinstance(result, Opened):
+                done(result.store)
+                return
+            password = ask_password(self, path)
+            if password is None:
+                done(None)
+                return
+            operations.run_in_background(
+                self,
+                lambda: result.load(password),
+                on_success=done,
+                on_failure=failed,
+                label=f"Reading {name}…",
+            )
+
+        operations.run_in_background(
+            self,
+            lambda: try_open(path),
+            on_success=tried,
+            on_failure=failed,
+            label=f"Reading {name}…",
+        )
 
     def add_truststore(self) -> None:
         self._add_file(trusted=True)

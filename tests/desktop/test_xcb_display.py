@@ -4,6 +4,7 @@ drawn at its size. (The other GUI tests run offscreen, which hides what a deskto
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +21,10 @@ PASSWORD = "xcb-check-pw"
 
 @pytest.fixture(scope="module")
 def xvfb_display() -> Iterator[str]:
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb; .ci/run installs it)")
     missing = display_check.missing_tools()
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb x11-utils imagemagick)")
+    assert not missing, f"needs {', '.join(missing)} (apt-get install x11-utils imagemagick)"
     with display_check.xvfb() as display:
         yield display
 

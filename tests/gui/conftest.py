@@ -15,9 +15,24 @@ from PySide6.QtCore import QSettings
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.gui import operations
+from keystore_gui.gui.features.desktop import DiskWatcher
+from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
 
 NOW = dt.datetime.now(dt.UTC)
+
+
+def window_idle(window: MainWindow) -> bool:
+    """Nothing left to do in the background: no check scheduled or settling, every tab's search
+    index built, no operation running. Tests wait on this, never on a fixed time."""
+    panel = window.findChild(HealthPanel)
+    watcher = window.findChild(DiskWatcher)
+    return (
+        (panel is None or not panel.pending)
+        and (watcher is None or not watcher.settling)
+        and all(tab.search_ready for tab in window.tabs())
+        and operations.running() == 0
+    )
 
 
 def make_cert(

@@ -13,17 +13,16 @@ from PySide6.QtGui import QAction, QUndoCommand
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.model import Keystore, StoreType
-from keystore_gui.gui import about, main_window, msgbox, operations, preferences
+from keystore_gui.gui import about, main_window, msgbox, preferences, saving
 from keystore_gui.gui.features import desktop
 from keystore_gui.gui.settings import Settings
 
-QUIET_MS = 400  # longer than any feature's debounce before it starts background work
+from .conftest import window_idle
 
 
-def settle(qtbot: QtBot) -> None:
+def settle(qtbot: QtBot, window: main_window.MainWindow) -> None:
     """Let the window's background checks start and finish before it is closed."""
-    qtbot.wait(QUIET_MS)
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window_idle(window), timeout=10_000)
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
     window = main_window.MainWindow(settings)
     assert "keystore_gui.gui.features.desktop" in main_window.feature_modules()
     yield window
-    settle(qtbot)
+    settle(qtbot, window)
     for tab in window.tabs():
         tab.undo_stack.setClean()
     window.close()
@@ -234,7 +233,7 @@ def test_own_save_and_touch_do_not_ask(
     path.touch()
     w._file_changed(str(path))
     w.check_pending()
-    qtbot.wait(SETTLE_WAIT)
+    qtbot.waitUntil(lambda: not w.settling, timeout=10_000)  # the settled events judged again
     assert answers.questions == []
 
 
@@ -282,8 +281,28 @@ def test_saving_from_the_window_does_not_ask(
     tab = win.add_store_tab(read_keystore(path, "changeit"), path)
     make_modified(tab)
     done: list[bool] = []
-    tab.save(path, StoreType.JKS, "changeit", on_done=done.append)
+    saving.write(tab, path, StoreType.JKS, "changeit", on_done=done.append)
     qtbot.waitUntil(lambda: done == [True], timeout=20_000)
     qtbot.wait(2 * SETTLE_WAIT)
     assert answers.questions == []
     assert not tab.is_modified()
+
+
+def test_a_file_opened_is_watched_from_what_the_opener_read_not_read_again(
+    qtbot: QtBot, win: main_window.MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from keystore_gui.core.io import save_keystore
+    from keystore_gui.gui import opening
+
+    path = tmp_path / "opened.p12"
+    save_keystore(Keystore(StoreType.PKCS12, password="pw"), path, StoreType.PKCS12, "pw")
+    reads: list[Path] = []
+    monkeypatch.setattr(desktop, "file_digest", lambda p: reads.append(p))
+    win.opener.open([opening.OpenRequest(path, ("pw",))])
+    qtbot.waitUntil(lambda: len(win.tabs()) == 1, timeout=20_000)
+    tab = win.tabs()[0]
+    assert tab.file_digest == hashlib.sha256(path.read_bytes()).digest()
+    assert tab in watcher(win).watched_tabs()
+    assert reads == []  # a large store is not read a second time on the GUI thread

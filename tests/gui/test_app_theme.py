@@ -13,15 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.chain import Severity
 from keystore_gui.core.truststore import Action
-from keystore_gui.gui import chain_view, main_window, operations, theme
+from keystore_gui.gui import chain_view, main_window, theme
 from keystore_gui.gui.copy_dialog import outcome_item
 from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog
 from keystore_gui.gui.model import COLUMNS
 
-from .conftest import sample_store
-
-QUIET_MS = 400
-
+from .conftest import sample_store, window_idle
 
 contrast = theme.contrast_ratio
 
@@ -58,8 +55,7 @@ def test_status_column_is_readable(
         assert len(seen) >= 3  # valid, expired, not yet valid at least
         window.grab().save(str(tmp_path / f"{scheme}.png"))
     finally:
-        qtbot.wait(QUIET_MS)  # background checks start after short debounce timers
-        qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+        qtbot.waitUntil(lambda: window_idle(window), timeout=10_000)
         window.close()
         window.deleteLater()
         follower.deleteLater()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import StoreType
+from keystore_gui.gui import saving
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
 from keystore_gui.gui.undo import RemoveEntries
@@ -22,7 +23,7 @@ def _remove(tab, alias: str) -> None:
 
 def _save(qtbot, tab, path: Path) -> None:
     done: list[bool] = []
-    tab.save(path, StoreType.JKS, "changeit", on_done=done.append)
+    saving.write(tab, path, StoreType.JKS, "changeit", on_done=done.append)
     qtbot.waitUntil(lambda: done == [True], timeout=20_000)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,11 @@ def pick_files(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
     monkeypatch.setattr(
         chain_view.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], "")
     )
+
+
+def settle(qtbot: QtBot) -> None:
+    """Wait until every file the dialog reads in the background is read."""
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
 
 
 def make_dialog(qtbot: QtBot, entry: Entry, store: Keystore, trust_store: Keystore, **kw: object):  # type: ignore[no-untyped-def]
@@ -247,6 +253,7 @@ def test_fetched_issuer_is_appended_as_one_undoable_change(
     bundle = certs.pki.bundle("offered.pem", certs.expired, certs.inter)
     pick_files(monkeypatch, bundle)
     qtbot.mouseClick(dialog.fetch_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert entry.chain == [certs.leaf.certificate, certs.inter.certificate]
     assert stack.count() == 1 and changed == [entry]
@@ -267,6 +274,7 @@ def test_nothing_fitting_is_said_and_nothing_changes(
     unrelated = certs.pki.bundle("unrelated.pem", certs.expired)
     pick_files(monkeypatch, unrelated)
     dialog.fetch_missing()
+    settle(qtbot)
     assert entry.chain == [certs.leaf.certificate] and stack.count() == 0
     assert dialog.source_error.isVisible()
     assert "No certificate in those files signed 'shop.acme.example'" in dialog.source_error.text()
@@ -332,6 +340,7 @@ def test_ctrl_t_in_the_window_checks_the_selected_entry(
     )
     try:
         dialog.fetch_missing()
+        settle(qtbot)
     finally:
         dialog_module_patch.undo()
     assert dialog.verdict.trusted
@@ -378,12 +387,14 @@ def test_a_truststore_file_that_cannot_be_read_is_reported(
     monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: "secret")
     count = dialog.sources.count()
     dialog.add_truststore()
+    settle(qtbot)
     assert dialog.sources.count() == count
     assert dialog.source_error.text().startswith("junk.jks: ")
 
     good = certs.pki.bundle("root-only.pem", certs.root)
     pick_files(monkeypatch, good)
     dialog.add_truststore()
+    settle(qtbot)
     assert source_item(dialog, "Truststore: root-only.pem").checkState() == Qt.CheckState.Checked
     assert dialog.verdict is not None and dialog.verdict.trusted
     assert dialog.verdict.path[-1].source == "truststore root-only.pem"
@@ -431,8 +442,10 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     for path in (trust_jks, gone, unticked):
         pick_files(monkeypatch, path)
         first.add_truststore()
+        settle(qtbot)
     pick_files(monkeypatch, inter)
     first.add_intermediates()
+    settle(qtbot)
     assert asked == [str(trust_jks)]
     source_item(first, "Truststore: unticked.pem").setCheckState(Qt.CheckState.Unchecked)
     source_item(first, "System CAs").setCheckState(Qt.CheckState.Checked)
@@ -448,6 +461,7 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     gone.unlink()
     again = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     second = make_dialog(qtbot, entry, store, truststore(), settings=again)
+    settle(qtbot)
     assert asked == [str(trust_jks), str(trust_jks)]  # the password is asked again, not kept
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     titles = [second.sources.item(row).text() for row in range(second.sources.count())]
@@ -465,8 +479,40 @@ def test_ticked_files_and_bundles_are_remembered_for_next_time(
     assert again.trust_system_cas is False
     monkeypatch.setattr(trust_sources, "ask_password", lambda parent, path: None)
     third = make_dialog(qtbot, entry, store, truststore(), settings=again)
+    settle(qtbot)
     titles = [third.sources.item(row).text() for row in range(third.sources.count())]
     assert not any("trust.jks" in t for t in titles)
     assert source_item(third, "Intermediates: inter-only.pem").checkState() == Qt.CheckState.Checked
     assert source_item(third, "System CAs").checkState() == Qt.CheckState.Unchecked
     assert third.verdict is not None and not third.verdict.trusted
+
+
+def test_remembered_truststores_are_read_off_the_gui_thread(
+    qtbot: QtBot, certs: Certs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    trust_jks = tmp_path / "trust.jks"
+    save_keystore(truststore(certs.root), trust_jks, StoreType.JKS, "secret")
+    settings.trust_sources = [str(trust_jks)]
+    monkeypatch.setattr(trust_sources, "java_cacerts_path", lambda: None)
+    readers: list[bool] = []
+    original = trust_sources.try_open
+
+    def spy(path: str) -> object:
+        readers.append(threading.current_thread() is threading.main_thread())
+        return original(path)
+
+    monkeypatch.setattr(trust_sources, "try_open", spy)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        trust_sources, "ask_password", lambda parent, path: asked.append(path) or "secret"
+    )
+    entry = key_entry("shop", certs.leaf, certs.inter)
+    dialog = make_dialog(
+        qtbot, entry, Keystore(StoreType.JKS, [entry]), truststore(), settings=settings
+    )
+    assert source_item(dialog, "Truststore: trust.jks").text() == "Truststore: trust.jks (reading…)"
+    settle(qtbot)
+    assert readers == [False] and asked == [str(trust_jks)]
+    assert source_item(dialog, "Truststore: trust.jks").text() == "Truststore: trust.jks"
+    assert dialog.verdict is not None and dialog.verdict.trusted

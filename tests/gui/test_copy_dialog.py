@@ -128,6 +128,7 @@ def test_import_files_and_clipboard(qtbot: QtBot, pki: Pki, tmp_path: Path) -> N
     qtbot.addWidget(dialog)
     assert not dialog.ok_button.isEnabled()
     dialog.add_file(str(bundle))
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
     QGuiApplication.clipboard().setText(pki.cert("leaf").pem)
     qtbot.mouseClick(dialog.paste, Qt.MouseButton.LeftButton)
     assert dialog.table.rowCount() == 3

@@ -16,11 +16,12 @@ from pytestqt.qtbot import QtBot
 from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import What
-from keystore_gui.gui import copy_dialog, operations
+from keystore_gui.gui import copy_dialog, import_dialog, operations
 from keystore_gui.gui.chain_view import TrustChainDialog
 from keystore_gui.gui.copy_dialog import CopyDialog
 from keystore_gui.gui.features import copy as feature_module
 from keystore_gui.gui.features.copy import MIME_TYPE, CopyFeature, entries_from_mime, mime_for
+from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.import_dialog import ExportDialog, ImportDialog
 from keystore_gui.gui.main_window import MainWindow
 from tests.truststore_certs import Pki
@@ -57,8 +58,11 @@ def win(qtbot: QtBot, window: MainWindow, questions: Questions) -> Iterator[Main
     yield window
     # The health panel re-checks 150 ms after a change, in the background: let that finish
     # before the window is torn down, or its result arrives for a deleted window.
-    qtbot.wait(300)
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    panel = window.findChild(HealthPanel)
+    qtbot.waitUntil(
+        lambda: (panel is None or not panel.pending) and operations.running() == 0,
+        timeout=10_000,
+    )
 
 
 def two_tabs(win: MainWindow, pki: Pki) -> tuple[object, object]:
@@ -378,3 +382,29 @@ def _narrow_geometry(qtbot: QtBot) -> QByteArray:
     qtbot.addWidget(narrow)
     narrow.resize(420, 300)
     return narrow.saveGeometry()
+
+
+def test_export_over_a_typed_existing_file_asks_first(
+    qtbot: QtBot, win: MainWindow, pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_tabs(win, pki)
+    existing = tmp_path / "partners.pem"
+    existing.write_text("keep me\n")
+    answers = [False, True]
+    asked: list[str] = []
+
+    def question(_parent, _title: str, text: str, *, yes_text: str = "OK") -> bool:  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(import_dialog.msgbox, "question", question)
+    win.actions_by_name["export_certificates"].trigger()
+    qtbot.waitUntil(lambda: win.findChild(ExportDialog) is not None)
+    dialog = win.findChild(ExportDialog)
+    qtbot.keyClicks(dialog.path, str(existing))
+    dialog.accept()
+    assert dialog.result_request() is None and existing.read_text() == "keep me\n"
+    dialog.accept()
+    qtbot.waitUntil(lambda: operations.running() == 0)
+    assert asked == ["partners.pem already exists. Replace it?"] * 2
+    assert "BEGIN CERTIFICATE" in existing.read_text()

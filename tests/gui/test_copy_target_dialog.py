@@ -13,6 +13,7 @@ from keystore_gui.core.model import Keystore, StoreType
 from keystore_gui.gui import operations
 from keystore_gui.gui.copy_dialog import CopyDialog, TargetKind
 from keystore_gui.gui.features import copy as copy_feature
+from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
 from tests.truststore_certs import Pki
 
@@ -27,8 +28,11 @@ def win(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> It
     # after a copy the feature offers the trust chain view: decline
     monkeypatch.setattr(copy_feature.msgbox, "question", lambda *_a, **_k: False)
     yield window
-    qtbot.wait(300)
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    panel = window.findChild(HealthPanel)
+    qtbot.waitUntil(
+        lambda: (panel is None or not panel.pending) and operations.running() == 0,
+        timeout=10_000,
+    )
 
 
 def _key_tab(win: MainWindow, pki: Pki, alias: str):  # type: ignore[no-untyped-def]

@@ -344,7 +344,7 @@ def test_cannot_hold_lists_the_entries(
     )
     tab = window.add_store_tab(store, None)
     target = tmp_path / "out.jks"
-    tab.save(target, StoreType.JKS, STOREPASS)
+    saving.write(tab, target, StoreType.JKS, STOREPASS)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     title, text, detail = shown[0]
     assert title == "Cannot save"

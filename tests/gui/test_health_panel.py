@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keystore_gui.core.health import Severity
 from keystore_gui.core.model import Entry
+from keystore_gui.gui import saving
 from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
 
@@ -63,7 +64,9 @@ def test_save_as_another_format_runs_the_report_again(qtbot, window: MainWindow,
     qtbot.waitUntil(lambda: panel.findings(tab) is not None, timeout=10_000)
     assert "proprietary-format" in {f.code for f in panel.findings(tab) or []}
     done: list[bool] = []
-    tab.save(tmp_path / "server.p12", StoreType.PKCS12, "N3w-pass-word", on_done=done.append)
+    saving.write(
+        tab, tmp_path / "server.p12", StoreType.PKCS12, "N3w-pass-word", on_done=done.append
+    )
     qtbot.waitUntil(lambda: done == [True], timeout=20_000)
     qtbot.waitUntil(
         lambda: "proprietary-format" not in {f.code for f in panel.findings(tab) or []},

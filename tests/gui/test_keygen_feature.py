@@ -173,6 +173,7 @@ def test_import_ca_reply(
     reply.write_bytes(cb.encode_chain(list(reversed(signed)), "reply.p7b"))
     monkeypatch.setattr(feature.QFileDialog, "getOpenFileName", lambda *a, **k: (str(reply), ""))
     window.actions_by_name["import_ca_reply"].trigger()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     assert server.chain == signed
     tab = window.current_tab()
     assert tab is not None and tab.is_modified()
@@ -185,6 +186,7 @@ def test_import_ca_reply(
     stranger.write_text(issuer.certificate.pem)
     monkeypatch.setattr(feature.QFileDialog, "getOpenFileName", lambda *a, **k: (str(stranger), ""))
     window.actions_by_name["import_ca_reply"].trigger()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
     assert errors == ["the reply has no certificate for the key of entry 'api'"]
     assert server.chain == old_chain
 
@@ -221,6 +223,7 @@ def test_sign_csr(
     monkeypatch.setattr(feature.QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     store, _, _ = server_tab
     window.actions_by_name["sign_csr"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(GenerateKeyPairDialog) is not None, timeout=10_000)
     dialog = window.findChild(GenerateKeyPairDialog)
     assert dialog is not None
     assert dialog.issuer.currentText() == "tab-ca (Untitled)"

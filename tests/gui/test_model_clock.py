@@ -33,10 +33,11 @@ def _entry(alias: str, not_before: dt.datetime) -> Entry:
 
 
 def test_an_entry_added_later_is_judged_by_the_time_it_is_added(qtbot, qtmodeltester) -> None:
-    model = EntryModel(Keystore(StoreType.PKCS12))
-    qtbot.wait(1_200)
-    # what "Generate key pair" makes: valid from this second on
-    model.append_entries([_entry("fresh", dt.datetime.now(dt.UTC))])
+    opened = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    times = iter([opened, opened + dt.timedelta(seconds=2)])
+    model = EntryModel(Keystore(StoreType.PKCS12), clock=lambda: next(times))
+    # what "Generate key pair" makes a second after the store was opened: valid from then on
+    model.append_entries([_entry("fresh", opened + dt.timedelta(seconds=1))])
     assert model.index(0, STATUS).data() == "valid"
     qtmodeltester.check(model)
 

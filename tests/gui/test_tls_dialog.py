@@ -15,11 +15,12 @@ from keystore_gui.core.chain import Severity
 from keystore_gui.core.model import EntryKind, Keystore, StoreType
 from keystore_gui.core.truststore import trusted_entry
 from keystore_gui.gui import operations, trust_sources
+from keystore_gui.gui.chain_view import SEVERITY_ROLE
 from keystore_gui.gui.copy_dialog import CopyDialog
 from keystore_gui.gui.features.tls import show_examine
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.settings import Settings
-from keystore_gui.gui.tls_dialog import SEVERITY_ROLE, ExamineTlsDialog
+from keystore_gui.gui.tls_dialog import ExamineTlsDialog
 from tests.tls_servers import Server, ServerPki, SilentServer, make_server_pki, s_server
 from tests.tools import requires_openssl
 

@@ -51,7 +51,6 @@ def test_quit_cancel_keeps_every_tab(qtbot, window: MainWindow, monkeypatch) -> 
     _modify(first)
     _modify(second)
     window.actions_by_name["quit"].trigger()
-    qtbot.wait(50)
     assert window.isVisible()
     assert window.tabs() == [first, second]
     assert first.is_modified() and second.is_modified()

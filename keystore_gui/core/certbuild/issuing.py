@@ -22,6 +22,7 @@ from cryptography.x509.oid import (
 from ..chain import is_self_signed
 from ..errors import KeystoreError
 from ..keygen import (
+    KeySpec,
     SignatureAlgorithm,
     check_signature_algorithm,
     default_signature_algorithm,
@@ -276,6 +277,19 @@ def new_key_entry(
         key_password=key_password,
         timestamp=dt.datetime.now(dt.UTC),
     )
+
+
+def generate_key_entry(
+    alias: str,
+    spec: KeySpec,
+    request: NewCertificate,
+    issuer: Issuer | None = None,
+    key_password: str | None = None,
+) -> Entry:
+    """A new key pair of ``spec`` with its certificate, self-signed or issued by ``issuer``, as a
+    key entry: slow for RSA-4096 and DSA, so the window calls it off the GUI thread."""
+    key = spec.generate()
+    return new_key_entry(alias, key, issue(request, key, issuer), key_password)
 
 
 def renew(entry: Entry, validity: Validity, issuer: Issuer | None = None) -> list[Certificate]:

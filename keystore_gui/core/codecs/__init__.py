@@ -10,13 +10,13 @@ import importlib
 
 from ..model import StoreType
 
-_MODULES = ("certfiles", "jks", "pkcs12")
+_MODULES = ("certfiles", "javaks", "jks", "pkcs12")
 _MODULE_FOR: dict[StoreType, str] = {
     StoreType.PEM: "certfiles",
     StoreType.DER: "certfiles",
     StoreType.PKCS7: "certfiles",
-    StoreType.JKS: "jks",
-    StoreType.JCEKS: "jks",
+    StoreType.JKS: "javaks",
+    StoreType.JCEKS: "javaks",
     StoreType.BKS: "jks",
     StoreType.UBER: "jks",
     StoreType.PKCS12: "pkcs12",

@@ -8,6 +8,8 @@ Writing is done here rather than by pyjks (which cannot write JCEKS, writes alia
 UTF-8, and re-encrypts decrypted keys with the store password): a key still sealed in a format
 the target reads is written verbatim, so its own password survives; any other key is protected
 with its entry password, or the store password when it has none.
+
+Size: one family of four Java formats that share their entry layout and pyjks' quirks.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ from ..model import (
     StoreType,
     kind_of,
 )
-from . import javaformat
+from . import javaformat, javaks
 from .limits import MAX_LIST_REVEAL_ITERATIONS, check_iterations
 
 # javaobj logs parse failures of damaged secret-key objects; the caller reports them instead.
@@ -336,6 +338,15 @@ def _failure(exc: Exception, what: str) -> KeystoreError:
     return CorruptFileError(f"the {what} structure is invalid")
 
 
+def pyjks_private_key_entry(store_type: StoreType, raw: javaks.RawEntry) -> Any:
+    """The pyjks entry for a private key read by :mod:`.javaks`."""
+    entry = jks.PrivateKeyEntry(
+        cert_chain=raw.chain, encrypted=raw.protected_key, store_type=store_type.value.lower()
+    )
+    entry.alias, entry.timestamp = raw.alias, raw.timestamp
+    return entry
+
+
 def _private_key_entry(store_type: StoreType, alias: str, raw: Any) -> Entry:
     chain = [Certificate(der) for _type, der in raw.cert_chain]
     return Entry(
@@ -527,7 +538,7 @@ def _pkcs8(entry: Entry) -> bytes:
 
 def _verbatim(entry: Entry, password: str, usable: Callable[[Any], bool]) -> Any | None:
     """The pyjks entry to copy as is, if the key is still sealed the way it should be written."""
-    sealed = entry.sealed
+    sealed = getattr(entry.sealed, "resolved", entry.sealed)  # see javaks.LazyJavaSealedKey
     if not isinstance(sealed, JavaSealedKey) or not usable(sealed.raw):
         return None
     if entry.key is None or (entry.key is sealed.unlocked and sealed.opened_with(password)):
@@ -642,17 +653,7 @@ def _dump_java(target: StoreType) -> formats.Dumper:
     return dump
 
 
-def _check_java(store_type: StoreType) -> formats.Checker:
-    """A JKS or JCEKS file parses without its password: only the integrity check needs it."""
-    load = _load_java(store_type)
-
-    def check(data: bytes) -> None:
-        load(data, None)
-
-    return check
-
-
-for _kind in (StoreType.JKS, StoreType.JCEKS):
-    formats.register(formats.Codec(_kind, _load_java(_kind), _dump_java(_kind), _check_java(_kind)))
+# JKS and JCEKS are registered by .javaks, which reads them without pyjks and comes here for
+# writing them, and for a JCEKS file holding secret keys.
 formats.register(formats.Codec(StoreType.BKS, load_bks))
 formats.register(formats.Codec(StoreType.UBER, load_uber))

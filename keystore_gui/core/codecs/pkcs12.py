@@ -34,6 +34,8 @@ Writing
     an HMAC-SHA256 MAC. PKCS#12 has
     no per-entry key passwords: the store password protects every key, so an entry that was
     still sealed under a password of its own must be unlocked first (``KeyLockedError``).
+
+Size: one format, read and written; both sides share the bag, attribute and chain layout.
 """
 
 from __future__ import annotations

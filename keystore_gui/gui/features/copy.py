@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from ...core.io import save_keystore
 from ...core.model import Certificate, Entry, EntryKind, Keystore, StoreType
+from ...core.safefile import FileStamp
 from ...core.truststore import (
     apply_plan,
     export_selection,
@@ -335,7 +336,8 @@ class CopyFeature(QObject):
 
         def work() -> None:
             apply_plan(plan, store)
-            save_keystore(store, path, backup=backup)
+            # refused if another program changed (or, for a new one, made) the file meanwhile
+            save_keystore(store, path, backup=backup, expect=FileStamp(store.read_digest))
 
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"

@@ -121,6 +121,11 @@ class DiskWatcher(QObject):
         window.state_changed.connect(self.sync)
         self.sync()
 
+    @property
+    def settling(self) -> bool:
+        """File events came in and are being let settle before they are judged."""
+        return self._settle.isActive()
+
     def watched_tabs(self) -> list[KeystoreTab]:
         return list(self._known)
 
@@ -133,7 +138,9 @@ class DiskWatcher(QObject):
                 self._pending.discard(tab)
         for tab in open_tabs:
             if tab not in self._known:
-                self._known[tab] = file_digest(self._path(tab))
+                # what the opener read; reading a large store again here would stall the window
+                known = tab.file_digest
+                self._known[tab] = known if known is not None else file_digest(self._path(tab))
                 tab.saved.connect(lambda t=tab: self._rebaseline(t))
         wanted = {str(self._path(t)) for t in self._known}
         watched = set(self._watcher.files())
@@ -200,7 +207,7 @@ class DiskWatcher(QObject):
             text = (
                 f"{path.name} was changed on disk by another program, and you have unsaved "
                 "changes to it here.\n\nReload discards your changes and shows the file as it "
-                "is now. Cancel keeps your version; saving it will replace the file on disk."
+                "is now. Cancel keeps your version; saving it asks before replacing the file on disk."
             )
             yes = "Reload and Discard My Changes"
         else:

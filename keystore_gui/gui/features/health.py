@@ -144,6 +144,11 @@ class HealthPanel(QDockWidget):
         window.state_changed.connect(self.follow_tabs)
 
     @property
+    def pending(self) -> bool:
+        """A re-check is scheduled or running."""
+        return self._timer.isActive() or len(self._running) > 0
+
+    @property
     def expanded(self) -> bool:
         return self.summary.isChecked()
 

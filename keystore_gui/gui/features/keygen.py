@@ -102,7 +102,9 @@ def available_issuers(window: MainWindow) -> list[IssuerChoice]:
     return choices
 
 
-def with_issuer_unlocked(window: MainWindow, entry: Entry | None, then: Callable[[], None]) -> None:
+def with_issuer_unlocked(
+    window: MainWindow, entry: Entry | None, then: Callable[[], object]
+) -> None:
     """Run ``then()`` once the issuer's key is usable, asking for its own password if needed."""
     if entry is None or not entry.is_locked:
         then()
@@ -201,11 +203,18 @@ def sign_csr(window: MainWindow) -> None:
     name, _ = QFileDialog.getOpenFileName(window, "Sign a certificate request", "", CSR_FILTERS)
     if not name:
         return
-    try:
-        csr = cb.load_csr(read_bytes(name))
-    except KeystoreError as exc:
-        msgbox.error(window, "Sign certificate request", f"{Path(name).name}: {exc}")
-        return
+    operations.run_in_background(
+        window,
+        lambda: cb.load_csr(read_bytes(name)),
+        on_success=lambda csr: _choose_signer(window, csr),
+        on_failure=lambda exc: msgbox.error(
+            window, "Sign certificate request", f"{Path(name).name}: {operations.describe(exc)}"
+        ),
+        label=f"Reading {Path(name).name}…",
+    )
+
+
+def _choose_signer(window: MainWindow, csr: x509.CertificateSigningRequest) -> None:
     issuers = available_issuers(window)
     if not issuers:
         msgbox.error(
@@ -262,14 +271,21 @@ def import_ca_reply(window: MainWindow) -> None:
     if not name:
         return
     anchors = [cert for other in window.tabs() for _e, cert in other.store.certificates()]
-    try:
-        reply = cb.read_certificates(read_bytes(name))
-        chain = cb.import_ca_reply(entry, reply, anchors)
-    except KeystoreError as exc:
-        msgbox.error(window, "Import CA reply", str(exc))
-        return
-    tab.undo_stack.push(
-        ReplaceChain(entry, chain, tab.refresh_entry, f"Import CA reply into '{entry.alias}'")
+
+    def read_and_check() -> list[Certificate]:
+        return cb.import_ca_reply(entry, cb.read_certificates(read_bytes(name)), anchors)
+
+    def replace(chain: list[Certificate]) -> None:
+        tab.undo_stack.push(
+            ReplaceChain(entry, chain, tab.refresh_entry, f"Import CA reply into '{entry.alias}'")
+        )
+
+    operations.run_in_background(
+        tab,
+        read_and_check,
+        on_success=replace,
+        on_failure=lambda exc: msgbox.error(window, "Import CA reply", operations.describe(exc)),
+        label="Reading the CA reply…",
     )
 
 

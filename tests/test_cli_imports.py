@@ -1,0 +1,59 @@
+"""``keystore-cli list`` imports only what a listing needs: the command's own module, the native
+JKS reader, the DER fast path; never pyjks, chain building, TLS or certificate building."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from keystore_gui.core.io import save_keystore
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
+from tests.certs import self_signed
+
+NOT_FOR_LISTING = (
+    "jks",  # pyjks, and pycryptodome and javaobj under it
+    "Cryptodome",
+    "keystore_gui.core.chain",
+    "keystore_gui.core.tls",
+    "keystore_gui.core.certbuild",
+    "keystore_gui.core.truststore",
+    "keystore_gui.commands.tls",
+    "keystore_gui.commands.genkey",
+)
+
+
+def test_list_of_a_jks_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed("listed", key, serial=5))
+    store = Keystore(
+        StoreType.JKS,
+        [
+            Entry("pair", EntryKind.PRIVATE_KEY, [cert], key=key),
+            Entry("trusted", EntryKind.TRUSTED_CERT, [cert]),
+        ],
+        password="changeit",
+    )
+    path = tmp_path / "s.jks"
+    save_keystore(store, path, StoreType.JKS, "changeit")
+    code = f"""
+import sys
+from keystore_gui import cli
+status = cli.main(["list", {str(path)!r}, "--password-env", "KS_PASS"])
+loaded = [m for m in {NOT_FOR_LISTING!r} if m in sys.modules]
+print("status", status, "loaded", loaded)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={"KS_PASS": "changeit", "PATH": "/usr/bin:/bin"},
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert out.returncode == 0, out.stderr
+    assert "pair" in out.stdout and "trusted" in out.stdout
+    assert out.stdout.strip().endswith("status 0 loaded []"), out.stdout
