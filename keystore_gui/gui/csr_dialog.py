@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from ..core import certbuild as cb
 from ..core.errors import KeystoreError
-from ..core.keyfiles import SigningKey
 from ..core.keygen import SignatureAlgorithm, signature_algorithms_for, spec_of_key
 from ..core.model import Certificate
 from .theme import error_style
@@ -41,7 +41,7 @@ class CsrRequest:
     signature: SignatureAlgorithm
     der: bool
 
-    def build(self, key: SigningKey) -> bytes:
+    def build(self, key: CertificateIssuerPrivateKeyTypes) -> bytes:
         """The signed request, PEM or DER (slow for big keys: run it off the GUI thread)."""
         csr = cb.build_csr(key, self.subject, self.choices.request_extensions(), self.signature)
         encoding = serialization.Encoding.DER if self.der else serialization.Encoding.PEM
@@ -109,7 +109,7 @@ class CsrDialog(QDialog):
         layout.addWidget(box)
         geometry = QSettings().value("dialogs/csr")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         self._validate()
 
     def _checks(

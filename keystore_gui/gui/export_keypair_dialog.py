@@ -109,7 +109,7 @@ class ExportKeyPairDialog(QDialog):
         self.resize(560, 320)
         geometry = QSettings().value("dialogs/export_keypair")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         self._format_changed()
 
     def choice(self) -> tuple[ExportFormat, bool]:

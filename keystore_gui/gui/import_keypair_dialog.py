@@ -136,7 +136,7 @@ class ImportKeyPairDialog(QDialog):
         buttons.addWidget(add_cert)
         buttons.addWidget(self.remove_cert)
         buttons.addStretch()
-        certs = QWidget()
+        certs = self._certs_widget = QWidget()
         certs_row = QHBoxLayout(certs)
         certs_row.setContentsMargins(0, 0, 0, 0)
         certs_row.addWidget(self.cert_list, 1)
@@ -331,7 +331,7 @@ class ImportKeyPairDialog(QDialog):
         self.remove_cert.setEnabled(bool(self._cert_files))
 
     def _show_mode(self, mode: str | None) -> None:
-        for widget in (self.cert_list.parentWidget(), self.certs_label):
+        for widget in (self._certs_widget, self.certs_label):
             widget.setVisible(mode != "store")
         for widget in (self.entry_combo, self.entry_label):
             widget.setVisible(mode == "store")
@@ -427,7 +427,7 @@ class ImportKeyPairDialog(QDialog):
     def _restore_geometry(self) -> None:
         geometry = QSettings().value("dialogs/import_keypair")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
 
     def _save_geometry(self) -> None:
         QSettings().setValue("dialogs/import_keypair", self.saveGeometry())
