@@ -8,9 +8,15 @@ Three measurements, each in a fresh process (Qt offscreen):
    exits; against ``keytool -list`` on the same file. Peak resident memory of each, from
    ``wait4``.
 2. typing in the filter box on that store: each keystroke (key event → filtered tree laid out),
-   in milliseconds.
+   in milliseconds, once the search index is built; then, as a person types, 8 keys a second
+   from 1 s after the tree shows (index built or not), a narrow and a broad text: the longest
+   stall of the GUI thread (a 5 ms heartbeat from the moment the tree shows) and how long after
+   the last key its result is in the tree.
 3. a JKS of 100,000 trusted certificates: launch → populated tree, and the longest stall of the
    GUI thread meanwhile (a 10 ms heartbeat timer; a window that freezes shows a long gap).
+
+The window is started as ``keystore-gui FILE`` starts it: the menus' features are installed
+after the file's tab. ``benchmarks/profile_start.py`` shows where a start's time goes.
 
 The stores are made by ``benchmarks/list_speed.py``'s generator (certificates from
 ``cryptography``, keystores written by the JDK's own ``KeyStore`` in one JVM run).
@@ -250,7 +256,7 @@ def main() -> int:
             f"  keytool -list                     {theirs.median:7.3f} s   "
             f"peak RSS {theirs.peak_rss_kib / 1024:5.0f} MB"
         )
-        print(f"  ratio window/keytool              {wall / theirs.median:7.2f}  (target <= 0.25)")
+        print(f"  ratio window/keytool              {wall / theirs.median:7.2f}  (target <= 0.15)")
 
         typed, _, _ = run_child(path, "filter", env)
         strokes = typed["keystroke_ms"]

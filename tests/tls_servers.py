@@ -9,10 +9,13 @@ nothing waits a fixed time.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import select
+import signal
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,6 +100,16 @@ class Server:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
+def _die_with_parent() -> None:
+    """In the child before ``exec``: Linux ends it when the test process dies, so a test run that
+    is killed leaves no server behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _drain(stream: object) -> None:
     """Keep reading ``s_server``'s chatter so it never blocks on a full pipe."""
     with contextlib.suppress(OSError, ValueError):
@@ -116,7 +129,11 @@ def s_server(
     if chain is not None:
         argv += ["-cert_chain", str(chain)]
     proc = subprocess.Popen(
-        [*argv, *extra], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [*argv, *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     assert proc.stdout is not None and proc.stdin is not None
     drain = threading.Thread(target=_drain, args=(proc.stdout,), daemon=True)

@@ -72,7 +72,7 @@ def xcb_plugin_files(plugins_dir: Path) -> list[Path]:
     """The xcb plugin and Qt's xcb support library beside it, those that exist."""
     plugin = plugins_dir / XCB_PLUGIN
     qpa = [p for p in (plugins_dir.parent / "lib").glob("libQt6XcbQpa.so*") if p.is_file()]
-    if not qpa:  # a PyInstaller bundle keeps Qt's libraries beside the plugins folder's parent
+    if not qpa:  # a PyInstaller bundle keeps Qt's libraries at the top of _internal/
         qpa = [p for p in plugins_dir.parent.parent.parent.glob("libQt6XcbQpa.so*") if p.is_file()]
     return [p for p in [plugin, *qpa[:1]] if p.is_file()]
 

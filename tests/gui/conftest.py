@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.gui import operations
@@ -90,6 +91,18 @@ def sample_store() -> Keystore:
 def _app(qapp):  # type: ignore[no-untyped-def]
     """Icons and fonts need a QApplication even in model-only tests."""
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_message_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box that no test answers would wait for a click forever and hang the whole
+    run: it fails the test instead, saying what it said. Tests that expect one patch the
+    function of ``gui.msgbox`` that shows it."""
+
+    def refuse(box: QMessageBox) -> int:
+        raise AssertionError(f"unexpected message box: {box.windowTitle()}: {box.text()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
 
 
 @pytest.fixture
