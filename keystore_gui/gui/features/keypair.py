@@ -50,7 +50,7 @@ class KeyPairFeature(QObject):
             "export_key_pair",
             "E&xport key pair…",
             self.export_key_pair,
-            "Ctrl+Shift+X",
+            "Ctrl+Alt+X",
             tip="Write the selected key pair as PKCS#12 or as PEM files for a TLS server",
         )
         window.state_changed.connect(self.update)
