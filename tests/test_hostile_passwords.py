@@ -110,6 +110,16 @@ def test_no_new_store_from_an_empty_file_or_one_keytool_reads_otherwise(
     assert not store.exists()
 
 
+def test_no_new_pkcs12_keytool_could_not_open(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("UTF8PW", "Sécret")
+    store = tmp_path / "new.p12"
+    argv = ["genkey", str(store), "--alias", "k", "--dname", "CN=k", "--key-type", "ec:p-256"]
+    assert main([*argv, "--password-env", "UTF8PW"]) == 1
+    assert "not ASCII" in one_line(capsys.readouterr().err)
+    assert not store.exists()
+    assert main([*argv[:1], str(tmp_path / "new.jks"), *argv[2:], "--password-env", "UTF8PW"]) == 0
+
+
 def test_a_password_given_as_a_variable_name_is_not_echoed(jks: Path, capsys) -> None:
     assert main(["list", str(jks), "--password-env", SECRET]) == 1
     err = one_line(capsys.readouterr().err)

@@ -21,6 +21,7 @@ from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.model import Entry, Keystore, StoreType
 from ..core.opening import open_file
+from ..core.rules import store_password_must_be_ascii
 from ..core.safefile import FileStamp, locked_for_update
 from ..core.text import check_password_text, printable
 
@@ -93,9 +94,13 @@ def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str 
     return store
 
 
-def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
+def new_store_password(
+    args: argparse.Namespace, prefix: str, path: str, kind: StoreType | None = None
+) -> str:
     """A password for a store about to be created; prompts twice on a terminal. An empty
-    password file is refused: it would silently make a store anyone can open."""
+    password file is refused: it would silently make a store anyone can open; so is a password
+    the Java readers of ``kind`` refuse (keytool cannot open a PKCS#12 made with a non-ASCII
+    one)."""
     password = password_from_args(args, prefix, f"New password for {path}: ")
     if password is None:
         raise CliError(
@@ -112,6 +117,11 @@ def new_store_password(args: argparse.Namespace, prefix: str, path: str) -> str:
         raise CliError(
             f"the password file given to --{prefix}password-file starts with a byte-order mark, "
             "which keytool would take as part of the password; save it without one"
+        )
+    if kind is not None and store_password_must_be_ascii(kind) and not password.isascii():
+        raise CliError(
+            f"keytool cannot open a {kind} file whose password is not ASCII; choose an ASCII "
+            "password for it"
         )
     prompted = not getattr(args, f"{attr}password_env", None) and not from_file
     if prompted and getpass.getpass("Repeat the password: ") != password:
@@ -297,7 +307,7 @@ def open_or_create_target(
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise CliError(f"no such folder: {folder}")
-    return new_truststore(kind, new_store_password(args, prefix, path)), True
+    return new_truststore(kind, new_store_password(args, prefix, path, kind)), True
 
 
 NEW_KEYSTORE_TYPES = (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
@@ -323,7 +333,7 @@ def open_or_create_keystore(
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise CliError(f"no such folder: {folder}")
-    return Keystore(kind, [], new_store_password(args, "", path)), True
+    return Keystore(kind, [], new_store_password(args, "", path, kind)), True
 
 
 def report(plan: CopyPlan, as_json: bool, dest: str, created: bool) -> None:

@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             left_out = store.settle_loose(trust=args.loose_certs == "trust")
         check_capacity(store, target)
         key_passwords = key_passwords_from_args(args.key_password_env)
-        password = new_store_password(args, "dest-", args.dest)
+        password = new_store_password(args, "dest-", args.dest, target)
         unlock_for(store, target, key_passwords, password)
         save_keystore(store, dest, target, password, expect=read, overwrite=args.overwrite)
     n = len(store.entries)

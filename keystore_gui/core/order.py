@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 
+from .model import Keystore
+
 _DIGITS = re.compile(r"(\d+)")
 
 NaturalKey = list[str | int]
+
+
+def sort_by_alias(store: Keystore, *, descending: bool = False) -> Keystore:
+    """``store`` with its entries in natural alias order (in place), as the window lists them:
+    done where the store is read, so the window has nothing to reorder."""
+    store.entries.sort(key=lambda entry: natural_key(entry.alias), reverse=descending)
+    return store
 
 
 def natural_key(text: str) -> NaturalKey:

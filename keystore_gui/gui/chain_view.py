@@ -41,6 +41,7 @@ from ..core.chain import (
     Verdict,
     complete_chain,
     display_name,
+    is_self_signed,
     verify_entry,
 )
 from ..core.model import Certificate, Entry, EntryKind, Keystore
@@ -64,6 +65,10 @@ def text_colour(severity: Severity) -> QColor:
 
 
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
+FETCH_TIP = (
+    "Read certificate files or stores; certificates that signed the top of this chain are "
+    "appended to the entry's chain"
+)
 
 PURPOSES = {
     Purpose.ANY: "Any purpose",
@@ -217,10 +222,7 @@ class TrustChainDialog(QDialog):
         splitter.setChildrenCollapsible(False)
 
         self.fetch_button = QPushButton("Fetch Missing Certificates…")
-        self.fetch_button.setToolTip(
-            "Read certificate files or stores; certificates that signed the top of this "
-            "chain are appended to the entry's chain"
-        )
+        self.fetch_button.setToolTip(FETCH_TIP)
         self.fetch_button.clicked.connect(self.fetch_missing)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -292,8 +294,13 @@ class TrustChainDialog(QDialog):
         if last is not None:
             self.tree.setCurrentItem(last)
         top = verdict.path[-1] if verdict.path else None
-        can_fetch = top is not None and not top.anchor
+        # Only a missing issuer can be fetched: a path that ends in a self-signed certificate
+        # (trusted or not) is complete.
+        can_fetch = top is not None and not top.anchor and not is_self_signed(top.certificate)
         self.fetch_button.setEnabled(can_fetch)
+        self.fetch_button.setToolTip(
+            FETCH_TIP if can_fetch else "The chain is complete: it ends in a self-signed root"
+        )
 
     def _show_details(self, current: QTreeWidgetItem | None, _previous: object = None) -> None:
         if current is None or self.verdict is None:

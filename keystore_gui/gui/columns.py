@@ -18,7 +18,9 @@ from .model import COLUMN_IDS, COLUMNS, KIND_TEXT
 
 ESSENTIAL = ("alias", "kind", "expires", "status")
 FIRST_TO_SHRINK = ("subject", "issuer")
-MIN_WIDTH = 60
+MIN_WIDTH = 50
+"""Subject and Issuer shrink to this first; then the other columns shrink, to ``LAST_WIDTH``."""
+LAST_WIDTH = 24
 _ICON = 22  # an item's icon and the gap after it
 _PADDING = 14  # the view's cell margins and focus frame, with a little air
 
@@ -102,16 +104,16 @@ class ColumnFitter(QObject):
         if spare > 0 and first:
             for i in first:
                 widths[i] += spare // len(first)
-        for group in (first, others):
+        for group, floor in ((first, MIN_WIDTH), (others, LAST_WIDTH)):
             if spare >= 0:
                 break
-            room = sum(widths[i] - MIN_WIDTH for i in group)
+            room = sum(widths[i] - floor for i in group)
             if room <= 0:
                 continue
             take = min(-spare, room)
             for i in group:
-                cut = -(-take * (widths[i] - MIN_WIDTH) // room)  # rounded up: never short
-                widths[i] -= min(cut, widths[i] - MIN_WIDTH)
+                cut = -(-take * (widths[i] - floor) // room)  # rounded up: never short
+                widths[i] -= min(cut, widths[i] - floor)
             spare += take
         self._fitting = True
         try:

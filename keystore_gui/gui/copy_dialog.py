@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import KeystoreError, WrongPasswordError
 from ..core.io import read_keystore
-from ..core.model import Certificate, Entry, EntryKind, Keystore, StoreType
+from ..core.model import Certificate, Entry, Keystore, StoreType
 from ..core.rules import store_password_must_be_ascii
+from ..core.trustsources import is_truststore
 from ..core.truststore import (
     Action,
     Candidate,
@@ -397,8 +398,7 @@ class CopyDialog(QDialog):
         return new_truststore(self.new_store_type, self.new_password.first.text()), None
 
     def _is_truststore(self, index: int) -> bool:
-        """Whether the target holds trusted certificates only (no private or secret keys)."""
-        return all(e.kind is EntryKind.TRUSTED_CERT for e in self._targets[index].store.entries)
+        return is_truststore(self._targets[index].store)
 
     # --- reactions ---------------------------------------------------------------------------
     def _what_toggled(self, checked: bool) -> None:

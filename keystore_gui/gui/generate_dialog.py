@@ -195,6 +195,8 @@ class GenerateKeyPairDialog(QDialog):
         self._updating = False
         self._signature_chosen = False
         self._template_usages: frozenset[str] = frozenset()
+        self._touched: set[str] = set()
+        """Required fields the user has typed in: only those say they are missing."""
         self.setWindowTitle("Sign Certificate Request" if csr is not None else "Generate Key Pair")
 
         layout = QVBoxLayout(self)
@@ -209,6 +211,11 @@ class GenerateKeyPairDialog(QDialog):
         self.summary.setStyleSheet(error_style())
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.needed = QLabel()
+        """What required fields the user has not filled in yet: in the ordinary text colour."""
+        self.needed.setWordWrap(True)
+        self.needed.hide()
+        layout.addWidget(self.needed)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -234,6 +241,13 @@ class GenerateKeyPairDialog(QDialog):
     def _build_key_box(self) -> QWidget:
         box = QGroupBox("Key")
         form = QFormLayout(box)
+        # What the certificate is for comes first: it fills in the extensions.
+        self.template = QComboBox()
+        self.template.addItem("(none: set the extensions by hand)", "")
+        for name in cb.TEMPLATES:
+            self.template.addItem(cb.TEMPLATE_LABELS[name], name)
+        self.template.setToolTip("Fills in the Extensions tab; every value stays editable")
+        form.addRow("Te&mplate:", self.template)
         row = QHBoxLayout()
         self.key_type = QComboBox()
         for algorithm in KeyAlgorithm:
@@ -276,6 +290,7 @@ class GenerateKeyPairDialog(QDialog):
             self.dn_errors[key] = error
             self.dn_form.addRow(FIELD_LABELS[key] + ":", _with_error(edit, error))
             edit.textChanged.connect(self._dn_changed)
+            edit.textEdited.connect(lambda _t: self._touch("dn"))
         layout.addLayout(self.dn_form)
         self.add_attribute = QPushButton("&Add attribute…")
         self.add_attribute.clicked.connect(lambda: self._add_attribute_row().value.setFocus())
@@ -343,16 +358,6 @@ class GenerateKeyPairDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Te&mplate:"))
-        self.template = QComboBox()
-        self.template.addItem("(none)", "")
-        for name in cb.TEMPLATES:
-            self.template.addItem(cb.TEMPLATE_LABELS[name], name)
-        first = top.itemAt(0)
-        label = first.widget() if first is not None else None
-        assert isinstance(label, QLabel)
-        label.setBuddy(self.template)
-        top.addWidget(self.template)
         top.addStretch(1)
         self.ski = QCheckBox("Subject key identifier")
         self.aki = QCheckBox("Authority key identifier")
@@ -444,6 +449,7 @@ class GenerateKeyPairDialog(QDialog):
         self.alias = QLineEdit()
         self.alias_error = _error_label()
         self.alias.textEdited.connect(self._alias_edited_by_user)
+        self.alias.textEdited.connect(lambda _t: self._touch("alias"))
         self.alias.textChanged.connect(lambda _t: self.validate())
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -718,6 +724,8 @@ class GenerateKeyPairDialog(QDialog):
             if reason:
                 problems.append(reason)
 
+        required: list[str] = []
+        """What is missing from fields the user has not typed in yet: said, but not in red."""
         name: x509.Name | None = None
         for key, edit in self.dn_fields.items():
             text = edit.text().strip()
@@ -726,11 +734,15 @@ class GenerateKeyPairDialog(QDialog):
             report(row.error, cb.check_attribute(row.key.currentText(), row.value.text()))
         if not problems:
             try:
-                if not self.dn_fields["CN"].text().strip():
+                if not self._csr and not self.dn_fields["CN"].text().strip():
                     raise cb.CertificateInputError("a common name (CN) is needed")
                 name = self._csr.subject if self._csr else cb.name_from_pairs(self.dn_pairs())
             except KeystoreError as exc:
-                report(self.dn_preview_error, str(exc))
+                if "dn" in self._touched:
+                    report(self.dn_preview_error, str(exc))
+                else:
+                    self.dn_preview_error.setText(str(exc))
+                    required.append("a common name (CN)")
             else:
                 _show_error(self.dn_preview_error, None)
         else:
@@ -771,7 +783,12 @@ class GenerateKeyPairDialog(QDialog):
         report(self.issuer_error, issuer_reason)
 
         if self._csr is None:
-            report(self.alias_error, self._alias_problem())
+            alias_problem = self._alias_problem()
+            if alias_problem and not self.alias.text() and "alias" not in self._touched:
+                _show_error(self.alias_error, None)
+                required.append("an alias")
+            else:
+                report(self.alias_error, alias_problem)
         if self._has_entry_passwords:
             password_reason = None
             if self._ascii_passwords and not self.password.text().isascii():
@@ -781,8 +798,12 @@ class GenerateKeyPairDialog(QDialog):
             report(self.password_error, password_reason)
 
         self.summary.setText(problems[0] if problems else "")
-        self.ok_button.setEnabled(not problems)
-        return not problems
+        still = "Still needed: " + " and ".join(required) if required and not problems else ""
+        self.needed.setText(still)
+        self.needed.setVisible(bool(still))
+        ok = not problems and not required
+        self.ok_button.setEnabled(ok)
+        return ok
 
     def _report_extensions(
         self, choices: cb.ExtensionChoices, report: Callable[[QLabel, str | None], None]
@@ -795,6 +816,11 @@ class GenerateKeyPairDialog(QDialog):
             (self.bc_error, "basic_constraints"),
         ):
             report(label, parts[part][0] if parts[part] else None)
+
+    def _touch(self, field: str) -> None:
+        if field not in self._touched:
+            self._touched.add(field)
+            self.validate()
 
     def _alias_problem(self) -> str | None:
         alias = self.alias.text()

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
             self._menus[key] = self.menuBar().addMenu(title)
         self._build_actions()
         self.start_page.open_clicked.connect(self.open_dialog)
+        self.start_page.open_folder_clicked.connect(self.open_folder_dialog)
         self.start_page.new_clicked.connect(self.new_keystore)
         self.start_page.cacerts_clicked.connect(self.open_java_cacerts)
         self.start_page.recent_clicked.connect(lambda p: self.open_paths([p]))
@@ -216,9 +217,7 @@ class MainWindow(QMainWindow):
         chosen = [Path(p) for p in paths]
         for folder in (p for p in chosen if p.is_dir()):
             self.opener.open_folder(folder)
-        files = [p for p in chosen if not p.is_dir()]
-        if files:
-            self.opener.open([OpenRequest(p) for p in files])
+        self.opener.open_files([p for p in chosen if not p.is_dir()])
 
     def add_store_tab(
         self,

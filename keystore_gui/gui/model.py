@@ -430,6 +430,8 @@ class EntryModel(QAbstractItemModel):
                 return f"{cells.texts[6]} (not after {cells.texts[5]})"
             if column == 4 and node.cert is not None and cells.tooltip:
                 return node.cert.issuer
+            if column == 2:
+                return cells.texts[2] or None
             return cells.tooltip or None
         if role == SORT_ROLE:
             return self.cells(node).sort_keys[column]

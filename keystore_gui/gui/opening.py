@@ -18,14 +18,17 @@ from PySide6.QtCore import QObject, Qt, Signal
 from ..core.errors import WrongPasswordError
 from ..core.model import Keystore
 from ..core.opening import WELL_KNOWN_PASSWORDS, NeedsPassword, Opened, keystores_in, try_open
+from ..core.order import sort_by_alias
 from . import msgbox, operations
 from .password_dialog import PasswordDialog
+from .settings import Settings
+from .tab import alias_order
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-FOLDER_PASSWORDS = WELL_KNOWN_PASSWORDS
-"""Tried before asking, for every file of an opened folder."""
+DEFAULT_PASSWORDS = WELL_KNOWN_PASSWORDS
+"""Tried before asking, for every file opened (unless Preferences turn it off)."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,21 @@ class Opener(QObject):
         self._queue.extend(requests)
         self._next()
 
+    def open_files(self, paths: Sequence[Path]) -> None:
+        """Open files the user chose, trying the well-known defaults first as for a folder:
+        a WSO2 or Tomcat store opens without a question, and the tab says how."""
+        self.open([OpenRequest(p, self._candidates()) for p in paths])
+
+    def _candidates(self) -> tuple[str, ...]:
+        return DEFAULT_PASSWORDS if Settings(self.window.settings).try_default_passwords else ()
+
     def open_folder(self, folder: Path) -> None:
         def found(paths: list[Path]) -> None:
             if not paths:
                 self.settled.emit()
                 msgbox.information(self.window, "Open folder", f"No keystore found in {folder}.")
                 return
-            self.open([OpenRequest(p, FOLDER_PASSWORDS) for p in paths])
+            self.open_files(paths)
 
         operations.run_in_background(
             self.window,
@@ -78,9 +89,10 @@ class Opener(QObject):
             self._next()
             return
         self._busy = True
+        order = alias_order(self.window.settings)
         operations.run_in_background(
             self.window,
-            lambda: _kept(try_open(request.path, request.candidates)),
+            lambda: _kept(_ordered(try_open(request.path, request.candidates), order)),
             on_success=lambda result: self._attempted(request, result),
             on_failure=lambda exc: self._failed(request, exc),
             label=f"Opening {request.path.name}…",
@@ -128,12 +140,14 @@ class Opener(QObject):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
+        order = alias_order(self.window.settings)
+
         def accepted() -> None:
             assert dialog.result_value is not None
             password = dialog.result_value.password
             operations.run_in_background(
                 self.window,
-                lambda: _kept((pending.load(password), pending.digest)),
+                lambda: _kept((_in_order(pending.load(password), order), pending.digest)),
                 on_success=lambda opened: self._show(request, opened[0], None, opened[1]),
                 on_failure=lambda exc: self._retry(request, pending, exc),
                 label=f"Opening {request.path.name}…",
@@ -155,6 +169,18 @@ class Opener(QObject):
 
 
 _T = TypeVar("_T")
+
+
+def _in_order(store: Keystore, descending: bool | None) -> Keystore:
+    """The store in the tab's alias order, sorted here in the worker (on 100,000 entries the
+    window would otherwise stall a second reordering its rows)."""
+    return store if descending is None else sort_by_alias(store, descending=descending)
+
+
+def _ordered(result: Opened | NeedsPassword, descending: bool | None) -> Opened | NeedsPassword:
+    if isinstance(result, Opened):
+        _in_order(result.store, descending)
+    return result
 
 
 def _kept(loaded: _T) -> _T:

@@ -27,6 +27,7 @@ class Preferences:
     single_instance: bool
     backup_on_save: bool
     color_scheme: str
+    try_default_passwords: bool = True
 
 
 def current(settings: Settings | None = None) -> Preferences:
@@ -36,6 +37,7 @@ def current(settings: Settings | None = None) -> Preferences:
         single_instance=s.single_instance,
         backup_on_save=s.backup_on_save,
         color_scheme=s.color_scheme,
+        try_default_passwords=s.try_default_passwords,
     )
 
 
@@ -46,6 +48,7 @@ def apply_preferences(prefs: Preferences, settings: Settings | None = None) -> N
     s.single_instance = prefs.single_instance
     s.backup_on_save = prefs.backup_on_save
     s.color_scheme = prefs.color_scheme
+    s.try_default_passwords = prefs.try_default_passwords
     s.sync()
     follower = getattr(QApplication.instance(), "color_scheme_follower", None)
     if follower is not None:
@@ -71,6 +74,13 @@ class PreferencesDialog(QDialog):
         )
         self.backup_on_save = QCheckBox("Keep the previous file as NAME.bak when saving")
         self.backup_on_save.setChecked(start.backup_on_save)
+        self.try_default_passwords = QCheckBox(
+            "Try the well-known passwords (wso2carbon, changeit) before asking"
+        )
+        self.try_default_passwords.setChecked(start.try_default_passwords)
+        self.try_default_passwords.setToolTip(
+            "A store that opens with one says so in its tab and in the health report"
+        )
 
         self.color_scheme = QComboBox()
         for key in COLOR_SCHEMES:
@@ -82,6 +92,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Appearance:", self.color_scheme)
         form.addRow("", self.single_instance)
         form.addRow("", self.backup_on_save)
+        form.addRow("", self.try_default_passwords)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -98,4 +109,5 @@ class PreferencesDialog(QDialog):
             single_instance=self.single_instance.isChecked(),
             backup_on_save=self.backup_on_save.isChecked(),
             color_scheme=str(self.color_scheme.currentData()),
+            try_default_passwords=self.try_default_passwords.isChecked(),
         )

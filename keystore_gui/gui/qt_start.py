@@ -4,12 +4,16 @@ Without a usable platform plugin Qt aborts with "no Qt platform plugin could be 
 Reinstalling the application may fix this problem" — and, for X11, a hint about libxcb-cursor0
 whatever the real cause. :func:`create_application` listens to Qt's messages while the
 application is made; on Qt's fatal message it prints what is wrong instead (missing system
-libraries with the ``apt-get`` and ``dnf`` packages that provide them, or no display) and exits 1.
+libraries with the ``apt-get`` and ``dnf`` packages that provide them, or no display) and exits 1;
+when stderr is no terminal (a menu or a double-click started it), in a zenity, kdialog or
+xmessage window as well.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,8 +43,11 @@ def create_application(factory: Callable[[], T], on_message: MessageSink | None 
 
     def handler(kind: QtMsgType, _context: QMessageLogContext, text: str) -> None:
         if kind == QtMsgType.QtFatalMsg:
-            sys.stderr.write(explain([t for _k, t in messages] + [text]) + "\n")
+            why = explain([t for _k, t in messages] + [text])
+            sys.stderr.write(why + "\n")
             sys.stderr.flush()
+            if not sys.stderr.isatty():
+                show_without_qt(why)
             os._exit(1)  # Qt aborts after a fatal message; leave without a core dump
         messages.append((kind, text))
 
@@ -83,3 +90,27 @@ def explain(qt_messages: list[str]) -> str:
             + (f" (available: {available.strip().rstrip('.')})" if available.strip() else "")
         )
     return "\n".join(lines)
+
+
+# Started from a menu or a file manager, nobody reads stderr: say it in a window drawn by a tool
+# that needs no Qt, if the desktop has one and a display is there to show it on.
+DIALOG_TOOLS = (
+    ("zenity", ("--error", "--no-markup", "--title", "Keystore GUI", "--text")),
+    ("kdialog", ("--title", "Keystore GUI", "--error")),
+    ("xmessage", ("-center",)),
+)
+
+
+def show_without_qt(text: str) -> None:
+    """Show ``text`` with the first of zenity, kdialog or xmessage found (none: nothing)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return
+    for tool, args in DIALOG_TOOLS:
+        path = shutil.which(tool)
+        if path is not None:
+            subprocess.Popen(
+                [path, *args, text],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )  # fmt: skip
+            return

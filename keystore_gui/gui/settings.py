@@ -188,6 +188,15 @@ class Settings:
         self._s.setValue("behaviour/single_instance", bool(on))
 
     @property
+    def try_default_passwords(self) -> bool:
+        """Try ``wso2carbon`` and ``changeit`` before asking for a store's password (default on)."""
+        return _as_bool(self._s.value("behaviour/try_default_passwords"), True)
+
+    @try_default_passwords.setter
+    def try_default_passwords(self, on: bool) -> None:
+        self._s.setValue("behaviour/try_default_passwords", bool(on))
+
+    @property
     def backup_on_save(self) -> bool:
         """Keep the previous file as ``NAME.bak`` when saving over it (default off)."""
         return _as_bool(self._s.value("behaviour/backup_on_save"), False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 class StartPage(QWidget):
     open_clicked = Signal()
+    open_folder_clicked = Signal()
     new_clicked = Signal()
     cacerts_clicked = Signal()
     recent_clicked = Signal(str)
@@ -46,12 +47,19 @@ class StartPage(QWidget):
         column.addWidget(subtitle)
 
         self.open_button = QPushButton("&Open…")
+        self.open_folder_button = QPushButton("Open &folder…")
+        self.open_folder_button.setToolTip(
+            "Every keystore in a folder, such as WSO2's repository/resources/security "
+            "or Tomcat's conf"
+        )
+        self.open_folder_button.clicked.connect(self.open_folder_clicked)
         self.new_button = QPushButton("&New keystore")
         self.cacerts_button = QPushButton("Open the &Java CA certificates")
         self.open_button.clicked.connect(self.open_clicked)
         self.new_button.clicked.connect(self.new_clicked)
         self.cacerts_button.clicked.connect(self.cacerts_clicked)
-        for button in (self.open_button, self.new_button, self.cacerts_button):
+        buttons = (self.open_button, self.open_folder_button, self.new_button, self.cacerts_button)
+        for button in buttons:
             button.setMinimumHeight(36)
             column.addWidget(button)
         self.cacerts_label = QLabel()

@@ -40,6 +40,9 @@ from .password_dialog import PasswordDialog
 from .settings import Settings
 
 HEADER_KEY = "tree/header"
+SORT_KEY = "tree/sort"
+"""The sort column and order, beside the header's state: read before a tab exists (a store read
+in a worker is put in alias order there)."""
 SPLITTER_KEY = "tab/splitter"
 
 
@@ -306,7 +309,10 @@ class KeystoreTab(QWidget):
 
     def _save_header(self) -> None:
         if self.settings is not None:
-            self.settings.setValue(HEADER_KEY, self.tree.header().saveState())
+            header = self.tree.header()
+            self.settings.setValue(HEADER_KEY, header.saveState())
+            order = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+            self.settings.setValue(SORT_KEY, f"{header.sortIndicatorSection()} {int(order)}")
 
     def _save_splitter(self) -> None:
         if self.settings is not None:
@@ -398,3 +404,13 @@ class KeystoreTab(QWidget):
 
         dialog.accepted.connect(accepted)
         dialog.open()
+
+
+def alias_order(settings: QSettings | None) -> bool | None:
+    """How a tab opened now will be sorted by alias: ``False`` ascending (the default), ``True``
+    descending, ``None`` when the user sorts by another column."""
+    value = settings.value(SORT_KEY) if settings is not None else None
+    if value is None:
+        return False
+    column, _, descending = str(value).partition(" ")
+    return descending == "1" if column == "0" else None

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,26 @@ def test_an_unknown_platform_is_named_with_the_ones_available(tmp_path: Path) ->
         "(QT_QPA_PLATFORM='nope'): Could not find the Qt platform plugin \"nope\""
     )
     assert "available: " in proc.stderr and "xcb" in proc.stderr
+
+
+def test_started_without_a_terminal_it_also_says_so_in_a_desktop_dialog(tmp_path: Path) -> None:
+    bin_dir = fake_ldd(tmp_path / "bin", "libxcb-cursor.so.0")
+    said = tmp_path / "zenity-args"
+    zenity = bin_dir / "zenity"
+    zenity.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$@" >"{said}.part" && mv "{said}.part" "{said}"\n'
+    )
+    zenity.chmod(0o755)
+    # An X display nobody listens on: Qt cannot connect, the stand-in zenity does not need to.
+    proc = start_gui({"HOME": str(tmp_path), "PATH": f"{bin_dir}:/usr/bin:/bin",
+                      "QT_QPA_PLATFORM": "xcb", "DISPLAY": ":987"})  # fmt: skip
+    assert proc.returncode == 1
+    deadline = time.monotonic() + 30
+    while not said.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the dialog runs detached from the exiting app
+    args = said.read_text().splitlines()
+    assert args[:4] == ["--error", "--no-markup", "--title", "Keystore GUI"]
+    text = "\n".join(args[5:])
+    assert text.startswith("keystore-gui: cannot open a window: Qt's X11 platform needs")
+    assert "sudo apt-get install libxcb-cursor0" in text
+    assert "cannot connect to the X display ':987'" in text

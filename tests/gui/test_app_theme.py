@@ -88,6 +88,7 @@ def test_generate_dialog_errors_are_readable(qtbot: QtBot, app: QApplication, sc
     try:
         dialog = GenerateKeyPairDialog()
         qtbot.addWidget(dialog)
+        dialog.dn_fields["C"].setText("Lanka")  # an error: the summary says it in red
         style = dialog.summary.styleSheet()
         assert style.startswith("color: #"), style
         colour = QColor(style.removeprefix("color: ").rstrip(";"))

@@ -222,6 +222,17 @@ def test_tls_server_purpose_adds_the_web_pki_opinion(qtbot: QtBot, certs: Certs)
     assert dialog.web_pki_label.text() == "Web PKI: passes web-PKI rules"
 
 
+def test_nothing_to_fetch_for_a_complete_or_self_signed_chain(qtbot: QtBot, certs: Certs) -> None:
+    entry = key_entry("shop", certs.leaf, certs.inter, certs.root)  # leaf to root: complete
+    store = Keystore(StoreType.JKS, [entry])
+    dialog = make_dialog(qtbot, entry, store, truststore())  # and not trusted
+    assert dialog.verdict is not None and not dialog.verdict.trusted
+    assert not dialog.fetch_button.isEnabled()
+    alone = key_entry("self", certs.root)
+    dialog = make_dialog(qtbot, alone, Keystore(StoreType.JKS, [alone]), truststore())
+    assert not dialog.fetch_button.isEnabled()
+
+
 def test_the_web_pki_opinion_is_in_plain_words(qtbot: QtBot, certs: Certs) -> None:
     entry = key_entry("legacy", certs.soon, certs.expired)
     store = Keystore(StoreType.JKS, [entry])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from PySide6.QtCore import QDateTime, QSettings, Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core import certbuild as cb
@@ -278,3 +279,24 @@ def test_start_in_the_future(qtbot: QtBot) -> None:
     validity = dialog.result_value().request.validity
     assert validity.not_before.year >= 2000
     assert 365 <= (validity.not_after - validity.not_before).days <= 366
+
+
+def test_the_template_comes_first_and_an_empty_form_is_not_red(qtbot: QtBot) -> None:
+    dialog = make_dialog(qtbot)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # What the certificate is for is chosen before anything else, not on the third tab.
+    assert not dialog.tabs.isAncestorOf(dialog.template)
+    assert dialog.template.mapTo(dialog, dialog.template.rect().topLeft()).y() < dialog.tabs.y()
+    # Nothing typed yet: what is required is said, in plain text, and nothing is in red.
+    red = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()
+           and label.text() and "color" in label.styleSheet()]  # fmt: skip
+    assert red == []
+    assert dialog.needed.text() == "Still needed: a common name (CN) and an alias"
+    assert dialog.needed.styleSheet() == "" and not dialog.summary.text()
+    assert not dialog.ok_button.isEnabled()
+    # Once the user has typed in a field, its error shows.
+    qtbot.keyClicks(dialog.dn_fields["CN"], "x")
+    qtbot.keyClick(dialog.dn_fields["CN"], Qt.Key.Key_Backspace)
+    assert dialog.dn_preview_error.isVisible()
+    assert dialog.dn_preview_error.text() == "a common name (CN) is needed"

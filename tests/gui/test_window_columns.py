@@ -15,10 +15,10 @@ ESSENTIAL = ("alias", "kind", "expires", "status")
 
 def long_names_store() -> Keystore:
     store = sample_store()
-    cert, _ = make_cert("AffirmTrust Networking with a long common name for the subject", days=9)
+    cert, _ = make_cert("Example Bank Services with a long common name for the subject", days=9)
     store.entries.append(
         Entry(
-            "affirmtrust_networking_ca_2031",
+            "example_bank_services_root_ca_2031",
             EntryKind.TRUSTED_CERT,
             [Certificate.from_x509(cert)],
         )
@@ -49,7 +49,7 @@ def test_alias_kind_expires_and_status_are_fully_visible(
     qtbot.waitUntil(fits)
     assert tree.horizontalScrollBar().maximum() == 0
     # The subject gave up width instead, and still tells its whole name.
-    subject = tab.proxy.index(0, COLUMN_IDS.index("subject"))  # sorted: affirmtrust first
+    subject = tab.proxy.index(0, COLUMN_IDS.index("subject"))  # sorted: example_bank first
     assert "long common name" in subject.data(0x0003)  # ToolTipRole
     issuer = tab.proxy.index(0, COLUMN_IDS.index("issuer"))
     assert issuer.data(0x0003) == tab.store.entries[issuer.row()].certificate.issuer

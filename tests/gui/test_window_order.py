@@ -67,3 +67,34 @@ def test_a_big_store_is_sorted_without_making_every_row(qtbot: QtBot, window: Ma
     assert tab.proxy.index(9, 0).data() == "bulk-10"
     made = sum(node is not None for node in tab.model._top)
     assert made < count // 2  # rows are still made only when the view asks for them
+
+
+def test_a_file_is_put_in_alias_order_where_it_is_read(
+    qtbot: QtBot, window: MainWindow, settings: QSettings, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from keystore_gui.core.io import save_keystore
+    from keystore_gui.gui import tab as tab_module
+
+    assert tab_module.alias_order(settings) is False  # nothing chosen yet: by alias
+    path = tmp_path / "bulk.jks"
+    store = bulk_store([10, 2, 1])
+    store.password = "changeit"
+    save_keystore(store, path)
+    shown_to_tab: list[list[str]] = []
+    add = window.add_store_tab
+
+    def add_store_tab(store: Keystore, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown_to_tab.append([e.alias for e in store.entries])
+        return add(store, *args, **kwargs)
+
+    monkeypatch.setattr(window, "add_store_tab", add_store_tab)
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: bool(shown_to_tab), timeout=20_000)
+    assert shown_to_tab == [["bulk-1", "bulk-2", "bulk-10"]]  # the worker sorted it
+
+    tab = window.current_tab()
+    assert tab is not None
+    tab.tree.sortByColumn(COLUMN_IDS.index("expires"), Qt.SortOrder.AscendingOrder)
+    assert tab_module.alias_order(settings) is None
+    tab.tree.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert tab_module.alias_order(settings) is True
