@@ -180,17 +180,7 @@ def add_truststore_options(parser: argparse.ArgumentParser, help: str) -> None:
 
 def truststore_sources(args: argparse.Namespace) -> list[TrustSource]:
     """The ``--truststore`` files, opened, as trusted sources."""
-    from ..core.chain import source_from_store
-    from ..core.trustsources import truststore_label
-
-    return [
-        source_from_store(
-            open_store(args, path, "truststore-", f"truststore {path}"),
-            truststore_label(path),
-            trusted=True,
-        )
-        for path in args.truststore
-    ]
+    return _file_sources(args, "truststore", trusted=True)
 
 
 def add_intermediates_options(parser: argparse.ArgumentParser, help: str) -> None:
@@ -200,16 +190,21 @@ def add_intermediates_options(parser: argparse.ArgumentParser, help: str) -> Non
 
 
 def intermediates_sources(args: argparse.Namespace) -> list[TrustSource]:
-    from ..core.chain import source_from_store
-    from ..core.trustsources import intermediates_label
+    """The ``--intermediates`` files, opened, as sources that help build paths."""
+    return _file_sources(args, "intermediates", trusted=False)
 
+
+def _file_sources(args: argparse.Namespace, kind: str, *, trusted: bool) -> list[TrustSource]:
+    """The ``--{kind}`` files, each opened with the ``--{kind}-password-*`` options."""
+    from ..core.chain import source_from_store
+    from ..core.trustsources import intermediates_label, truststore_label
+
+    label = truststore_label if kind == "truststore" else intermediates_label
     return [
         source_from_store(
-            open_store(args, path, "intermediates-", f"intermediates {path}"),
-            intermediates_label(path),
-            trusted=False,
+            open_store(args, path, f"{kind}-", f"{kind} {path}"), label(path), trusted=trusted
         )
-        for path in args.intermediates
+        for path in getattr(args, kind)
     ]
 
 

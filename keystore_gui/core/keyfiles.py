@@ -186,6 +186,21 @@ def _read_der(data: bytes, name: str) -> KeyFile:
     raise KeyFileError(f"{name} is a {kind} keystore, not a key file: import its entries instead")
 
 
+def looks_like_key_file(data: bytes, name: str) -> bool:
+    """``data`` holds a private key (or is a PKCS#12): a key pair import can start from it."""
+    if b"-----BEGIN " not in data:
+        try:
+            if detect(data, name) is StoreType.PKCS12:
+                return True
+        except KeystoreError:
+            pass
+    try:
+        read_key_file(data, name)
+    except KeystoreError:
+        return False
+    return True
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

@@ -213,3 +213,31 @@ class AppendChainCommand(QUndoCommand):
     def undo(self) -> None:
         del self.entry.chain[-len(self.certs) :]
         self.changed(self.entry)
+
+
+class PutKeyPairs(QUndoCommand):
+    """Key pairs added, or swapped in for the entries they replace (which keep their rows)."""
+
+    def __init__(
+        self, model: EntryModel, pairs: Sequence[tuple[Entry, Entry | None]], text: str
+    ) -> None:
+        super().__init__(text)
+        self._model = model
+        self._pairs = list(pairs)
+        self._rows: list[int] = []
+
+    def redo(self) -> None:
+        self._rows = []
+        for new, old in self._pairs:
+            if old is None:
+                row = len(self._model.store.entries)
+            else:
+                ((row, _),) = self._model.remove_entries([old])
+            self._model.insert_entries([(row, new)])
+            self._rows.append(row)
+
+    def undo(self) -> None:
+        for (new, old), row in reversed(list(zip(self._pairs, self._rows, strict=True))):
+            self._model.remove_entries([new])
+            if old is not None:
+                self._model.insert_entries([(row, old)])

@@ -15,6 +15,7 @@ from keystore_gui.core.io import read_keystore, save_keystore
 from keystore_gui.core.keygen import parse_key_spec
 from keystore_gui.core.model import Entry, Keystore, StoreType
 from keystore_gui.gui import operations
+from keystore_gui.gui.csr_dialog import CsrDialog
 from keystore_gui.gui.features import keygen as feature
 from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog
 from keystore_gui.gui.main_window import MainWindow
@@ -148,6 +149,9 @@ def test_generate_csr(
     action = window.actions_by_name["generate_csr"]
     assert action.isEnabled()
     action.trigger()
+    dialog = window.findChild(CsrDialog)
+    assert dialog is not None  # subject, names and usages from the certificate: keep them
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(out.exists, timeout=10_000)
     result = openssl("req", "-in", str(out), "-verify", "-noout", "-text")
     assert "verify OK" in result.stdout + result.stderr

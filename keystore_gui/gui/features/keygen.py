@@ -19,6 +19,7 @@ from ...core.io import read_bytes, write_output_file
 from ...core.model import Certificate, Entry, EntryKind, common_name
 from ...core.rules import key_password_must_be_ascii
 from .. import msgbox, operations
+from ..csr_dialog import CsrDialog, CsrRequest
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
 from ..undo import ReplaceChain
 
@@ -163,24 +164,31 @@ def _generate(window: MainWindow, tab: KeystoreTab, result: GenerateKeyPairResul
 # --- CSR -------------------------------------------------------------------------------------
 
 
-def generate_csr(window: MainWindow) -> None:
+def generate_csr(window: MainWindow) -> CsrDialog | None:
+    """The request dialog for the selected key entry, then where to save the request."""
     tab = window.current_tab()
     entry = _selected_key_entry(window)
-    if tab is None or entry is None:
+    if tab is None or entry is None or entry.certificate is None:
+        return None
+    dialog = CsrDialog(window, alias=entry.alias, cert=entry.certificate)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(lambda: _save_csr(window, tab, entry, dialog.result_value()))
+    dialog.open()
+    return dialog
+
+
+def _save_csr(window: MainWindow, tab: KeystoreTab, entry: Entry, request: CsrRequest) -> None:
+    suffix = "der" if request.der else "csr"
+    name, _ = QFileDialog.getSaveFileName(
+        window, f"Save a request for '{entry.alias}'", f"{entry.alias}.{suffix}", CSR_FILTERS
+    )
+    if not name:
         return
 
-    def ask_file() -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            window, f"Save a request for '{entry.alias}'", f"{entry.alias}.csr", CSR_FILTERS
-        )
-        if not name:
-            return
+    def work() -> None:
+        write_output_file(name, request.build(cb.issuer_key(entry.private_key)), overwrite=True)
 
-        def work() -> None:
-            # the file dialog asked before replacing a file; never the store itself
-            reading = [tab.path] if tab.path is not None else []
-            write_output_file(name, cb.csr_for_entry(entry), overwrite=True, reading=reading)
-
+    def start() -> None:
         operations.run_in_background(
             tab,
             work,
@@ -188,7 +196,7 @@ def generate_csr(window: MainWindow) -> None:
             label="Writing the request…",
         )
 
-    tab.unlock_entry(entry, ask_file)
+    tab.unlock_entry(entry, start)
 
 
 def sign_csr(window: MainWindow) -> None:
