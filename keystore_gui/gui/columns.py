@@ -14,7 +14,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QTreeView
 
-from .model import COLUMN_IDS, COLUMNS, KIND_TEXT
+from .model import COLUMN_IDS, COLUMNS, KIND_TEXT, LOOSE_TEXT, SHADOWED_TEXT
 
 ESSENTIAL = ("alias", "kind", "expires", "status")
 FIRST_TO_SHRINK = ("subject", "issuer")
@@ -81,7 +81,7 @@ class ColumnFitter(QObject):
             chain = metrics.horizontalAdvance("certificate 10") + indent
             return max(header, max(widest, chain) + indent + _PADDING)
         if column == "kind":
-            texts, extra = [*KIND_TEXT.values(), "Certificate"], _ICON
+            texts, extra = [*KIND_TEXT.values(), "Certificate", LOOSE_TEXT, SHADOWED_TEXT], _ICON
         elif column == "status":
             texts, extra = ["not yet valid", *self.status_texts()], _ICON
         else:

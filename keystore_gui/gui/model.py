@@ -98,6 +98,8 @@ KIND_TEXT = {
     EntryKind.SECRET_KEY: "Secret key",
     EntryKind.PUBLIC_KEY: "Public key",
 }
+SHADOWED_TEXT = "Unused duplicate"
+"""The kind shown for an entry Java never sees: a later one has its alias (``Entry.shadowed``)."""
 LOOSE_TEXT = "Not trusted by Java"
 """The kind shown for a loose certificate (``Entry.loose``): a PKCS#12 file holds it untrusted."""
 
@@ -378,7 +380,7 @@ class EntryModel(QAbstractItemModel):
             texts[0] = entry.alias
             texts[1] = LOOSE_TEXT if entry.loose else KIND_TEXT[entry.kind]
             if entry.shadowed:
-                texts[1] += " (unused: same alias below)"
+                texts[1] = SHADOWED_TEXT
         else:
             texts[0] = f"certificate {node.row + 1}"
             texts[1] = "Certificate"
