@@ -90,7 +90,7 @@ def test_window_rename_and_delete_keep_the_marks_right(qtbot, dup) -> None:
         row = store.entries.index(entry)
         return str(model.data(model.index(row, 1)))
 
-    assert kind_of(shadowed) == "Unused duplicate"
+    assert kind_of(shadowed) == "Duplicate"
     rename = RenameEntry(model, shadowed, "partner-old")
     rename.redo()
     assert kind_of(kept) == "Trusted cert" and not shadowed.shadowed

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import KeystoreError
 from ..core.io import write_output_file
-from ..core.model import Certificate, Entry, EntryKind, SecretKey
+from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Certificate, Entry, EntryKind, SecretKey
 from . import msgbox
 from .model import KIND_TEXT
 
@@ -60,6 +60,10 @@ def key_fields(entry: Entry) -> list[Field]:
         rows.append(("Algorithm", entry.secret_algorithm or "unknown until unlocked", ()))
     elif entry.certificate is not None or entry.key is not None:
         rows.append(("Key", entry.algorithm_description, ()))
+    if entry.loose:
+        rows.append(("Trust", NOT_TRUSTED_BY_JAVA, ()))
+    if entry.shadowed:
+        rows.append(("Alias clash", SHADOWED, ()))
     if not entry.kind_known:
         rows.append(("Kind", "sealed under its own password: known once unlocked", ()))
     if entry.is_locked:

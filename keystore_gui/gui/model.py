@@ -98,9 +98,9 @@ KIND_TEXT = {
     EntryKind.SECRET_KEY: "Secret key",
     EntryKind.PUBLIC_KEY: "Public key",
 }
-SHADOWED_TEXT = "Unused duplicate"
+SHADOWED_TEXT = "Duplicate"
 """The kind shown for an entry Java never sees: a later one has its alias (``Entry.shadowed``)."""
-LOOSE_TEXT = "Not trusted by Java"
+LOOSE_TEXT = "Not trusted"
 """The kind shown for a loose certificate (``Entry.loose``): a PKCS#12 file holds it untrusted."""
 
 

@@ -73,7 +73,7 @@ def test_saving_loose_certificates_as_jks_asks_whether_to_trust_them(
         tab.model.data(tab.model.index(row, 0)): tab.model.data(tab.model.index(row, 1))
         for row in range(tab.model.rowCount())
     }
-    assert kinds["old-partner"] == "Not trusted by Java" and kinds["root-ca"] == "Trusted cert"
+    assert kinds["old-partner"] == "Not trusted" and kinds["root-ca"] == "Trusted cert"
     saving.save_as(tab)
     qtbot.waitUntil(lambda: tab.path is not None and not tab.saving, timeout=20_000)
     assert "'old-partner'" in asked[0] and "'future-partner'" in asked[0]
