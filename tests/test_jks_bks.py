@@ -217,6 +217,9 @@ def test_cli_lists_public_keys_and_conversion_names_them(
     assert "taken for a private-key" in entries["MyKey"]["note"]
     assert main(["list", str(source), "--password-env", "KS_PASS"]) == 0
     assert "sealed-pub  public-key    EC secp256r1" in capsys.readouterr().out
+    show = ["show", str(source), "--alias", "sealed-pub", "--password-env", "KS_PASS"]
+    assert main(show) == 0
+    assert "Kind: public-key\n  Key: EC secp256r1" in capsys.readouterr().out
     argv = ["convert", str(source), str(tmp_path / "out.p12"), "--to", "pkcs12"]
     assert main([*argv, "--password-env", "KS_PASS", "--dest-password-env", "KS_PASS"]) == 1
     assert "entry 'sealed-pub': a bare public key" in capsys.readouterr().err

@@ -47,9 +47,11 @@ def test_kdf_known_answers(
 def test_password_spellings() -> None:
     assert [p.bmp for p in crypto.password_spellings("")] == [b"\0\0", b""]
     assert [p.bmp for p in crypto.password_spellings("ab")] == [b"\0a\0b\0\0"]
-    utf16, legacy = (p.bmp for p in crypto.password_spellings("é"))
-    assert utf16 == b"\0\xe9\0\0"
-    assert legacy == b"\0\xc3\0\xa9\0\0"  # each UTF-8 byte as a character, OpenSSL's fallback
+    utf16, latin1, legacy = crypto.password_spellings("é")
+    assert utf16.bmp == b"\0\xe9\0\0" and utf16.utf8 == b"\xc3\xa9"
+    assert latin1.bmp == utf16.bmp and latin1.utf8 == b"\xe9"  # PBES2 from RSA's JSafe
+    assert legacy.bmp == b"\0\xc3\0\xa9\0\0"  # each UTF-8 byte a character, OpenSSL's fallback
+    assert len(crypto.password_spellings("日本")) == 2  # not Latin-1: no such spelling
 
 
 def test_pbes2_round_trip_and_wrong_password() -> None:

@@ -20,7 +20,7 @@ from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import type_from_extension
 from ..core.io import save_keystore
 from ..core.model import Entry, Keystore, StoreType
-from ..core.opening import open_file
+from ..core.opening import Opened, open_file, try_open
 from ..core.rules import store_password_must_be_ascii
 from ..core.safefile import FileStamp, locked_for_update
 from ..core.text import check_password_text, printable
@@ -47,6 +47,16 @@ def add_password_options(parser: argparse.ArgumentParser, prefix: str = "", what
         f"--{prefix}password-file",
         metavar="PATH",
         help=f"read the {label}store password from the first line of PATH",
+    )
+
+
+def add_no_password_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-password``: read a JKS, JCEKS or PKCS#12 truststore whose password is unknown."""
+    parser.add_argument(
+        "--no-password",
+        action="store_true",
+        help="read the store without its password, as keytool does when given none: its "
+        "integrity is NOT checked and encrypted keys stay encrypted (JKS, JCEKS, PKCS#12)",
     )
 
 
@@ -78,6 +88,8 @@ def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str 
         given.append(password_from_args(args, prefix, f"Password for {what or path}: "))
         return given[-1]
 
+    if not prefix and getattr(args, "no_password", False):
+        return _open_unverified(path)
     try:
         store = open_file(path, password)
     except WrongPasswordError as exc:
@@ -91,6 +103,18 @@ def open_store(args: argparse.Namespace, path: str, prefix: str = "", what: str 
     if store is None:
         option = f"--{prefix}password-env VAR or --{prefix}password-file PATH"
         raise CliError(f"{path} needs a password: give {option}, or run on a terminal")
+    return store
+
+
+def _open_unverified(path: str) -> Keystore:
+    result = try_open(path)
+    if isinstance(result, Opened):
+        return result.store
+    store = result.load_unverified()
+    print(
+        f"warning: {path} was read without its password: its integrity was NOT checked",
+        file=sys.stderr,
+    )
     return store
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
-from ..core.model import NOT_TRUSTED_BY_JAVA, Entry, EntryKind, Keystore
+from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Entry, EntryKind, Keystore
 from ..core.quickview import summary as certificate_summary
 from ..core.text import printable
-from .common import add_password_options, open_store, print_json
+from .common import add_no_password_option, add_password_options, open_store, print_json
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="keystore or certificate file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_password_options(parser)
+    add_no_password_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -41,6 +42,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     if entry.loose:
         out["loose"] = True
         out["note"] = NOT_TRUSTED_BY_JAVA
+    if entry.shadowed:
+        out["shadowed"] = True
+        out["note"] = SHADOWED
     if entry.kind is EntryKind.SECRET_KEY:
         from ..core.certinfo import secret_key_info
 
@@ -63,14 +67,19 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 
 
 def store_json(store: Keystore, path: str) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "file": path,
         "type": store.store_type.value,
         "entries": [entry_json(e) for e in store.entries],
     }
+    if store.unverified:
+        out["unverified"] = True
+    return out
 
 
 def _kind(entry: Entry) -> str:
+    if entry.shadowed:
+        return f"{entry.kind.value} (unused: same alias below)"
     return "certificate (not trusted by Java)" if entry.loose else entry.kind.value
 
 

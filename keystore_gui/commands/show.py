@@ -14,7 +14,7 @@ from typing import Any
 from ..core.certinfo import describe_entry
 from ..core.errors import KeystoreError
 from ..core.model import EntryKind
-from .common import add_password_options, open_store, print_json
+from .common import add_no_password_option, add_password_options, open_store, print_json
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +28,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--alias", "-a", required=True, help="the entry to show")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_password_options(parser)
+    add_no_password_option(parser)
     parser.set_defaults(run=run)
 
 

@@ -26,7 +26,7 @@ from cryptography.x509.oid import ObjectIdentifier
 
 from .errors import KeystoreError
 from .lenient import LenientParse, parse_lenient
-from .model import NOT_TRUSTED_BY_JAVA, Certificate, Entry, EntryKind, describe_public_key
+from .model import NOT_TRUSTED_BY_JAVA, SHADOWED, Certificate, Entry, EntryKind, describe_public_key
 from .text import printable
 
 
@@ -453,12 +453,14 @@ def describe_entry(entry: Entry, now: dt.datetime | None = None) -> Field:
     parts = [_f("Alias", entry.alias), _f("Kind", entry.kind.value)]
     if entry.kind is EntryKind.SECRET_KEY:
         parts.append(_f("Key", _secret_description(entry)))
-    elif entry.kind is EntryKind.PRIVATE_KEY:
+    elif entry.kind in (EntryKind.PRIVATE_KEY, EntryKind.PUBLIC_KEY):
         parts.append(_f("Key", entry.algorithm_description))
         if entry.key_password is not None:
             parts.append(_f("Key password", "its own (differs from the store password)"))
     if entry.loose:
         parts.append(_f("Trust", NOT_TRUSTED_BY_JAVA))
+    if entry.shadowed:
+        parts.append(_f("Alias clash", SHADOWED))
     if entry.timestamp is not None:
         parts.append(_f("Created", _when(entry.timestamp)))
     n = len(entry.chain)

@@ -72,6 +72,7 @@ EXTENSION_HINTS: dict[str, StoreType] = {
     ".der": StoreType.DER,
     ".p7b": StoreType.PKCS7,
     ".p7c": StoreType.PKCS7,
+    ".pkipath": StoreType.PKIPATH,
     ".bks": StoreType.BKS,
     ".uber": StoreType.UBER,
 }

@@ -280,8 +280,20 @@ def check_store(
                     aliases[0],
                 )
             )
+    for group in store.duplicate_aliases():
+        if any(e.shadowed for e in group):
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "duplicate-alias",
+                    f"{len(group)} entries share the alias '{group[0].alias}': Java uses only "
+                    "the last one in the file",
+                    "rename or delete all but one of them; the store cannot be saved until then",
+                    group[0].alias,
+                )
+            )
     for aliases in by_folded.values():
-        if len(aliases) > 1:
+        if len(aliases) > 1 and len(set(aliases)) > 1:
             listed = ", ".join(f"'{a}'" for a in aliases)
             findings.append(
                 Finding(

@@ -213,6 +213,11 @@ def save_keystore(
     replaced as ``path + ".bak"``. A new file is readable by its owner only; a replaced file
     keeps its owner, group, mode and extended attributes.
     """
+    if store.unverified:
+        raise KeystoreError(
+            "this store was opened without its password, so its integrity was not checked: "
+            "it is read-only (open it with its password to save it)"
+        )
     kind = store_type or store.store_type
     pw = password if password is not None else store.password
     if pw is None:

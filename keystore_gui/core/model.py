@@ -53,12 +53,14 @@ class StoreType(StrEnum):
     PEM = "PEM"
     DER = "DER"
     PKCS7 = "PKCS7"
+    PKIPATH = "PKIPATH"
+    """A PkiPath: a DER SEQUENCE OF Certificate, root first (Java's CertPath encoding)."""
     BKS = "BKS"
     UBER = "UBER"
 
     @property
     def is_certificate_file(self) -> bool:
-        return self in (StoreType.PEM, StoreType.DER, StoreType.PKCS7)
+        return self in (StoreType.PEM, StoreType.DER, StoreType.PKCS7, StoreType.PKIPATH)
 
     @property
     def has_password(self) -> bool:
@@ -86,6 +88,9 @@ LOOSE_PROBLEM = (
     "(trust it or leave it out first)"
 )
 """Why a loose certificate (:attr:`Entry.loose`) cannot go into a JKS or JCEKS file as it is."""
+
+SHADOWED = "another entry with the same alias follows in the file: Java uses that one, not this"
+"""What list, show and the window say of a shadowed entry (:attr:`Entry.shadowed`)."""
 
 PUBLIC_KEY_PROBLEM = "a bare public key: JKS, JCEKS and PKCS#12 have no place for one"
 """Why a public-key entry (BKS, UBER) cannot be written to any format this product writes."""
@@ -330,6 +335,13 @@ class SealedKey(Protocol):
         ...
 
 
+def alias_clash(first: str, again: str, target: str) -> str:
+    """Why an entry cannot be written: its alias is taken (Java compares them ignoring case)."""
+    if first == again:
+        return f"another entry has the same alias; rename or delete one before saving as {target}"
+    return f"its alias differs from '{first}' only in letter case, and {target} aliases ignore case"
+
+
 def kind_of(key: KeyMaterial) -> EntryKind:
     """The kind of entry a key makes."""
     if isinstance(key, SecretKey):
@@ -354,6 +366,9 @@ class Entry:
     kind_known: bool = True
     """False for a key sealed under its own password in a format that keeps its kind inside the
     encryption (BKS, UBER): ``kind`` is then a guess until the key is unlocked."""
+    shadowed: bool = False
+    """Another entry with the same alias comes later in the file: Java uses that one and never
+    sees this one. Both are shown; a save needs the clash resolved first."""
     loose: bool = False
     """A certificate a PKCS#12 file holds outside any key's chain and without Java's trust
     attribute: shown, but Java does not trust it, and no conversion may make it trusted unasked."""
@@ -410,6 +425,9 @@ class Keystore:
     entries: list[Entry] = field(default_factory=list)
     password: str | None = field(default=None, repr=False)
     """The store password it was opened (or will be saved) with."""
+    unverified: bool = False
+    """Opened without its password: the file's integrity check (JKS digest, PKCS#12 MAC) was
+    not made, so its content is shown but may have been changed; it is read-only."""
     read_digest: bytes | None = field(default=None, repr=False, compare=False)
     """SHA-256 of the file it was read from or last saved to: a save back to that file checks
     that it still holds this, so changes another program made are never overwritten unasked."""
@@ -426,10 +444,11 @@ class Keystore:
         return a == b
 
     def find(self, alias: str) -> Entry | None:
+        """The entry under ``alias``; of two under the same alias, the one Java uses."""
         # Plain loops, no per-entry call: codecs call this once per entry they add, so on a
         # 10,000-entry store its constant factor is most of the load time.
         for entry in self.entries:
-            if entry.alias == alias:
+            if entry.alias == alias and not entry.shadowed:
                 return entry
         if self.store_type.case_insensitive_aliases:
             folded = alias.lower()
@@ -469,13 +488,36 @@ class Keystore:
         return entry
 
     def rename(self, old: str, new: str) -> None:
-        entry = self.get(old)
+        self.rename_entry(self.get(old), new)
+
+    def rename_entry(self, entry: Entry, new: str, *, restore: bool = False) -> None:
+        """Rename ``entry`` itself (of two under one alias, the one meant). ``restore`` gives
+        back an alias the entry had, even one another entry shares (an undo)."""
         clash = self.find(new)
-        if clash is not None and clash is not entry:
+        if clash is not None and clash is not entry and not restore:
             raise AliasError(f"alias '{new}' is already in use")
         if not new.strip():
             raise AliasError("an alias cannot be empty")
         entry.alias = new
+        self.mark_shadowed()
+
+    def duplicate_aliases(self) -> list[list[Entry]]:
+        """Entries that share an alias (as Java compares them), in file order."""
+        groups: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            key = entry.alias.lower() if self.store_type.case_insensitive_aliases else entry.alias
+            groups.setdefault(key, []).append(entry)
+        return [g for g in groups.values() if len(g) > 1]
+
+    def mark_shadowed(self) -> None:
+        """Of entries under one alias, Java keeps the last it reads: mark the others."""
+        for entry in self.entries:
+            entry.shadowed = False
+        for group in self.duplicate_aliases():
+            if any(e.alias != group[0].alias for e in group):
+                continue  # aliases differing in case only: a health finding, not a shadow
+            for entry in group[:-1]:
+                entry.shadowed = True
 
     def unlock(self, entry: Entry, password: str | None = None) -> KeyMaterial:
         """Unlock ``entry`` with ``password``, or with the store password when none is given."""

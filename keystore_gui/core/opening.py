@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import der
 from .errors import KeystoreError, WrongPasswordError
 from .formats import detect
 from .io import check_structure, load_keystore, read_bytes
@@ -50,6 +51,21 @@ class NeedsPassword:
         """SHA-256 of the bytes read."""
         return hashlib.sha256(self.data).digest()
 
+    @property
+    def readable_without_password(self) -> bool:
+        """JKS and JCEKS keep entries in clear beside their digest, PKCS#12 truststores their
+        certificates beside the MAC: they can be listed without the password, unverified."""
+        return self.store_type in (StoreType.JKS, StoreType.JCEKS, StoreType.PKCS12)
+
+    def load_unverified(self) -> Keystore:
+        """Parse without the password, as keytool does when none is given: the integrity check
+        is skipped (``Keystore.unverified``) and keys stay encrypted; the store is read-only."""
+        if not self.readable_without_password:
+            raise WrongPasswordError(
+                f"a {self.store_type} file cannot be read without its password"
+            )
+        return load_keystore(self.data, None, self.store_type, self.path)
+
 
 def try_open(
     path: str | os.PathLike[str], candidates: Iterable[str] = (), *, check: bool = True
@@ -65,6 +81,15 @@ def try_open(
     if not kind.has_password:
         return Opened(load_keystore(data, None, kind, name), digest=hashlib.sha256(data).digest())
     pending = NeedsPassword(name, kind, data)
+    if kind is StoreType.PKCS12 and not _has_mac(data):
+        # without a MAC and with nothing encrypted there is nothing a password would add:
+        # open without asking
+        try:
+            store = pending.load_unverified()
+            if not store.unverified and not any(e.is_locked for e in store.entries):
+                return Opened(store, digest=pending.digest)
+        except KeystoreError:
+            pass
     for candidate in candidates:  # a password that works reads the file once
         try:
             return Opened(pending.load(candidate), candidate, pending.digest)
@@ -73,6 +98,14 @@ def try_open(
     if check:
         check_structure(data, kind)
     return pending
+
+
+def _has_mac(pfx: bytes) -> bool:
+    """Whether a PKCS#12 PFX carries MacData (after its version and content)."""
+    try:
+        return len(der.sequence(pfx)) > 2
+    except der.DerError:
+        return True
 
 
 PasswordSource = Callable[[NeedsPassword], str | None]

@@ -377,6 +377,8 @@ class EntryModel(QAbstractItemModel):
         if node.is_entry:
             texts[0] = entry.alias
             texts[1] = LOOSE_TEXT if entry.loose else KIND_TEXT[entry.kind]
+            if entry.shadowed:
+                texts[1] += " (unused: same alias below)"
         else:
             texts[0] = f"certificate {node.row + 1}"
             texts[1] = "Certificate"
@@ -666,7 +668,7 @@ class EntryModel(QAbstractItemModel):
         """Insert entries at the given rows (ascending), adding them to the store."""
         for row, entry in sorted(placed, key=lambda p: p[0]):
             row = min(row, len(self._top))
-            self.store.add(entry, row)
+            self.store.entries.insert(row, entry)  # back where it was, even under a shared alias
             self._entries_changed()
             if row > self._fetched:  # beyond what the view has: it gets it with a later fetch
                 self._top.insert(row, None)
@@ -677,7 +679,20 @@ class EntryModel(QAbstractItemModel):
             self._fetched += 1
             self._renumber(row)
             self.endInsertRows()
+        self.reshadow()
         self._keep_sorted()
+
+    def shadow_marks(self) -> dict[int, bool]:
+        return {id(e): e.shadowed for e in self.store.entries}
+
+    def reshadow(self, before: dict[int, bool] | None = None) -> None:
+        """Recompute which of the entries sharing an alias Java would not use, and redraw
+        those whose mark changed since ``before`` (:meth:`shadow_marks`; default: now)."""
+        before = self.shadow_marks() if before is None else before
+        self.store.mark_shadowed()
+        for entry in self.store.entries:
+            if before.get(id(entry)) != entry.shadowed:
+                self.entry_changed(entry)
 
     def append_entries(self, entries: Sequence[Entry]) -> None:
         if not entries:
@@ -717,6 +732,7 @@ class EntryModel(QAbstractItemModel):
             if shown:
                 self._fetched -= 1
                 self.endRemoveRows()
+        self.reshadow()
         return removed
 
     def entry_changed(self, entry: Entry) -> None:

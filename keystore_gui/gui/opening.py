@@ -117,7 +117,13 @@ class Opener(QObject):
         digest: bytes | None,
     ) -> None:
         notice = None
-        if password_used is not None:
+        if store.unverified:
+            notice = (
+                "Opened read-only without the password: the integrity of this file was NOT "
+                "checked, so its content may have been changed. Keys stay encrypted; nothing "
+                "can be saved. Reopen it with its password to edit it."
+            )
+        elif password_used is not None:
             notice = (
                 f"Opened with the well-known default password “{password_used}”. "
                 "Anyone who knows it can read the keys in this file; consider changing it "
@@ -137,12 +143,22 @@ class Opener(QObject):
             title="Keystore password",
             prompt=f"Password for {request.path.name}\n({request.path.absolute().parent})",
             error=error,
+            offer_unverified=pending.readable_without_password,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         order = alias_order(self.window.settings)
 
         def accepted() -> None:
+            if dialog.unverified:
+                operations.run_in_background(
+                    self.window,
+                    pending.load_unverified,
+                    on_success=lambda store: self._show(request, store, None, pending.digest),
+                    on_failure=lambda exc: self._retry(request, pending, exc),
+                    label=f"Opening {request.path.name}…",
+                )
+                return
             assert dialog.result_value is not None
             password = dialog.result_value.password
             operations.run_in_background(

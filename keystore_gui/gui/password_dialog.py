@@ -31,10 +31,14 @@ class PasswordDialog(QDialog):
         title: str,
         prompt: str,
         error: str | None = None,
+        offer_unverified: bool = False,
     ) -> None:
+        """``offer_unverified``: a button to open the file read-only without its password (the
+        result is then ``None`` and ``unverified`` is set)."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.result_value: PasswordResult | None = None
+        self.unverified = False
         layout = QVBoxLayout(self)
         self.prompt_label = QLabel(prompt)
         self.prompt_label.setWordWrap(True)
@@ -54,8 +58,22 @@ class PasswordDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        if offer_unverified:
+            self.unverified_button = self.buttons.addButton(
+                "Open read-only &without the password", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.unverified_button.setToolTip(
+                "List the entries as keytool does without a password: the file's integrity is "
+                "not checked, keys stay encrypted, and nothing can be saved"
+            )
+            self.unverified_button.clicked.connect(self._open_unverified)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+
+    def _open_unverified(self) -> None:
+        self.unverified = True
+        self.password_edit.clear()
+        super().accept()
 
     def accept(self) -> None:
         self.result_value = PasswordResult(self.password_edit.text())

@@ -36,8 +36,25 @@ DECISIVE_SUFFIXES = frozenset({".jks", ".ks", ".jceks", ".p12", ".pfx"})
 Done = Callable[[bool], None]
 
 
+def _read_only(tab: KeystoreTab, on_done: Done | None) -> bool:
+    """A store opened without its password is never saved: say so."""
+    if not tab.store.unverified:
+        return False
+    msgbox.error(
+        tab,
+        "Cannot save",
+        f"{tab.display_name} was opened without its password: its integrity was not checked, "
+        "so it is read-only. Reopen it with its password to save it.",
+    )
+    if on_done is not None:
+        on_done(False)
+    return True
+
+
 def save(tab: KeystoreTab, on_done: Done | None = None) -> None:
     """Save to the tab's file in its format, or ask where (Save As) when it has none."""
+    if _read_only(tab, on_done):
+        return
     store = tab.store
     if tab.path is None or store.store_type not in _savable():
         save_as(tab, on_done)
@@ -52,6 +69,8 @@ def save(tab: KeystoreTab, on_done: Done | None = None) -> None:
 
 
 def save_as(tab: KeystoreTab, on_done: Done | None = None) -> None:
+    if _read_only(tab, on_done):
+        return
     types = [t for t in SAVE_FILTERS if t in _savable()]
     filters = [SAVE_FILTERS[t] for t in types]
     current = tab.store.store_type if tab.store.store_type in types else StoreType.PKCS12

@@ -72,8 +72,10 @@ class RenameEntry(QUndoCommand):
         self._new = new_alias
 
     def _set(self, alias: str) -> None:
-        self._model.store.rename(self._entry.alias, alias)
+        before = self._model.shadow_marks()
+        self._model.store.rename_entry(self._entry, alias, restore=alias == self._old)
         self._model.entry_changed(self._entry)
+        self._model.reshadow(before)
 
     def redo(self) -> None:
         self._set(self._new)

@@ -15,6 +15,7 @@ _MODULE_FOR: dict[StoreType, str] = {
     StoreType.PEM: "certfiles",
     StoreType.DER: "certfiles",
     StoreType.PKCS7: "certfiles",
+    StoreType.PKIPATH: "certfiles",
     StoreType.JKS: "javaks",
     StoreType.JCEKS: "javaks",
     StoreType.BKS: "jks",

@@ -28,6 +28,7 @@ from ..errors import (
 from ..formats import Codec, register
 from ..model import Certificate, Entry, EntryKind, Keystore, StoreType
 from ..names import Suffixes
+from ..sniff import bare_base64
 
 # Body up to the next dash: base64 and the RFC 1421 headers of certificates have none, and a
 # lazy ``.*?`` scan costs a regex step per byte of a 10,000-certificate bundle.
@@ -119,6 +120,11 @@ def load_pem(data: bytes, password: str | None = None) -> Keystore:
         label = match.group(1)
         where = f"certificate {len(certs) + 1}"
         if match.group(3) is None:
+            rest = data[match.end() :]
+            if rest.strip():
+                raise CorruptFileError(
+                    f"the PEM block BEGIN {label.decode('ascii')} is not closed by its END line"
+                )
             raise TruncatedFileError(f"{where} has no END line")
         if _KEY_LABELS.search(label):
             keys += 1
@@ -175,8 +181,27 @@ def dump_pem(store: Keystore, password: str = "") -> bytes:
 # --- DER ---------------------------------------------------------------------------------------
 
 
+def _unarmoured(data: bytes) -> bytes:
+    """``data`` itself, or the bytes of base64 text without PEM armour (as some tools save)."""
+    return data if data[:1] == b"\x30" else (bare_base64(data) or data)
+
+
 def load_der(data: bytes, password: str | None = None) -> Keystore:
-    return _store([(_certificate(data, "the certificate"), None)], StoreType.DER)
+    return _store([(_certificate(_unarmoured(data), "the certificate"), None)], StoreType.DER)
+
+
+def load_pkipath(data: bytes, password: str | None = None) -> Keystore:
+    """A PkiPath lists the path root first; Java's CertPath, keytool and this reader show it
+    leaf first, like a key's chain."""
+    blob = _unarmoured(data)
+    total = der.element_length(blob)
+    if total > len(blob):
+        raise TruncatedFileError()
+    raw = der.split(der.content(blob[:total]))
+    if not raw:
+        raise NotAKeystoreError("this PkiPath holds no certificate")
+    certs = [_certificate(c, f"certificate {i}") for i, c in enumerate(raw, 1)]
+    return _store([(c, None) for c in reversed(certs)], StoreType.PKIPATH)
 
 
 def dump_der(store: Keystore, password: str = "") -> bytes:
@@ -196,6 +221,9 @@ def dump_der(store: Keystore, password: str = "") -> bytes:
 def _pkcs7_der(data: bytes) -> bytes:
     if data[:1] == b"\x30":
         return data
+    decoded = bare_base64(data)
+    if decoded is not None:
+        return decoded
     match = _PEM_BLOCK.search(data)
     if match is None or match.group(1) != b"PKCS7":
         raise NotAKeystoreError("no PKCS7 block in this file")
@@ -257,3 +285,4 @@ def dump_pkcs7(store: Keystore, password: str = "") -> bytes:
 register(Codec(StoreType.PEM, load_pem, dump_pem))
 register(Codec(StoreType.DER, load_der, dump_der))
 register(Codec(StoreType.PKCS7, load_pkcs7, dump_pkcs7))
+register(Codec(StoreType.PKIPATH, load_pkipath))

@@ -184,12 +184,8 @@ class LazyJavaSealedKey:
 
 
 def _entries(store_type: StoreType, raws: list[RawEntry]) -> list[Entry]:
-    seen: set[str] = set()
     entries = []
     for raw in raws:
-        if raw.alias in seen:
-            raise CorruptFileError(f"two entries of this {store_type.value} have the same alias")
-        seen.add(raw.alias)
         chain = [Certificate(der) for _type, der in raw.chain]
         when = _timestamp(raw.timestamp)
         if raw.tag == _TRUSTED_CERT:
@@ -214,7 +210,14 @@ def _load(store_type: StoreType) -> formats.Loader:
             from .jks import _load_java
 
             return _load_java(store_type)(data, password)
-        return Keystore(store_type, _entries(store_type, raws), password=password)
+        store = Keystore(
+            store_type,
+            _entries(store_type, raws),
+            password=password,
+            unverified=password is None,
+        )
+        store.mark_shadowed()  # two entries under one alias: Java uses the later one
+        return store
 
     return load
 

@@ -62,6 +62,7 @@ from ..model import (
     PublicKey,
     SecretKey,
     StoreType,
+    alias_clash,
     kind_of,
 )
 from . import javaformat, javaks
@@ -81,6 +82,29 @@ class _Truncated(Exception):
     """A length field points past the end of the data."""
 
 
+class _Alias(str):
+    """An entry's alias as read, unique by its place in the file: two entries under the same
+    alias both survive pyjks's dict of entries (which would refuse the file), as Java reads
+    such a file (the later entry wins there)."""
+
+    __slots__ = ("position",)
+    position: int
+
+    def __new__(cls, text: str, position: int) -> _Alias:
+        alias = super().__new__(cls, text)
+        alias.position = position
+        return alias
+
+    def __hash__(self) -> int:
+        return hash((str(self), self.position))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Alias) and (str(self), self.position) == (
+            str(other),
+            other.position,
+        )
+
+
 class _JavaReading:
     """pyjks's readers with Java's modified UTF-8 and strict bounds checks."""
 
@@ -91,9 +115,10 @@ class _JavaReading:
         if end > len(data):
             raise _Truncated
         try:
-            return javaformat.decode_mutf8(data[pos + 2 : end]), end
+            text = javaformat.decode_mutf8(data[pos + 2 : end])
         except UnicodeDecodeError:
             raise jks_util.BadKeystoreFormatException(f"bad text in {kind or 'a name'}") from None
+        return (_Alias(text, pos) if kind == "entry alias" else text), end
 
     @classmethod
     def _read_data(cls, data: bytes, pos: int) -> tuple[bytes, int]:
@@ -368,8 +393,9 @@ def _load_java(store_type: StoreType) -> formats.Loader:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
         except Exception as exc:
             raise _failure(exc, store_type) from None
-        store = Keystore(store_type, password=password)
-        for alias, raw in loaded.entries.items():
+        store = Keystore(store_type, password=password, unverified=password is None)
+        for read_alias, raw in loaded.entries.items():
+            alias = str(read_alias)
             if isinstance(raw, jks.TrustedCertEntry):
                 entry = Entry(
                     alias,
@@ -395,6 +421,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
                     timestamp=_timestamp(raw.timestamp),
                 )
             store.entries.append(entry)
+        store.mark_shadowed()
         return store
 
     return load
@@ -432,10 +459,17 @@ def _sealed_bks_entry(
     return Entry(alias, kind_of(key), chain, key=key, sealed=sealed)
 
 
+def _bks_store(store_type: StoreType, loaded: Any, password: str) -> Keystore:
+    store = Keystore(store_type, _bks_entries(store_type, loaded, password), password=password)
+    store.mark_shadowed()
+    return store
+
+
 def _bks_entries(store_type: StoreType, loaded: Any, password: str) -> list[Entry]:
     budget = MAX_LIST_REVEAL_ITERATIONS
     entries: list[Entry] = []
-    for alias, raw in loaded.entries.items():
+    for read_alias, raw in loaded.entries.items():
+        alias = str(read_alias)
         timestamp = _timestamp(raw.timestamp)
         if isinstance(raw, bks.BksTrustedCertEntry):
             entries.append(
@@ -462,9 +496,7 @@ def _bks_entries(store_type: StoreType, loaded: Any, password: str) -> list[Entr
 def _load_uber(data: bytes, password: str) -> Keystore:
     _import_twofish()
     loaded = _UberKeyStore.loads(data, password, try_decrypt_keys=False)
-    return Keystore(
-        StoreType.UBER, _bks_entries(StoreType.UBER, loaded, password), password=password
-    )
+    return _bks_store(StoreType.UBER, loaded, password)
 
 
 def _could_be_uber(data: bytes) -> bool:
@@ -502,9 +534,7 @@ def load_bks(data: bytes, password: str | None) -> Keystore:
         raise WrongPasswordError("a password is needed to open a BKS or UBER keystore")
     try:
         loaded = _BksKeyStore.loads(data, password, try_decrypt_keys=False)
-        return Keystore(
-            StoreType.BKS, _bks_entries(StoreType.BKS, loaded, password), password=password
-        )
+        return _bks_store(StoreType.BKS, loaded, password)
     except Exception as exc:
         bks_error = _failure(exc, "BKS")
     if not _could_be_uber(data):
@@ -586,13 +616,7 @@ def _check_aliases(store: Keystore, target: StoreType) -> list[tuple[str, str]]:
     for entry in store.entries:
         folded = entry.alias.lower()
         if folded in seen:
-            problems.append(
-                (
-                    entry.alias,
-                    f"its alias differs from '{seen[folded]}' only in letter case, "
-                    f"and {target} aliases ignore case",
-                )
-            )
+            problems.append((entry.alias, alias_clash(seen[folded], entry.alias, str(target))))
         seen.setdefault(folded, entry.alias)
         if len(javaformat.encode_mutf8(folded)) > 0xFFFF:
             problems.append((entry.alias, "its alias is too long"))

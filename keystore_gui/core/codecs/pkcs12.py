@@ -41,6 +41,7 @@ Size: one format, read and written; both sides share the bag, attribute and chai
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ from ..model import (
     PublicKey,
     SecretKey,
     StoreType,
+    alias_clash,
 )
 from ..names import Suffixes
 from . import pkcs12_crypto as crypto
@@ -115,6 +117,7 @@ SECRET_KEY_OIDS: dict[str, str] = {
     "HmacSHA512": "1.2.840.113549.2.11",
     "HmacSHA512/224": "1.2.840.113549.2.12",
     "HmacSHA512/256": "1.2.840.113549.2.13",
+    "PBKDF2WithHmacSHA1": "1.2.840.113549.1.5.12",
 }
 _SECRET_KEY_NAMES = {oid: name for name, oid in SECRET_KEY_OIDS.items()}
 _SECRET_KEY_NAMES["1.2.840.113549.3.7"] = "DESede"  # des-ede3-cbc, as other writers name it
@@ -248,8 +251,14 @@ def _text(element: der.Element) -> str:
 
 
 class _Reader:
-    def __init__(self, data: bytes, password: str) -> None:
+    def __init__(self, data: bytes, password: str | None) -> None:
+        """``password`` ``None``: read what a missing password allows. A MAC that the empty
+        password does not verify is skipped (``unverified``), encrypted certificates fail the
+        file, and encrypted keys stay sealed."""
         self.data = data
+        self.without_password = password is None
+        self.unverified = False
+        password = password or ""
         self.password = password
         self.spellings = crypto.password_spellings(password)
         self.spelling: crypto.Password | None = None
@@ -285,6 +294,10 @@ class _Reader:
             self._verify_mac(pfx[2], auth_safe)
         for info in der.sequence(auth_safe):
             self._authenticated_content(info)
+        if self.unverified:
+            store = self._assemble()
+            store.password, store.unverified = None, True
+            return store
         if not self.mac_verified and self.failed_decryptions and not self.decrypted_any:
             raise WrongPasswordError()
         return self._assemble()
@@ -301,17 +314,28 @@ class _Reader:
     def _verify_mac(self, element: der.Element, auth_safe: bytes) -> None:
         fields = der.children(der.expect(element, der.SEQUENCE))
         digest_info = der.children(der.expect(fields[0], der.SEQUENCE))
-        algorithm = der.oid(der.children(der.expect(digest_info[0], der.SEQUENCE))[0])
+        identifier = der.children(der.expect(digest_info[0], der.SEQUENCE))
+        algorithm = der.oid(identifier[0])
         expected = der.octets(digest_info[1])
         salt = der.octets(fields[1])
         iterations = der.integer(fields[2]) if len(fields) > 2 else 1
-        for spelling in self.spellings:
-            if crypto.mac_matches(
+        params = identifier[1] if len(identifier) > 1 else None
+
+        def matches(spelling: crypto.Password) -> bool:
+            if algorithm == crypto.OID_PBMAC1:
+                return crypto.pbmac1_matches(params, expected, spelling, auth_safe, self.budget)
+            return crypto.mac_matches(
                 algorithm, expected, spelling.bmp, salt, iterations, auth_safe, self.budget
-            ):
+            )
+
+        for spelling in self.spellings:
+            if matches(spelling):
                 self.spelling = spelling
                 self.mac_verified = True
                 return
+        if self.without_password:
+            self.unverified = True
+            return
         raise WrongPasswordError()
 
     def _authenticated_content(self, element: der.Element) -> None:
@@ -328,6 +352,11 @@ class _Reader:
             algorithm = der.tlv(*eci[1])
             ciphertext = der.octets(eci[2])
             plain = self._decrypt(algorithm, ciphertext, lambda p: der.one(p, der.SEQUENCE))
+            if plain is None and self.unverified:
+                raise WrongPasswordError(
+                    "this PKCS#12 file encrypts its certificates: it cannot be read without "
+                    "its password"
+                )
             if plain is None:
                 raise WrongPasswordError()
             self._safe_contents(plain, 0)
@@ -340,7 +369,9 @@ class _Reader:
         self, algorithm: bytes, ciphertext: bytes, check: Callable[[bytes], object]
     ) -> bytes | None:
         """Decrypt with the password spelling the MAC verified (or each, without a MAC)."""
-        spellings = [self.spelling] if self.spelling is not None else self.spellings
+        spellings = self.spellings
+        if self.spelling is not None:  # and the other byte forms PBES2 may take of it
+            spellings = [p for p in self.spellings if p.bmp == self.spelling.bmp]
         for spelling in spellings:
             try:
                 plain = crypto.decrypt(algorithm, ciphertext, spelling, self.budget)
@@ -616,7 +647,7 @@ def _pick_issuer(cert: _Bag, candidates: list[_Bag]) -> _Bag | None:
 
 
 def load(data: bytes, password: str | None) -> Keystore:
-    reader = _Reader(data, password or "")
+    reader = _Reader(data, password)
     try:
         return reader.read()
     except _UnknownError as exc:
@@ -701,6 +732,8 @@ def _content_info(content_type: str, content: bytes) -> bytes:
 
 def _check_writable(store: Keystore) -> None:
     problems: list[tuple[str, str]] = []
+    for group in store.duplicate_aliases():
+        problems += [(e.alias, alias_clash(group[0].alias, e.alias, "PKCS#12")) for e in group[1:]]
     for entry in store.entries:
         if entry.kind is EntryKind.PUBLIC_KEY:
             problems.append((entry.alias, PUBLIC_KEY_PROBLEM))
@@ -721,10 +754,24 @@ def _check_writable(store: Keystore) -> None:
             entry.key is None or isinstance(entry.key, SecretKey)
         ):
             problems.append((entry.alias, "the private key is missing"))
+        elif entry.kind is EntryKind.PRIVATE_KEY and (broken := _broken_link(entry.chain)):
+            problems.append((entry.alias, broken))
         elif entry.kind is EntryKind.TRUSTED_CERT and not entry.chain:
             problems.append((entry.alias, "the certificate is missing"))
     if problems:
         raise CannotHoldError("PKCS#12", problems)
+
+
+def _broken_link(chain: list[Certificate]) -> str | None:
+    """Why a key's chain would not read back: PKCS#12 keeps a chain as loose certificates that
+    readers (the JDK's and ours) link again by issuer name and signature."""
+    for n, (child, parent) in enumerate(itertools.pairwise(chain), 1):
+        if child.issuer_name != parent.subject_name or signed_by(child, parent) is False:
+            return (
+                f"its certificate chain does not chain: certificate {n + 1} did not issue "
+                f"certificate {n}, and PKCS#12 links a chain by issuer"
+            )
+    return None
 
 
 def _secret_oid(algorithm: str) -> str | None:

@@ -19,6 +19,7 @@ cryptography's RC2 only takes 128-bit keys.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -40,6 +41,7 @@ WRITE_ITERATIONS = 10_000
 
 OID_PBES2 = "1.2.840.113549.1.5.13"
 OID_PBKDF2 = "1.2.840.113549.1.5.12"
+OID_PBMAC1 = "1.2.840.113549.1.5.14"
 OID_HMAC_SHA256 = "1.2.840.113549.2.9"
 OID_AES256_CBC = "2.16.840.1.101.3.4.1.42"
 OID_SHA256 = "2.16.840.1.101.3.4.2.1"
@@ -105,10 +107,12 @@ class Password:
 
     text: str
     bmp: bytes
+    pbes2: bytes | None = None
+    """The bytes PBKDF2 takes, when not the UTF-8 of ``text`` (JSafe used Latin-1)."""
 
     @property
     def utf8(self) -> bytes:
-        return self.text.encode("utf-8", "surrogatepass")
+        return self.pbes2 if self.pbes2 is not None else self.text.encode("utf-8", "surrogatepass")
 
 
 def password_spellings(password: str) -> list[Password]:
@@ -118,6 +122,8 @@ def password_spellings(password: str) -> list[Password]:
         spellings.append(Password(password, b""))
     raw = password.encode("utf-8", "surrogatepass")
     if not raw.isascii():
+        with contextlib.suppress(UnicodeEncodeError):  # RSA's JSafe fed PBKDF2 Latin-1 bytes
+            spellings.append(Password(password, spellings[0].bmp, password.encode("latin-1")))
         spellings.append(Password(password, b"".join(bytes((0, b)) for b in raw) + b"\0\0"))
     return spellings
 
@@ -288,6 +294,20 @@ def _decrypt_pbes2(
     if iv_element is None or kdf_params is None:
         raise BadParametersError("PBES2 parameters are incomplete")
     iv = der.expect(iv_element, der.OCTET_STRING)
+    key = _pbkdf2(kdf_params, password.utf8, key_size, budget)
+    block = 16 if factory is algorithms.AES else 8
+    if len(iv) != block:
+        raise BadParametersError("IV size does not fit the cipher")
+    if len(data) % block or not data:
+        raise DecryptionError("ciphertext is not whole blocks")
+    decryptor = Cipher(factory(key), modes.CBC(iv)).decryptor()
+    return _unpad(decryptor.update(data) + decryptor.finalize(), block)
+
+
+def _pbkdf2(
+    kdf_params: der.Element, secret: bytes, key_size: int | None, budget: DerivationBudget | None
+) -> bytes:
+    """A PBKDF2 key from its parameters; ``key_size`` ``None``: the size they give."""
     # PBKDF2-params ::= SEQUENCE { salt CHOICE { specified OCTET STRING, otherSource … },
     #     iterationCount INTEGER, keyLength INTEGER OPTIONAL,
     #     prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }
@@ -298,30 +318,49 @@ def _decrypt_pbes2(
     _check_iterations(iterations)
     rest = fields[2:]
     if rest and rest[0][0] == der.INTEGER:
-        if der.integer(rest[0]) != key_size:
+        given = der.integer(rest[0])
+        if key_size is not None and given != key_size:
             raise BadParametersError("PBKDF2 key length does not fit the cipher")
+        key_size = given
         rest = rest[1:]
+    if key_size is None or not 1 <= key_size <= 512:
+        raise BadParametersError("PBKDF2 key length")
     prf_oid = _algorithm(rest[0])[0] if rest else "1.2.840.113549.2.7"
     if prf_oid not in _PRF:
         raise UnsupportedAlgorithmError(f"PBKDF2 function {prf_oid}")
-    utf8 = password.utf8
+    size = key_size
 
     def derive() -> bytes:
-        return PBKDF2HMAC(_PRF[prf_oid], key_size, salt, iterations).derive(utf8)
+        return PBKDF2HMAC(_PRF[prf_oid], size, salt, iterations).derive(secret)
 
     if budget is None:
-        key = derive()
-    else:
-        key = budget.derive(
-            ("pbkdf2", prf_oid, utf8, salt, iterations, key_size), iterations, derive
-        )
-    block = 16 if factory is algorithms.AES else 8
-    if len(iv) != block:
-        raise BadParametersError("IV size does not fit the cipher")
-    if len(data) % block or not data:
-        raise DecryptionError("ciphertext is not whole blocks")
-    decryptor = Cipher(factory(key), modes.CBC(iv)).decryptor()
-    return _unpad(decryptor.update(data) + decryptor.finalize(), block)
+        return derive()
+    return budget.derive(("pbkdf2", prf_oid, secret, salt, iterations, size), iterations, derive)
+
+
+def pbmac1_matches(
+    params: der.Element | None,
+    expected: bytes,
+    password: Password,
+    data: bytes,
+    budget: DerivationBudget | None = None,
+) -> bool:
+    """RFC 9579's PBMAC1 MAC (OpenSSL 3.4, JDK 23+): HMAC keyed by PBKDF2 over the password's
+    UTF-8 bytes; the salt and count of MacData itself are not used."""
+    # PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier {{PBMAC1-KDFs}},
+    #                              messageAuthScheme AlgorithmIdentifier {{PBMAC1-MACs}} }
+    if params is None:
+        raise BadParametersError("PBMAC1 parameters are missing")
+    kdf, scheme = der.children(der.expect(params, der.SEQUENCE))[:2]
+    kdf_oid, kdf_params = _algorithm(kdf)
+    if kdf_oid != OID_PBKDF2 or kdf_params is None:
+        raise UnsupportedAlgorithmError(f"PBMAC1 key derivation {kdf_oid}")
+    mac_oid = _algorithm(scheme)[0]
+    if mac_oid not in _PRF:
+        raise UnsupportedAlgorithmError(f"PBMAC1 function {mac_oid}")
+    key = _pbkdf2(kdf_params, password.utf8, None, budget)
+    mac = hmac.new(key, data, _PRF[mac_oid].name.replace("-", "_").lower()).digest()
+    return hmac.compare_digest(mac, expected)
 
 
 def _unpad(padded: bytes, block: int) -> bytes:
