@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from ..core import certbuild as cb
 from ..core import keypair_import as ki
@@ -16,10 +14,10 @@ from .common import (
     CliError,
     add_key_password_options,
     add_password_options,
-    key_password,
     locked,
     open_or_create_keystore,
     open_store,
+    password_from_args,
     store_type_arg,
     unlock_entry,
 )
@@ -84,14 +82,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _key(args: argparse.Namespace) -> tuple[SigningKey, list[Certificate]]:
     key_file = read_key_file(read_bytes(args.key), args.key)
-    password = key_password(args) if key_file.encrypted else None
-    if key_file.encrypted and password is None:
-        if not (sys.stdin is not None and sys.stdin.isatty()):
+    password = None
+    if key_file.encrypted:
+        password = password_from_args(args, "key-", f"Password for the key in {args.key}: ")
+        if password is None:
             raise CliError(
                 f"the key in {args.key} is encrypted: give --key-password-env VAR or "
                 "--key-password-file PATH, or run on a terminal"
             )
-        password = getpass.getpass(f"Password for the key in {args.key}: ")
     key = key_file.key(password)
     certs = list(key_file.certificates)
     for path in [*args.cert, *args.chain]:

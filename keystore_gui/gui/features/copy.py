@@ -39,6 +39,7 @@ from .. import msgbox, operations
 from ..copy_dialog import CopyDialog, CopyRequest, CopyTarget, TargetKind
 from ..import_dialog import ExportDialog, ImportDialog
 from ..undo import CopyCertificates
+from . import watch_tree_viewport
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -185,16 +186,7 @@ class CopyFeature(QObject):
         self.paste_action.setEnabled(tab is not None)
         self.import_action.setEnabled(tab is not None)
         for each in self.window.tabs():
-            self._hook_tab(each)
-
-    def _hook_tab(self, tab: KeystoreTab) -> None:
-        viewport = tab.tree.viewport()
-        if viewport in self._viewports:
-            return
-        self._viewports[viewport] = tab
-        tab.destroyed.connect(lambda _obj=None, v=viewport: self._viewports.pop(v, None))
-        viewport.setAcceptDrops(True)
-        viewport.installEventFilter(self)
+            watch_tree_viewport(each, self, self._viewports)
 
     def pool(self) -> list[Certificate]:
         """Every certificate of every open keystore: where a CA is looked for."""

@@ -19,6 +19,7 @@ from .. import operations
 from ..export_keypair_dialog import ExportKeyPairDialog, ExportKeyPairResult
 from ..import_keypair_dialog import ImportKeyPairDialog, ImportKeyPairResult
 from ..undo import PutKeyPairs
+from . import watch_tree_viewport
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -61,16 +62,7 @@ class KeyPairFeature(QObject):
         self.import_action.setEnabled(tab is not None and tab.store.store_type.has_password)
         self.export_action.setEnabled(self._selected_key_pair() is not None)
         for each in self.window.tabs():
-            self._hook_tab(each)
-
-    def _hook_tab(self, tab: KeystoreTab) -> None:
-        viewport = tab.tree.viewport()
-        if viewport in self._viewports:
-            return
-        self._viewports[viewport] = tab
-        tab.destroyed.connect(lambda _obj=None, v=viewport: self._viewports.pop(v, None))
-        viewport.setAcceptDrops(True)
-        viewport.installEventFilter(self)
+            watch_tree_viewport(each, self, self._viewports)
 
     # --- import ------------------------------------------------------------------------------
     def import_key_pair(
