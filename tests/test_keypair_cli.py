@@ -20,6 +20,7 @@ from tests.keypair_pki import KEY_PASSWORD, KeyPki, key_pki
 from tests.tools import (
     KEYTOOL,
     OPENSSL,
+    genkeypair,
     keytool,
     keytool_list,
     openssl,
@@ -326,3 +327,30 @@ def test_export_refusals_write_nothing(
     assert target.read_bytes() == b"keep me"
     status, _, err = run(capsys, *base, "--out-password-env", "OUT_PASS", "--overwrite")
     assert status == 0, err
+
+
+@requires_keytool
+@pytest.mark.keytool
+def test_from_a_jks_whose_key_has_its_own_password(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "tomcat.jks"
+    genkeypair(source, "JKS", "tomcat", "CN=tomcat.example.com", "-keyalg", "EC",
+               storepass="store-pass", keypass="key-pass")  # fmt: skip
+    monkeypatch.setenv("SRC_PASS", "store-pass")
+    monkeypatch.setenv("SRC_KEY_PASS", "key-pass")
+    store = tmp_path / "new.p12"
+    argv = ["import-keypair", str(store), "--from-pkcs12", str(source),
+            "--from-password-env", "SRC_PASS"]  # fmt: skip
+    status, _, err = run(capsys, *argv)
+    assert (status, err) == (
+        1,
+        "keystore-cli: entry 'tomcat' has its own key password: give --from-key-password-env "
+        "VAR or --from-key-password-file PATH\n",
+    )
+    assert not store.exists()
+    status, out, err = run(capsys, *argv, "--from-key-password-env", "SRC_KEY_PASS")
+    assert status == 0, err
+    assert out.startswith("added 'tomcat': EC secp")
+    (entry,) = keytool_list(store, PASSWORD)
+    assert entry.alias == "tomcat" and entry.kind == "private-key"
