@@ -44,8 +44,11 @@ def test_truncated_keytool_file_says_so_without_a_password(
 
 def test_damaged_pkcs12_inner_length_is_reported(made: dict[StoreType, bytes]) -> None:
     data = bytearray(made[StoreType.PKCS12])
-    # the version INTEGER (02 01 03) follows the outer SEQUENCE header: make its length huge
-    start = data.index(b"\x02\x01\x03")
-    data[start + 1] = 0x7F
+    # the authenticated safe (a SEQUENCE with a two-byte length) follows the version INTEGER
+    # (02 01 03): make it run past the end of the PFX around it. (Lengthening the version instead
+    # let the bytes it swallowed decide, at random, whether the rest still parsed.)
+    start = data.index(b"\x02\x01\x03") + 3
+    assert data[start : start + 2] == b"\x30\x82"
+    data[start + 2 : start + 4] = b"\xff\xff"
     with pytest.raises(CorruptFileError, match=r"^file is damaged: "):
         check_structure(bytes(data), StoreType.PKCS12)
