@@ -33,7 +33,9 @@ def _cert(name: x509.Name, key=EC_KEY, *, serial: int = 7, end: int = 2030) -> x
 
 
 def _same(cert: Certificate) -> None:
-    assert quickview.summary(cert) == quickview._slow_summary(Certificate(cert.der))
+    slow = quickview._slow_summary(Certificate(cert.der))
+    assert quickview.summary(cert) == slow
+    assert quickview.table_fields(cert) == (slow["subject"], slow["key"], slow["not_after"])
 
 
 @pytest.mark.parametrize(
@@ -109,3 +111,4 @@ def test_an_unreadable_certificate_is_listed_not_fatal() -> None:
     summary = quickview.summary(Certificate(b"\x30\x03\x02\x01\x01"))
     assert summary["subject"].startswith("unreadable certificate (file is damaged")
     assert summary["key"] == "unreadable" and len(summary["sha256"]) == 64
+    assert quickview.table_fields(Certificate(b"\x30\x03\x02\x01\x01"))[1] == "unreadable"

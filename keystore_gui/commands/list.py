@@ -15,7 +15,8 @@ from ..core.codecs.limits import MAX_LIST_REVEAL_ITERATIONS, CostedUnlock
 from ..core.errors import KeystoreError
 from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Entry, EntryKind, Keystore
 from ..core.quickview import summary as certificate_summary
-from ..core.text import printable
+from ..core.quickview import table_fields
+from ..core.text import is_inert, printable
 from .common import add_no_password_option, add_password_options, open_store, print_json
 
 
@@ -93,11 +94,10 @@ def _row(entry: Entry) -> tuple[str, str, str, str, str]:
     cert = entry.certificate
     if cert is None:
         return entry.alias, _kind(entry), entry.algorithm_description, "", ""
-    fields = certificate_summary(cert)
-    subject = fields["subject"]
+    subject, key, not_after = table_fields(cert)
     if len(entry.chain) > 1:
         subject += f"  (chain of {len(entry.chain)})"
-    return entry.alias, _kind(entry), fields["key"], fields["not_after"][:10], subject
+    return entry.alias, _kind(entry), key, not_after[:10], subject
 
 
 HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")
@@ -106,7 +106,9 @@ HEADERS = ("ALIAS", "KIND", "KEY", "EXPIRES", "SUBJECT")
 def table(store: Keystore) -> str:
     """One line per entry; aliases and names are shown with control characters escaped, so
     that none can forge a line or reach the terminal."""
-    rows = [HEADERS, *(tuple(printable(cell) for cell in _row(e)) for e in store.entries)]
+    rows: list[tuple[str, ...]] = [HEADERS, *(_row(e) for e in store.entries)]
+    if not is_inert(" ".join(cell for row in rows for cell in row)):  # checked once, not per cell
+        rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     fmt = "{:<%d}  {:<%d}  {:<%d}  {:<%d}  {}" % tuple(widths)  # noqa: UP031
     return "\n".join(fmt.format(*r).rstrip() for r in rows) + "\n"

@@ -188,3 +188,23 @@ def summary(cert: Certificate) -> dict[str, str]:
         }
     except (_Unusual, IndexError, ValueError):
         return _slow_summary(cert)
+
+
+def table_fields(cert: Certificate) -> tuple[str, str, str]:
+    """Subject, key and expiry (ISO 8601 UTC): the part of :func:`summary` that ``list`` prints as
+    a table, without reading what it does not show (issuer, serial, fingerprint)."""
+    der = cert.der
+    try:
+        fields = _tbs_fields(der)
+        _, validity_start, validity_end = fields[3]
+        _, not_after = children_at(der, validity_start, validity_end)
+        if fields[0][0] != 0x02:
+            raise _Unusual
+        return (
+            _name(der, fields[4][1], fields[4][2]),
+            _key(der, fields[5][1], fields[5][2]),
+            _time(der, not_after),
+        )
+    except (_Unusual, IndexError, ValueError):
+        slow = _slow_summary(cert)
+        return slow["subject"], slow["key"], slow["not_after"]

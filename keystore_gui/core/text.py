@@ -30,6 +30,11 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+def is_inert(text: str) -> bool:
+    """Whether :func:`printable` would leave ``text`` as it is."""
+    return _UNSAFE.search(text) is None
+
+
 def printable_lines(text: str) -> str:
     """Like :func:`printable`, but newlines and tabs stay: for whole blocks of output."""
     return _UNSAFE_BUT_LINES.sub(_escape, text)
