@@ -1,5 +1,6 @@
 """``keystore-cli list`` imports only what a listing needs: the command's own module, the native
-JKS reader, the DER fast path; never pyjks, chain building, TLS or certificate building."""
+JKS reader, the DER fast path; never pyjks, cryptography's X.509 module, chain building, TLS or
+certificate building."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.certs import self_signed
 NOT_FOR_LISTING = (
     "jks",  # pyjks, and pycryptodome and javaobj under it
     "Cryptodome",
+    "cryptography.x509",  # the table's fields are read straight from the DER
     "keystore_gui.core.chain",
     "keystore_gui.core.tls",
     "keystore_gui.core.certbuild",

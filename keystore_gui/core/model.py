@@ -15,18 +15,18 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.hazmat.primitives.asymmetric.types import (
-    CertificatePublicKeyTypes,
-    PrivateKeyTypes,
-    PublicKeyTypes,
-)
 from cryptography.utils import CryptographyDeprecationWarning
-from cryptography.x509 import Certificate as X509Certificate
-from cryptography.x509 import InvalidVersion, Name, NameOID, load_der_x509_certificate
+
+if TYPE_CHECKING:  # cryptography's X.509 and key modules load when a certificate is first parsed
+    from cryptography.hazmat.primitives.asymmetric.types import (
+        CertificatePublicKeyTypes,
+        PrivateKeyTypes,
+        PublicKeyTypes,
+    )
+    from cryptography.x509 import Certificate as X509Certificate
+    from cryptography.x509 import Name
 
 from .errors import (
     AliasError,
@@ -106,6 +106,8 @@ class EntryKind(StrEnum):
 
 def describe_public_key(key: PublicKeyTypes) -> str:
     """A short human description: ``RSA 2048``, ``EC secp256r1``, ``Ed25519``."""
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}"
     if isinstance(key, ec.EllipticCurvePublicKey):
@@ -126,6 +128,8 @@ def attribute_text(value: str | bytes) -> str:
 
 def common_name(name: Name) -> str | None:
     """The first CN of ``name``, or ``None`` if it has none."""
+    from cryptography.x509 import NameOID
+
     found = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return attribute_text(found[0].value) if found else None
 
@@ -166,6 +170,8 @@ class Certificate:
     def x509(self) -> X509Certificate | None:
         """The ``cryptography`` object, or ``None`` if cryptography refuses this DER."""
         if self._x509 is None and self._fallback is None:
+            from cryptography.x509 import InvalidVersion, load_der_x509_certificate
+
             try:
                 parsed = load_der_x509_certificate(self.der)
                 # cryptography decodes names and times on first access: do it now, so that a
@@ -232,6 +238,8 @@ class Certificate:
 
     def public_key(self) -> CertificatePublicKeyTypes:
         """The subject's public key; a :class:`KeystoreError` if it cannot be decoded."""
+        from cryptography.exceptions import UnsupportedAlgorithm
+
         try:
             return self._view().public_key()
         except UnsupportedAlgorithm as exc:
@@ -315,7 +323,7 @@ class PublicKey:
         return describe_public_key(self.key)
 
 
-KeyMaterial = PrivateKeyTypes | SecretKey | PublicKey
+KeyMaterial: TypeAlias = "PrivateKeyTypes | SecretKey | PublicKey"
 
 
 class SealedKey(Protocol):
