@@ -132,6 +132,23 @@ def link_item(
     return item
 
 
+def verdict_banner(verdict: QLabel, *lines: QLabel) -> QFrame:
+    """The framed banner of a verdict: ``verdict`` as its large bold headline (word-wrapped),
+    then ``lines``; coloured by :func:`paint_banner`."""
+    verdict.setWordWrap(True)
+    font = QFont(verdict.font())
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setBold(True)
+    verdict.setFont(font)
+    banner = QFrame()
+    banner.setObjectName("verdictBanner")
+    banner.setFrameShape(QFrame.Shape.StyledPanel)
+    layout = QVBoxLayout(banner)
+    for label in (verdict, *lines):
+        layout.addWidget(label)
+    return banner
+
+
 def paint_banner(banner: QFrame, label: QLabel, level: Severity) -> None:
     """Colour a verdict banner (object name ``verdictBanner``) and its headline."""
     banner.setStyleSheet(
@@ -168,23 +185,11 @@ class TrustChainDialog(QDialog):
         self.resize(1000, 540)
 
         self.verdict_label = QLabel()
-        self.verdict_label.setWordWrap(True)
-        font = QFont(self.verdict_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.verdict_label.setFont(font)
         self.used_label = QLabel()
         self.used_label.setWordWrap(True)
         self.web_pki_label = QLabel()
         self.web_pki_label.setWordWrap(True)
-        banner = QFrame()
-        banner.setObjectName("verdictBanner")
-        banner.setFrameShape(QFrame.Shape.StyledPanel)
-        banner_layout = QVBoxLayout(banner)
-        banner_layout.addWidget(self.verdict_label)
-        banner_layout.addWidget(self.used_label)
-        banner_layout.addWidget(self.web_pki_label)
-        self.banner = banner
+        self.banner = verdict_banner(self.verdict_label, self.used_label, self.web_pki_label)
 
         self.source_box = TrustSourcesBox(
             open_stores=open_stores, checking=store, settings=settings, parent=self
@@ -232,7 +237,7 @@ class TrustChainDialog(QDialog):
         bottom.addWidget(buttons)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(banner)
+        layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
 

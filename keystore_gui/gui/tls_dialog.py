@@ -13,13 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -43,7 +41,7 @@ from ..core.tlsdiag import Diagnosis, Finding, diagnose, sent_chain_pem
 from ..core.trustsources import open_store_sources
 from ..core.truststore import sanitise_alias, trusted_entry
 from . import operations
-from .chain_view import link_item, paint_banner, path_tree, text_colour
+from .chain_view import link_item, paint_banner, path_tree, text_colour, verdict_banner
 from .settings import Settings
 from .trust_sources import TrustSourcesBox
 
@@ -117,23 +115,11 @@ class ExamineTlsDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict_label = QLabel()
-        self.verdict_label.setWordWrap(True)
-        font = QFont(self.verdict_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.verdict_label.setFont(font)
         self.verdict_label.hide()
         self.hostname_label = QLabel()
         self.hostname_label.setWordWrap(True)
         self.hostname_label.hide()
-        banner = QFrame()
-        banner.setObjectName("verdictBanner")
-        banner.setFrameShape(QFrame.Shape.StyledPanel)
-        banner_layout = QVBoxLayout(banner)
-        banner_layout.addWidget(self.verdict_label)
-        banner_layout.addWidget(self.status_label)
-        banner_layout.addWidget(self.hostname_label)
-        self.banner = banner
+        self.banner = verdict_banner(self.verdict_label, self.status_label, self.hostname_label)
 
         self.source_box = TrustSourcesBox(open_stores=open_stores, settings=settings, parent=self)
         self.source_box.changed.connect(self.rejudge)
@@ -181,7 +167,7 @@ class ExamineTlsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        layout.addWidget(banner)
+        layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self._paint_banner(None)
