@@ -135,7 +135,10 @@ def _read_data(data: bytes, pos: int) -> tuple[bytes, int]:
     return data[pos + 4 : end], end
 
 
-def _timestamp(millis: int) -> dt.datetime | None:
+def timestamp(millis: int | None) -> dt.datetime | None:
+    """An entry's creation time, from the milliseconds Java wrote (``None`` if unusable)."""
+    if millis is None:
+        return None
     try:
         return dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
     except (OverflowError, OSError, ValueError):
@@ -187,7 +190,7 @@ def _entries(store_type: StoreType, raws: list[RawEntry]) -> list[Entry]:
     entries = []
     for raw in raws:
         chain = [Certificate(der) for _type, der in raw.chain]
-        when = _timestamp(raw.timestamp)
+        when = timestamp(raw.timestamp)
         if raw.tag == _TRUSTED_CERT:
             entries.append(Entry(raw.alias, EntryKind.TRUSTED_CERT, chain, timestamp=when))
         else:

@@ -15,7 +15,6 @@ Size: one family of four Java formats that share their entry layout and pyjks' q
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import hmac
 import importlib
@@ -72,8 +71,6 @@ from .limits import MAX_LIST_REVEAL_ITERATIONS, check_iterations
 logging.getLogger("javaobj").addHandler(logging.NullHandler())
 logging.getLogger("javaobj").propagate = False
 
-_MAGIC = {StoreType.JKS: b"\xfe\xed\xfe\xed", StoreType.JCEKS: b"\xce\xce\xce\xce"}
-_WHITENING = b"Mighty Aphrodite"
 _JKS_OID = tuple(int(a) for a in javaformat.JKS_PROTECTOR_OID.split("."))
 _JCE_OID = tuple(int(a) for a in javaformat.JCE_PROTECTOR_OID.split("."))
 
@@ -327,15 +324,6 @@ def _bks_key_material(entry: Any, alias: str) -> KeyMaterial:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _timestamp(millis: int | None) -> dt.datetime | None:
-    if millis is None:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
 def _is_truncation(exc: BaseException) -> bool:
     if isinstance(exc, _Truncated | struct.error | EOFError):
         return True
@@ -379,7 +367,7 @@ def _private_key_entry(store_type: StoreType, alias: str, raw: Any) -> Entry:
         EntryKind.PRIVATE_KEY,
         chain=chain,
         sealed=JavaSealedKey(store_type, raw, alias),
-        timestamp=_timestamp(raw.timestamp),
+        timestamp=javaks.timestamp(raw.timestamp),
     )
 
 
@@ -387,7 +375,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
     def load(data: bytes, password: str | None) -> Keystore:
         if len(data) < 12:
             raise TruncatedFileError()
-        if data[:4] != _MAGIC[store_type]:
+        if data[:4] != javaks.MAGIC[store_type]:
             raise NotAKeystoreError(f"the file does not start like a {store_type} keystore")
         try:
             loaded = _JavaKeyStore.loads(data, password, try_decrypt_keys=False)
@@ -401,7 +389,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
                     alias,
                     EntryKind.TRUSTED_CERT,
                     chain=[Certificate(raw.cert)],
-                    timestamp=_timestamp(raw.timestamp),
+                    timestamp=javaks.timestamp(raw.timestamp),
                 )
             elif isinstance(raw, jks.PrivateKeyEntry) and not raw.cert_chain:
                 # a key entry without certificates is a secret key to Java (JDK 1.4 wrote them)
@@ -409,7 +397,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
                     alias,
                     EntryKind.SECRET_KEY,
                     sealed=JavaSealedKey(store_type, raw, alias),
-                    timestamp=_timestamp(raw.timestamp),
+                    timestamp=javaks.timestamp(raw.timestamp),
                 )
             elif isinstance(raw, jks.PrivateKeyEntry):
                 entry = _private_key_entry(store_type, alias, raw)
@@ -418,7 +406,7 @@ def _load_java(store_type: StoreType) -> formats.Loader:
                     alias,
                     EntryKind.SECRET_KEY,
                     sealed=JavaSealedKey(store_type, raw, alias),
-                    timestamp=_timestamp(raw.timestamp),
+                    timestamp=javaks.timestamp(raw.timestamp),
                 )
             store.entries.append(entry)
         store.mark_shadowed()
@@ -470,7 +458,7 @@ def _bks_entries(store_type: StoreType, loaded: Any, password: str) -> list[Entr
     entries: list[Entry] = []
     for read_alias, raw in loaded.entries.items():
         alias = str(read_alias)
-        timestamp = _timestamp(raw.timestamp)
+        timestamp = javaks.timestamp(raw.timestamp)
         if isinstance(raw, bks.BksTrustedCertEntry):
             entries.append(
                 Entry(alias, EntryKind.TRUSTED_CERT, [Certificate(raw.cert)], timestamp=timestamp)
@@ -656,7 +644,7 @@ def _dump_java(target: StoreType) -> formats.Dumper:
         problems = _check_entries(store, target, password)
         if problems:
             raise CannotHoldError(str(target), problems)
-        out = bytearray(_MAGIC[target] + struct.pack(">II", 2, len(store.entries)))
+        out = bytearray(javaks.MAGIC[target] + struct.pack(">II", 2, len(store.entries)))
         for entry in store.entries:
             head = javaformat.write_utf(entry.alias.lower()) + struct.pack(">Q", _millis(entry))
             key_password = entry.key_password or password
@@ -670,8 +658,8 @@ def _dump_java(target: StoreType) -> formats.Dumper:
                     out += _cert_data(cert)
             else:
                 out += struct.pack(">I", 3) + head + _sealed_secret_key(entry, key_password)
-        secret = password.encode("utf-16-be", "surrogatepass")
-        out += hashlib.sha1(secret + _WHITENING + out, usedforsecurity=False).digest()
+        secret = javaks.integrity_key(password)
+        out += hashlib.sha1(secret + javaks.WHITENING + out, usedforsecurity=False).digest()
         return bytes(out)
 
     return dump
