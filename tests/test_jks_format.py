@@ -110,7 +110,8 @@ def test_entries_the_format_cannot_hold_are_named() -> None:
 
 def test_opening_a_jks_or_jceks_needs_no_pyjks_until_a_key_is_used(tmp_path) -> None:
     """Listing reads the file natively; pyjks (and pycryptodome under it) is imported only
-    when a key is decrypted, and a key read natively is written back exactly as it was."""
+    when a key is decrypted (not for an alias in modified UTF-8 either), and a key read natively
+    is written back exactly as it was."""
     import subprocess
     import sys
 
@@ -120,7 +121,7 @@ def test_opening_a_jks_or_jceks_needs_no_pyjks_until_a_key_is_used(tmp_path) -> 
         StoreType.JCEKS,
         [
             Entry("k", EntryKind.PRIVATE_KEY, [cert], key=key, key_password="own"),
-            Entry("t", EntryKind.TRUSTED_CERT, [cert]),
+            Entry("tö", EntryKind.TRUSTED_CERT, [cert]),
         ],
         password="store",
     )
@@ -134,7 +135,7 @@ import sys
 from keystore_gui.core.io import read_keystore
 from keystore_gui.core.formats import codec_for
 store = read_keystore({str(path)!r}, "store")
-assert [e.alias for e in store.entries] == ["k", "t"], store.entries
+assert [e.alias for e in store.entries] == ["k", "tö"], store.entries
 assert "jks" not in sys.modules and "Cryptodome" not in sys.modules
 key = store.unlock(store.get("k"), "own")
 assert "jks" in sys.modules

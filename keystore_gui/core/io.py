@@ -101,9 +101,15 @@ def collection_paused() -> Iterator[None]:
 
 
 def load_keystore(
-    data: bytes, password: str | None, store_type: StoreType | None = None, name: str | None = None
+    data: bytes,
+    password: str | None,
+    store_type: StoreType | None = None,
+    name: str | None = None,
+    *,
+    digest: bytes | None = None,
 ) -> Keystore:
-    """Parse ``data``. Any failure is a :class:`KeystoreError` with a one-line message."""
+    """Parse ``data``. Any failure is a :class:`KeystoreError` with a one-line message.
+    ``digest`` is SHA-256 of ``data`` when the caller has it already."""
     if password is not None:
         check_password_text(password)
     kind = store_type or detect(data, name)
@@ -112,7 +118,7 @@ def load_keystore(
         store = codec.load(data, password)
     if store.password is None and password is not None:
         store.password = password
-    store.read_digest = hashlib.sha256(data).digest()
+    store.read_digest = digest if digest is not None else hashlib.sha256(data).digest()
     return store
 
 

@@ -511,16 +511,22 @@ class Keystore:
 
     def duplicate_aliases(self) -> list[list[Entry]]:
         """Entries that share an alias (as Java compares them), in file order."""
+        entries = self.entries
+        keys = [entry.alias for entry in entries]
+        if self.store_type.case_insensitive_aliases:
+            keys = list(map(str.lower, keys))
+        if len(set(keys)) == len(keys):  # the usual case, without a list per alias
+            return []
         groups: dict[str, list[Entry]] = {}
-        for entry in self.entries:
-            key = entry.alias.lower() if self.store_type.case_insensitive_aliases else entry.alias
+        for key, entry in zip(keys, entries, strict=True):
             groups.setdefault(key, []).append(entry)
         return [g for g in groups.values() if len(g) > 1]
 
     def mark_shadowed(self) -> None:
         """Of entries under one alias, Java keeps the last it reads: mark the others."""
         for entry in self.entries:
-            entry.shadowed = False
+            if entry.shadowed:
+                entry.shadowed = False
         for group in self.duplicate_aliases():
             if any(e.alias != group[0].alias for e in group):
                 continue  # aliases differing in case only: a health finding, not a shadow

@@ -44,7 +44,7 @@ class NeedsPassword:
 
     def load(self, password: str) -> Keystore:
         """Parse with ``password``; a wrong one raises :class:`WrongPasswordError`."""
-        return load_keystore(self.data, password, self.store_type, self.path)
+        return load_keystore(self.data, password, self.store_type, self.path, digest=self.digest)
 
     @functools.cached_property
     def digest(self) -> bytes:
@@ -64,7 +64,7 @@ class NeedsPassword:
             raise WrongPasswordError(
                 f"a {self.store_type} file cannot be read without its password"
             )
-        return load_keystore(self.data, None, self.store_type, self.path)
+        return load_keystore(self.data, None, self.store_type, self.path, digest=self.digest)
 
 
 def try_open(
@@ -79,7 +79,8 @@ def try_open(
     data = read_bytes(name)
     kind = detect(data, name)
     if not kind.has_password:
-        return Opened(load_keystore(data, None, kind, name), digest=hashlib.sha256(data).digest())
+        store = load_keystore(data, None, kind, name)
+        return Opened(store, digest=store.read_digest)
     pending = NeedsPassword(name, kind, data)
     if kind is StoreType.PKCS12 and not _has_mac(data):
         # without a MAC and with nothing encrypted there is nothing a password would add:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import struct
 
-from jks import sun_crypto
-
 from .. import der
 
 JKS_PROTECTOR_OID = "1.3.6.1.4.1.42.2.17.1.1"
@@ -74,6 +72,8 @@ def _pbe_parameter(salt: bytes, iterations: int) -> bytes:
 
 def jks_protect(pkcs8: bytes, password: str) -> bytes:
     """A PKCS#8 key as ``sun.security.provider.KeyProtector`` stores it in a JKS."""
+    from jks import sun_crypto
+
     encrypted = sun_crypto.jks_pkey_encrypt(pkcs8, password)
     return _encrypted_private_key_info(JKS_PROTECTOR_OID, b"\x05\x00", encrypted)
 
@@ -82,6 +82,7 @@ def _jce_encrypt(plain: bytes, password: str, salt: bytes, iterations: int) -> b
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
     from cryptography.hazmat.primitives import padding
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
+    from jks import sun_crypto
 
     key, iv = sun_crypto._jce_pbe_derive_key_and_iv(password, salt, iterations)
     padder = padding.PKCS7(64).padder()
