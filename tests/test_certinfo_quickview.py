@@ -74,6 +74,25 @@ def test_unusual_shapes_fall_back_to_the_full_parse() -> None:
 
 
 @pytest.mark.parametrize(
+    "values",
+    [
+        ["x" * 119, "y"],
+        ["x" * 120, "y"],
+        ["x" * 200, "y"],
+        ["é" * 70, "y"],
+        [f"ou{n}" for n in range(40)],
+    ],
+    ids=["longest-one-byte-lengths", "two-byte-set-length", "long", "long-utf8", "many-rdns"],
+)
+def test_long_values_and_names(values: list[str]) -> None:
+    """A value (or the whole RDN) of 128 bytes or more has lengths of two bytes: the name is
+    then read element by element, and must still read the same."""
+    attributes = [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, v) for v in values]
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"), *attributes])
+    _same(Certificate(der(_cert(name))))
+
+
+@pytest.mark.parametrize(
     "key",
     [
         rsa.generate_private_key(65537, 1024),

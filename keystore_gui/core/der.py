@@ -129,12 +129,24 @@ def tlv_at(data: bytes, pos: int) -> tuple[int, int, int]:
 
 
 def children_at(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    """:func:`tlv_at` of each element between ``start`` and ``end``."""
+    """:func:`tlv_at` of each element between ``start`` and ``end`` (its body inlined: a listing
+    calls this several times per certificate)."""
     out = []
+    size = len(data)
     while start < end:
-        element = tlv_at(data, start)
-        out.append(element)
-        start = element[2]
+        first = data[start + 1]
+        if first < 0x80:
+            content, stop = start + 2, start + 2 + first
+        else:
+            n = first & 0x7F
+            if not 0 < n <= 4:
+                raise DerError("unsupported element length")
+            content = start + 2 + n
+            stop = content + int.from_bytes(data[start + 2 : content], "big")
+        if stop > size:
+            raise DerTruncatedError("element runs past the end")
+        out.append((data[start], content, stop))
+        start = stop
     return out
 
 
