@@ -4,6 +4,8 @@ checked against pyasn1-modules' RFC 7292 schemas."""
 from __future__ import annotations
 
 import contextlib
+import random
+from collections.abc import Callable
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -73,6 +75,39 @@ def test_der_reader_accepts_ber_indefinite_and_constructed_octets() -> None:
     ber = bytes.fromhex("308024800402abcd0401ef00000000")
     elements = der.children(der.one(ber, der.SEQUENCE))
     assert der.octets(elements[0]) == bytes.fromhex("abcdef")
+
+
+def _children_one_by_one(value: bytes) -> list[der.Element]:
+    """What :func:`der.children` gives, element by element through the general reader."""
+    out = []
+    pos = 0
+    while pos < len(value):
+        tag, start, stop, pos = der._read(value, pos)
+        out.append((tag, value[start:stop]))
+    return out
+
+
+def _outcome(read: Callable[[bytes], list[der.Element]], value: bytes) -> object:
+    try:
+        return read(value)
+    except der.DerError as exc:
+        return type(exc), str(exc)
+
+
+def test_children_reads_headers_inline_as_the_general_reader_does() -> None:
+    """One- to three-byte lengths (also non-minimal ones), elements ending the value, lengths
+    running past it, multi-byte tags and indefinite lengths: the same elements or errors."""
+    rng = random.Random(18)
+    heads = [b"\x04\x03", b"\x04\x81\x03", b"\x04\x82\x00\x03", b"\x04\x83\x00\x00\x03"]
+    heads += [b"\x1f\x03", b"\x24\x80", b"\x04\x84\x00\x00\x00\x03", b"\x04\x85", b"\x05\x00"]
+    for _ in range(3000):
+        value = b"".join(rng.choice(heads) + b"abc" for _ in range(rng.randrange(1, 4)))
+        value = value[: rng.randrange(len(value) + 1)] + rng.choice([b"", b"\x00\x00", b"\x05"])
+        if rng.random() < 0.3:
+            flipped = bytearray(value or b"\x00")
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+            value = bytes(flipped)
+        assert _outcome(der.children, value) == _outcome(_children_one_by_one, value), value
 
 
 @pytest.mark.parametrize("dotted", ["1.2.840.113549.1.12.10.1.2", "2.5.29.37.0", "2.999.3"])

@@ -165,10 +165,27 @@ def one(data: bytes, tag: int) -> bytes:
 
 
 def children(value: bytes) -> list[Element]:
-    """The elements inside a constructed value, in order."""
+    """The elements inside a constructed value, in order. A DER header (a one-byte tag, a
+    length of one to three bytes) is read inline; anything else goes through :func:`_read`."""
     out: list[Element] = []
     pos, end = 0, len(value)
     while pos < end:
+        if pos + 4 <= end and value[pos] & 0x1F != 0x1F:
+            first = value[pos + 1]
+            if first < 0x80:
+                start, stop = pos + 2, pos + 2 + first
+            elif first == 0x82:
+                start = pos + 4
+                stop = start + (value[pos + 2] << 8 | value[pos + 3])
+            elif first == 0x81:
+                start = pos + 3
+                stop = start + value[pos + 2]
+            else:
+                start = -1
+            if start >= 0 and stop <= end:
+                out.append((value[pos], value[start:stop]))
+                pos = stop
+                continue
         tag, start, stop, pos = _read(value, pos)
         out.append((tag, value[start:stop]))
     return out
