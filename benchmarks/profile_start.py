@@ -110,6 +110,10 @@ def main() -> int:
     password = os.environ.get(args.password_env, "bench-password")
     if args.child:
         return phases(args.file, password, args.profile)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import list_speed
+
+    list_speed.compile_bytecode()
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     env["PYTHONPATH"] = str(REPO)
     argv = [sys.executable, __file__, "--child", str(args.file)]

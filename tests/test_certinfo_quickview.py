@@ -36,6 +36,7 @@ def _same(cert: Certificate) -> None:
     slow = quickview._slow_summary(Certificate(cert.der))
     assert quickview.summary(cert) == slow
     assert quickview.table_fields(cert) == (slow["subject"], slow["key"], slow["not_after"])
+    assert quickview.row_fields(cert) == quickview._slow_row(Certificate(cert.der))
 
 
 @pytest.mark.parametrize(
@@ -68,9 +69,13 @@ def test_unusual_shapes_fall_back_to_the_full_parse() -> None:
     bmp = x509.Name(
         [x509.NameAttribute(NameOID.COMMON_NAME, "bmp", _type=x509.name._ASN1Type.BMPString)]
     )
-    for name in (multi, bmp):
+    no_cn = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "No CN Ltd")])
+    for name in (multi, bmp, no_cn):
         cert = Certificate(der(_cert(name)))
         assert quickview.summary(cert)["subject"] == cert.subject
+        row = quickview.row_fields(cert)
+        assert row.subject_cn == cert.common_name("subject")
+        assert (row.issuer_cn, row.not_before) == ("Issuer, Inc.", cert.not_before)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,9 @@ back to ``cryptography``, so the result is always what :class:`~.model.Certifica
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from .der import children_at, oid_text, tlv_at
 from .model import Certificate
 
@@ -69,14 +72,21 @@ def _escape(value: str) -> str:
 
 
 def _name(der: bytes, start: int, end: int) -> str:
-    return _short_name(der, start, end) or _any_name(der, start, end)
+    return _name_and_cn(der, start, end)[0]
 
 
-def _short_name(der: bytes, start: int, end: int) -> str:
-    """:func:`_any_name` of a name whose every length fits in one byte and whose every RDN is
-    one ``SET { SEQUENCE { OID, string } }`` exactly filling its parent (almost every name),
-    read with no call per element; ``""`` for any other name, left to :func:`_any_name`."""
+def _name_and_cn(der: bytes, start: int, end: int) -> tuple[str, str | None]:
+    """A name as RFC 4514 text, and the value of its first CN (``None`` if it has none)."""
+    short = _short_name_and_cn(der, start, end)
+    return short if short is not None else _any_name_and_cn(der, start, end)
+
+
+def _short_name_and_cn(der: bytes, start: int, end: int) -> tuple[str, str | None] | None:
+    """:func:`_any_name_and_cn` of a name whose every length fits in one byte and whose every
+    RDN is one ``SET { SEQUENCE { OID, string } }`` exactly filling its parent (almost every
+    name), read with no call per element; ``None`` for any other name."""
     parts = []
+    cn = None
     pos = start
     try:
         while pos < end:
@@ -93,24 +103,26 @@ def _short_name(der: bytes, start: int, end: int) -> str:
                 or value_start + der[oid_end + 1] != next_rdn
                 or next_rdn > end
             ):
-                return ""
+                return None
             encoding = _STRING_TAGS.get(der[oid_end])
             if encoding is None:
-                return ""
+                return None
             oid = der[pos + 6 : oid_end]
             label = _SHORT_NAMES.get(oid) or oid_text(oid)
-            parts.append(f"{label}={_escape(der[value_start:next_rdn].decode(encoding))}")
+            value = der[value_start:next_rdn].decode(encoding)
+            if cn is None and label == "CN":
+                cn = value
+            parts.append(f"{label}={_escape(value)}")
             pos = next_rdn
     except (IndexError, ValueError):  # ValueError: a bad OID, a string not in its encoding
-        return ""
-    if not parts:
-        return ""
+        return None
     parts.reverse()
-    return ",".join(parts)
+    return ",".join(parts), cn
 
 
-def _any_name(der: bytes, start: int, end: int) -> str:
+def _any_name_and_cn(der: bytes, start: int, end: int) -> tuple[str, str | None]:
     parts = []
+    cn = None
     for _, set_start, set_end in children_at(der, start, end):
         attributes = children_at(der, set_start, set_end)
         if len(attributes) != 1:
@@ -126,9 +138,11 @@ def _any_name(der: bytes, start: int, end: int) -> str:
             value = der[v_start:v_end].decode(encoding)
         except UnicodeDecodeError:
             raise _Unusual from None
+        if cn is None and label == "CN":
+            cn = value
         parts.append(f"{label}={_escape(value)}")
     parts.reverse()
-    return ",".join(parts)
+    return ",".join(parts), cn
 
 
 def _positive_bits(integer: bytes) -> int:
@@ -163,6 +177,20 @@ def _key(der: bytes, start: int, end: int) -> str:
 
 def _time(der: bytes, element: tuple[int, int, int]) -> str:
     """UTCTime or GeneralizedTime in whole seconds UTC, as ISO 8601 ``YYYY-MM-DDTHH:MM:SSZ``."""
+    t = _digits(der, element)
+    return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
+
+
+def _datetime(der: bytes, element: tuple[int, int, int]) -> dt.datetime:
+    t = _digits(der, element)
+    return dt.datetime(
+        int(t[0:4]), int(t[4:6]), int(t[6:8]), int(t[8:10]), int(t[10:12]), int(t[12:14]),
+        tzinfo=dt.UTC,
+    )  # fmt: skip
+
+
+def _digits(der: bytes, element: tuple[int, int, int]) -> str:
+    """UTCTime or GeneralizedTime in whole seconds UTC as ``YYYYMMDDHHMMSS``."""
     tag, start, end = element
     text = der[start:end]
     if tag == 0x17 and len(text) == 13:
@@ -173,8 +201,7 @@ def _time(der: bytes, element: tuple[int, int, int]) -> str:
         raise _Unusual
     if text[-1:] != b"Z" or not text[:14].isdigit():
         raise _Unusual
-    t = text.decode("ascii")
-    return f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}Z"
+    return text[:14].decode("ascii")
 
 
 def _slow_summary(cert: Certificate) -> dict[str, str]:
@@ -249,3 +276,57 @@ def table_fields(cert: Certificate) -> tuple[str, str, str]:
     except (_Unusual, IndexError, ValueError):
         slow = _slow_summary(cert)
         return slow["subject"], slow["key"], slow["not_after"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowFields:
+    """What a row of the window's entry tree shows of a certificate."""
+
+    subject: str
+    """RFC 4514, as :attr:`Certificate.subject`."""
+    subject_cn: str
+    """As :meth:`Certificate.common_name`: the first CN, or the whole name if it has none."""
+    issuer_cn: str
+    key: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    serial: int
+
+
+def row_fields(cert: Certificate) -> RowFields:
+    """A row's fields from one walk of the DER (the window's first rows show before
+    ``cryptography`` is even imported); unusual shapes through the full parse, which raises
+    :class:`~.errors.KeystoreError` for a certificate nothing reads."""
+    der = cert.der
+    try:
+        fields = _tbs_fields(der)
+        serial_tag, serial_start, serial_end = fields[0]
+        _, validity_start, validity_end = fields[3]
+        not_before, not_after = children_at(der, validity_start, validity_end)
+        if serial_tag != 0x02:
+            raise _Unusual
+        subject, subject_cn = _name_and_cn(der, fields[4][1], fields[4][2])
+        issuer, issuer_cn = _name_and_cn(der, fields[2][1], fields[2][2])
+        return RowFields(
+            subject,
+            subject if subject_cn is None else subject_cn,
+            issuer if issuer_cn is None else issuer_cn,
+            _key(der, fields[5][1], fields[5][2]),
+            _datetime(der, not_before),
+            _datetime(der, not_after),
+            int.from_bytes(der[serial_start:serial_end], "big", signed=True),
+        )
+    except (_Unusual, IndexError, ValueError):
+        return _slow_row(cert)
+
+
+def _slow_row(cert: Certificate) -> RowFields:
+    return RowFields(
+        cert.subject,
+        cert.common_name("subject"),
+        cert.common_name("issuer"),
+        cert.key_description,
+        cert.not_before,
+        cert.not_after,
+        cert.serial,
+    )

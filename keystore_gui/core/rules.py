@@ -37,10 +37,20 @@ def certificate_status(
     cert: Certificate, now: dt.datetime, warning_days: int = DEFAULT_WARNING_DAYS
 ) -> tuple[Status, str, int]:
     """The status, its text (``expires in 12 days``) and the days left (negative once expired)."""
-    days = (cert.not_after - now).days
-    if now < cert.not_before:
+    return validity_status(cert.not_before, cert.not_after, now, warning_days)
+
+
+def validity_status(
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    now: dt.datetime,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+) -> tuple[Status, str, int]:
+    """:func:`certificate_status` from the validity dates."""
+    days = (not_after - now).days
+    if now < not_before:
         return Status.NOT_YET_VALID, "not yet valid", days
-    if cert.not_after < now:
+    if not_after < now:
         return Status.EXPIRED, "expired", days
     if days <= warning_days:
         if days == 0:

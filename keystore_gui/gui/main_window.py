@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 from ..core.model import Keystore, StoreType
 from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
 from . import features, msgbox
+from .model import ModelHints
 from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
-from .tab import KeystoreTab
+from .tab import KeystoreTab, folder_hints
 
 
 def feature_modules() -> list[str]:
@@ -193,6 +194,14 @@ class MainWindow(QMainWindow):
                 return
 
     def install_features_soon(self) -> None:  # a slot for Opener.settled
+        """Install the features one per turn of the event loop, starting once the current
+        tab's rows show (its first paint; at once if it is not on screen)."""
+        tab = self.current_tab()
+        if tab is not None and tab.isVisible() and not tab.painted:
+            tab.first_painted.connect(
+                self.install_features_soon, Qt.ConnectionType.SingleShotConnection
+            )
+            return
         self.install_features(soon=True)
 
     # --- contract ----------------------------------------------------------------------------
@@ -226,9 +235,14 @@ class MainWindow(QMainWindow):
         *,
         notice: str | None = None,
         digest: bytes | None = None,
+        hints: ModelHints | None = None,
     ) -> KeystoreTab:
         tab = KeystoreTab(
-            store, Path(path) if path is not None else None, settings=self.settings, notice=notice
+            store,
+            Path(path) if path is not None else None,
+            settings=self.settings,
+            notice=notice,
+            hints=hints,
         )
         tab.file_digest = digest
         tab.entry_menu = self.menu("entry")
@@ -568,28 +582,6 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.open_paths(Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile())
         event.acceptProposedAction()
-
-
-def folder_hints(paths: list[Path | None]) -> list[str]:
-    """For each path, the fewest trailing folders that tell it from other paths with the same
-    file name (as editors title their tabs), or "" when its name is unique."""
-    hints = [""] * len(paths)
-    groups: dict[str, list[int]] = {}
-    for i, path in enumerate(paths):
-        if path is not None:
-            groups.setdefault(path.name, []).append(i)
-    for rows in groups.values():
-        if len(rows) < 2:
-            continue
-        folders = [paths[i].parent.parts for i in rows]  # type: ignore[union-attr]
-        for i, own in zip(rows, folders, strict=True):
-            others = [f for f in folders if f is not own]
-            depth = next(
-                (d for d in range(1, len(own)) if all(f[-d:] != own[-d:] for f in others)),
-                len(own),
-            )
-            hints[i] = "/".join(p for p in own[-depth:] if p != "/") or "/"
-    return hints
 
 
 def _same_file_key(path: Path) -> str:

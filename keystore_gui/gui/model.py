@@ -28,9 +28,11 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 
 from ..core.errors import AliasError
+from ..core.io import collection_paused
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.order import NaturalKey, natural_key
-from ..core.rules import DEFAULT_WARNING_DAYS, Status, certificate_status
+from ..core.quickview import row_fields, summary
+from ..core.rules import DEFAULT_WARNING_DAYS, Status, validity_status
 from . import icons
 from .theme import status_colour
 
@@ -44,6 +46,11 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 FETCH_BATCH = 10_000
 """Top-level rows handed to the view at a time: a view lays out every row it is given, so a
 store of 100,000 entries is shown 10,000 at a time as the user scrolls (filtering takes all)."""
+FIRST_BATCH = 1_000
+"""Top-level rows the view gets for its first paint: a few screenfuls, so that a large store
+shows without laying out 10,000 rows first; the tab asks for a whole batch once painted."""
+LONGEST_ALIASES = 40
+"""How many of the longest aliases the alias column is sized by (their text widths differ)."""
 SYNC_SORT_ROWS = 2_000
 """Up to this many entries a sort that needs certificates parses them on the GUI thread."""
 SYNC_INDEX_ROWS = 500
@@ -86,6 +93,8 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 LEAF_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _PRIVATE_KEY = EntryKind.PRIVATE_KEY
+_OWN_ALGORITHM = (EntryKind.SECRET_KEY, EntryKind.PUBLIC_KEY)
+"""Kinds whose Algorithm column describes their own key, not a certificate's."""
 
 
 def column_index(column_id: str) -> int:
@@ -177,8 +186,11 @@ class EntryModel(QAbstractItemModel):
         now: dt.datetime | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         warning_days: int = DEFAULT_WARNING_DAYS,
-        batch: int = FETCH_BATCH,
+        batch: int | None = None,
+        first_batch: int | None = None,
+        hints: ModelHints | None = None,
     ) -> None:
+        """``hints``: what :func:`model_hints` worked out in the worker that read ``store``."""
         super().__init__(parent)
         self.store = store
         self._fixed_now = now is not None
@@ -194,12 +206,10 @@ class EntryModel(QAbstractItemModel):
         self._root = Node(None, 0, None, None)
         self._top: list[Node | None] = [None] * len(store.entries)
         """One slot per entry, in the store's order; a node is made when first asked for."""
-        self.batch = batch
-        self._fetched = min(len(self._top), self.batch)
-        """Top-level rows the view has been given so far (``canFetchMore``/``fetchMore``)."""
-        self.fetch_paused = False
-        """While set, the view is given no more rows: a view being shown for the first time
-        asks for the next batch before it is laid out, doubling the work of the first paint."""
+        self.batch = FETCH_BATCH if batch is None else batch
+        first = FIRST_BATCH if first_batch is None else first_batch
+        self._fetched = min(len(self._top), self.batch, first)
+        """Top-level rows the view has been given so far (see :meth:`fetch_next`)."""
         self._cert_text: dict[Certificate, str] = {}
         self._entry_texts: list[str] | None = None
         self._alias_texts: list[str] | None = None
@@ -208,9 +218,18 @@ class EntryModel(QAbstractItemModel):
         prepared off the GUI thread (:meth:`search_index_job`), and until then the filter
         matches aliases only."""
         self._generation = 0
+        """Bumped by every edit of the entries, so a search index made before is not used."""
         self._has_chains: tuple[int, bool] = (-1, False)
         self._longest: tuple[tuple[int, int], list[str]] = ((-1, 0), [])
-        """Bumped by every edit of the entries, so a search index made before is not used."""
+        self._in_alias_order: tuple[int, Qt.SortOrder] | None = None
+        """(generation, order) while the entries are known to be in natural alias order."""
+        if hints is not None:
+            self._has_chains = (0, hints.has_chains)
+            self._longest = ((0, LONGEST_ALIASES), hints.longest_aliases)
+            if hints.alias_descending is not None:
+                descending = Qt.SortOrder.DescendingOrder
+                order = descending if hints.alias_descending else Qt.SortOrder.AscendingOrder
+                self._in_alias_order = (0, order)
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None
         """The view's sort (column, order): rows added later take their place in it."""
 
@@ -234,10 +253,10 @@ class EntryModel(QAbstractItemModel):
                 cells, cert = row.cells, row.cert
                 if cells is None or cert is None or cells.status is Status.NONE:
                     continue
-                try:
-                    status, text, days = certificate_status(cert, self.now, self.warning_days)
-                except Exception:
-                    continue
+                not_before, not_after = cells.sort_keys[7], cells.sort_keys[5]
+                status, text, days = validity_status(
+                    not_before, not_after, self.now, self.warning_days
+                )
                 if (status, text, days) != (cells.status, cells.texts[6], cells.sort_keys[6]):
                     row.cells = None
                     changed.append(row)
@@ -302,12 +321,17 @@ class EntryModel(QAbstractItemModel):
             return 0
         return parent.internalPointer().child_count()  # type: ignore[no-any-return]
 
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self.fetch_paused and self._fetched < len(self._top)
+    # Qt's canFetchMore/fetchMore are left at "nothing more": a tree view asks for more at every
+    # layout, and the rows it gets make it lay out again, so it would take every row, a batch
+    # per turn of the event loop, each laid out with all the rows before it (on 100,000 entries,
+    # stalls growing to a quarter of a second). The tab asks for the next batch instead, when
+    # the first rows have painted and when the user scrolls to the end.
+    def has_more(self) -> bool:
+        """Whether some entries are not in the view yet."""
+        return self._fetched < len(self._top)
 
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid():
-            return
+    def fetch_next(self) -> None:
+        """Give the view the next batch of rows."""
         self._fetch_to(min(len(self._top), self._fetched + self.batch))
 
     def fetch_all(self) -> None:
@@ -386,22 +410,23 @@ class EntryModel(QAbstractItemModel):
             texts[1] = "Certificate"
         keys[0], keys[1] = texts[0].lower(), texts[1]
         try:
-            if node.is_entry:
-                texts[2] = entry.algorithm_description
-            elif cert is not None:
-                texts[2] = cert.key_description
+            if cert is None or entry.kind in _OWN_ALGORITHM:
+                texts[2] = entry.algorithm_description  # not the certificate's key
             if cert is not None:
-                texts[3] = cert.common_name("subject")
-                texts[4] = cert.common_name("issuer")
-                not_after = cert.not_after
+                row = row_fields(cert)
+                if not texts[2]:
+                    texts[2] = row.key
+                texts[3], texts[4] = row.subject_cn, row.issuer_cn
+                not_after, not_before = row.not_after, row.not_before
                 texts[5] = not_after.date().isoformat()
-                status, texts[6], days = certificate_status(cert, self.now, self.warning_days)
-                texts[7] = cert.not_before.date().isoformat()
-                serial = cert.serial
-                texts[8] = format(serial, "X")
+                status, texts[6], days = validity_status(
+                    not_before, not_after, self.now, self.warning_days
+                )
+                texts[7] = not_before.date().isoformat()
+                texts[8] = format(row.serial, "X")
                 texts[9] = cert.sha256.upper()
-                keys[5], keys[6], keys[7], keys[8] = not_after, days, cert.not_before, serial
-                tooltip = cert.subject
+                keys[5], keys[6], keys[7], keys[8] = not_after, days, not_before, row.serial
+                tooltip = row.subject
         except Exception as exc:
             texts[3] = f"unreadable certificate: {exc}"
         for i in (2, 3, 4, 9):
@@ -470,14 +495,15 @@ class EntryModel(QAbstractItemModel):
         def job() -> SearchIndex:
             texts: dict[Certificate, str] = {}
             per_entry: list[str] = []
-            for entry in snapshot:
-                alias, parts = entry.alias, []
-                for cert in list(entry.chain):
-                    text = texts.get(cert)
-                    if text is None:
-                        text = texts[cert] = certificate_search_text(cert)
-                    parts.append(text)
-                per_entry.append(alias.lower() + "\n" + "\n".join(parts))
+            with collection_paused():  # as while parsing: nothing made here is garbage
+                for entry in snapshot:
+                    alias, parts = entry.alias, []
+                    for cert in list(entry.chain):
+                        text = texts.get(cert)
+                        if text is None:
+                            text = texts[cert] = certificate_search_text(cert)
+                        parts.append(text)
+                    per_entry.append(alias.lower() + "\n" + "\n".join(parts))
             return SearchIndex(generation, texts, per_entry)
 
         return job
@@ -521,11 +547,11 @@ class EntryModel(QAbstractItemModel):
         """Per top-level row: is its (first) certificate expired."""
         return [self.status_of(self.top(r)) is Status.EXPIRED for r in range(self._fetched)]
 
-    def longest_aliases(self, count: int = 40) -> list[str]:
+    def longest_aliases(self, count: int = LONGEST_ALIASES) -> list[str]:
         """The ``count`` longest aliases, for sizing the alias column (worked out once per edit:
         on 100,000 entries a search takes ~40 ms, and the columns are fitted at every resize)."""
         if self._longest[0] != (self._generation, count):
-            found = heapq.nlargest(count, (e.alias for e in self.store.entries), key=len)
+            found = _longest_aliases(self.store.entries, count)
             self._longest = ((self._generation, count), found)
         return self._longest[1]
 
@@ -534,7 +560,7 @@ class EntryModel(QAbstractItemModel):
         """Whether any row has children (a private-key entry with a chain); asked at every
         change of rows, so it is worked out once per edit."""
         if self._has_chains[0] != self._generation:
-            found = any(e.kind is _PRIVATE_KEY and e.chain for e in self.store.entries)
+            found = _has_chains(self.store.entries)
             self._has_chains = (self._generation, found)
         return self._has_chains[1]
 
@@ -548,6 +574,8 @@ class EntryModel(QAbstractItemModel):
             self._sorted_by = None
             return
         self._sorted_by = (column, order)
+        if column == 0 and self._in_alias_order == (self._generation, order):
+            return  # as the store was read (sorted in the worker that read it)
         if column == 0:
             entries = self.store.entries
             if len(entries) > SYNC_SORT_ROWS:
@@ -768,6 +796,33 @@ class EntryModel(QAbstractItemModel):
         self.refresh_now(self.now if self._fixed_now else None)
 
 
+@dataclass(frozen=True)
+class ModelHints:
+    """What a model would otherwise work out over every entry on the GUI thread (on 100,000
+    entries, tens of milliseconds each), prepared by the worker that read the store."""
+
+    alias_descending: bool | None
+    """The entries are in natural alias order, descending if ``True``; ``None``: not sorted."""
+    longest_aliases: list[str]
+    has_chains: bool
+
+
+def model_hints(store: Keystore, alias_descending: bool | None) -> ModelHints:
+    """Hints for a model of ``store`` (it touches no Qt object: for a worker thread)."""
+    entries = store.entries
+    return ModelHints(
+        alias_descending, _longest_aliases(entries, LONGEST_ALIASES), _has_chains(entries)
+    )
+
+
+def _longest_aliases(entries: Sequence[Entry], count: int) -> list[str]:
+    return heapq.nlargest(count, (e.alias for e in entries), key=len)
+
+
+def _has_chains(entries: Sequence[Entry]) -> bool:
+    return any(e.kind is _PRIVATE_KEY and e.chain for e in entries)
+
+
 @dataclass
 class SearchIndex:
     """What the filter matches, prepared off the GUI thread."""
@@ -785,20 +840,14 @@ def _alias_order(keys: list[NaturalKey], order: Qt.SortOrder) -> list[int]:
 
 
 def certificate_search_text(cert: Certificate) -> str:
-    """What the filter box matches in a certificate: subject, issuer, serial, fingerprints."""
-    try:
-        serial = cert.serial
-        parts = [
-            cert.subject,
-            cert.issuer,
-            format(serial, "x"),
-            str(serial),
-            cert.sha1,
-            cert.sha256,
-        ]
-    except Exception:
-        parts = [cert.sha1, cert.sha256]
-    return "\n".join(parts).lower()
+    """What the filter box matches in a certificate: subject, issuer, serial (hex and decimal),
+    fingerprints; read from the DER as listings read it (no parsed certificate is kept)."""
+    fields = summary(cert)
+    serial = fields["serial"]
+    if not serial:  # a certificate nothing reads: its fingerprints only
+        return f"{cert.sha1}\n{cert.sha256}".lower()
+    parts = [fields["subject"], fields["issuer"], serial, str(int(serial, 16)), cert.sha1]
+    return "\n".join([*parts, fields["sha256"]]).lower()
 
 
 def _first(entry: Entry) -> Certificate | None:

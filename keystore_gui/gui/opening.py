@@ -20,6 +20,7 @@ from ..core.model import Keystore
 from ..core.opening import WELL_KNOWN_PASSWORDS, NeedsPassword, Opened, keystores_in, try_open
 from ..core.order import sort_by_alias
 from . import msgbox, operations
+from .model import ModelHints, model_hints
 from .password_dialog import PasswordDialog
 from .settings import Settings
 from .tab import alias_order
@@ -92,8 +93,8 @@ class Opener(QObject):
         order = alias_order(self.window.settings)
         operations.run_in_background(
             self.window,
-            lambda: _kept(_ordered(try_open(request.path, request.candidates), order)),
-            on_success=lambda result: self._attempted(request, result),
+            lambda: _prepared(try_open(request.path, request.candidates), order),
+            on_success=lambda read: self._attempted(request, *read),
             on_failure=lambda exc: self._failed(request, exc),
             label=f"Opening {request.path.name}…",
         )
@@ -102,11 +103,14 @@ class Opener(QObject):
         self._busy = False
         self._next()
 
-    def _attempted(self, request: OpenRequest, result: Opened | NeedsPassword) -> None:
-        self.settled.emit()
+    def _attempted(
+        self, request: OpenRequest, result: Opened | NeedsPassword, hints: ModelHints | None
+    ) -> None:
         if isinstance(result, Opened):
-            self._show(request, result.store, result.password_used, result.digest)
+            self._show(request, result.store, result.password_used, result.digest, hints)
+            self.settled.emit()  # after the tab is added: what waits for settling sees it
         else:
+            self.settled.emit()
             self._ask(request, result, None)
 
     def _show(
@@ -115,6 +119,7 @@ class Opener(QObject):
         store: Keystore,
         password_used: str | None,
         digest: bytes | None,
+        hints: ModelHints | None = None,
     ) -> None:
         notice = None
         if store.unverified:
@@ -129,7 +134,7 @@ class Opener(QObject):
                 "Anyone who knows it can read the keys in this file; consider changing it "
                 "with Set store password… in the Tools menu."
             )
-        self.window.add_store_tab(store, request.path, notice=notice, digest=digest)
+        self.window.add_store_tab(store, request.path, notice=notice, digest=digest, hints=hints)
         self._done()
 
     def _failed(self, request: OpenRequest, exc: BaseException) -> None:
@@ -153,8 +158,10 @@ class Opener(QObject):
             if dialog.unverified:
                 operations.run_in_background(
                     self.window,
-                    pending.load_unverified,
-                    on_success=lambda store: self._show(request, store, None, pending.digest),
+                    lambda: _loaded(pending.load_unverified(), order),
+                    on_success=lambda loaded: self._show(
+                        request, loaded[0], None, pending.digest, loaded[1]
+                    ),
                     on_failure=lambda exc: self._retry(request, pending, exc),
                     label=f"Opening {request.path.name}…",
                 )
@@ -163,8 +170,10 @@ class Opener(QObject):
             password = dialog.result_value.password
             operations.run_in_background(
                 self.window,
-                lambda: _kept((_in_order(pending.load(password), order), pending.digest)),
-                on_success=lambda opened: self._show(request, opened[0], None, opened[1]),
+                lambda: _loaded(pending.load(password), order),
+                on_success=lambda loaded: self._show(
+                    request, loaded[0], None, pending.digest, loaded[1]
+                ),
                 on_failure=lambda exc: self._retry(request, pending, exc),
                 label=f"Opening {request.path.name}…",
             )
@@ -187,16 +196,20 @@ class Opener(QObject):
 _T = TypeVar("_T")
 
 
-def _in_order(store: Keystore, descending: bool | None) -> Keystore:
-    """The store in the tab's alias order, sorted here in the worker (on 100,000 entries the
-    window would otherwise stall a second reordering its rows)."""
-    return store if descending is None else sort_by_alias(store, descending=descending)
+def _loaded(store: Keystore, descending: bool | None) -> tuple[Keystore, ModelHints]:
+    """In the worker that read ``store``: put it in the tab's alias order (on 100,000 entries
+    the window would otherwise stall reordering its rows) and work out the tab's hints."""
+    if descending is not None:
+        sort_by_alias(store, descending=descending)
+    return _kept((store, model_hints(store, descending)))
 
 
-def _ordered(result: Opened | NeedsPassword, descending: bool | None) -> Opened | NeedsPassword:
+def _prepared(
+    result: Opened | NeedsPassword, descending: bool | None
+) -> tuple[Opened | NeedsPassword, ModelHints | None]:
     if isinstance(result, Opened):
-        _in_order(result.store, descending)
-    return result
+        return result, _loaded(result.store, descending)[1]
+    return _kept((result, None))
 
 
 def _kept(loaded: _T) -> _T:

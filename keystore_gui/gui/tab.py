@@ -6,15 +6,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QSettings,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +37,7 @@ from . import operations
 from .columns import ColumnFitter
 from .details import DetailsPane
 from .filter import EntryFilter
-from .model import COLUMNS, EntryModel, SearchIndex
+from .model import COLUMNS, EntryModel, ModelHints, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
 
@@ -53,6 +55,8 @@ class KeystoreTab(QWidget):
     title_changed = Signal()
     selection_changed = Signal()
     saved = Signal()
+    first_painted = Signal()
+    """The tree painted for the first time: work that can wait for the rows to show starts."""
 
     def __init__(
         self,
@@ -61,8 +65,11 @@ class KeystoreTab(QWidget):
         *,
         settings: QSettings | None = None,
         notice: str | None = None,
+        hints: ModelHints | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``hints``: worked out with ``store`` in the worker that read it (see
+        :func:`~.model.model_hints`)."""
         super().__init__(parent)
         self.store = store
         self.path = Path(path) if path is not None else None
@@ -73,8 +80,8 @@ class KeystoreTab(QWidget):
         days = (
             Settings(settings).expiry_warning_days if settings is not None else DEFAULT_WARNING_DAYS
         )
-        self.model = EntryModel(store, self, warning_days=days)
-        self.model.fetch_paused = True  # until the first paint (see showEvent)
+        self.model = EntryModel(store, self, warning_days=days, hints=hints)
+        self.painted = False
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
@@ -122,6 +129,7 @@ class KeystoreTab(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.viewport().installEventFilter(self)
         header = self.tree.header()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
@@ -325,13 +333,22 @@ class KeystoreTab(QWidget):
         if state is not None:
             self.tree.header().restoreState(state)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.model.fetch_paused:
-            QTimer.singleShot(0, self, self._resume_fetching)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.painted and event.type() == QEvent.Type.Paint:
+            self.painted = True
+            self.tree.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, self, self._after_first_paint)
+        return False
 
-    def _resume_fetching(self) -> None:
-        self.model.fetch_paused = False
+    def _after_first_paint(self) -> None:
+        """The first rows show: the view gets a whole batch now, and more as it scrolls."""
+        self.model.fetch_next()
+        self.tree.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.first_painted.emit()
+
+    def _scrolled(self, value: int) -> None:
+        if value == self.tree.verticalScrollBar().maximum() and self.model.has_more():
+            self.model.fetch_next()
 
     def restore_splitter(self) -> None:
         state = self.settings.value(SPLITTER_KEY) if self.settings is not None else None
@@ -414,3 +431,25 @@ def alias_order(settings: QSettings | None) -> bool | None:
         return False
     column, _, descending = str(value).partition(" ")
     return descending == "1" if column == "0" else None
+
+
+def folder_hints(paths: list[Path | None]) -> list[str]:
+    """For each path, the fewest trailing folders that tell it from other paths with the same
+    file name (as editors title their tabs), or "" when its name is unique."""
+    hints = [""] * len(paths)
+    groups: dict[str, list[int]] = {}
+    for i, path in enumerate(paths):
+        if path is not None:
+            groups.setdefault(path.name, []).append(i)
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        folders = [paths[i].parent.parts for i in rows]  # type: ignore[union-attr]
+        for i, own in zip(rows, folders, strict=True):
+            others = [f for f in folders if f is not own]
+            depth = next(
+                (d for d in range(1, len(own)) if all(f[-d:] != own[-d:] for f in others)),
+                len(own),
+            )
+            hints[i] = "/".join(p for p in own[-depth:] if p != "/") or "/"
+    return hints

@@ -8,6 +8,7 @@ import pytest
 
 from keystore_gui.core.io import save_keystore
 from keystore_gui.gui import editing, main_window, msgbox, operations
+from keystore_gui.gui import tab as tab_module
 from keystore_gui.gui.import_dialog import ExportDialog
 from keystore_gui.gui.main_window import MainWindow
 
@@ -98,7 +99,7 @@ def test_tabs_of_files_with_the_same_name_show_their_folders(window: MainWindow)
 
 
 def test_folder_hints() -> None:
-    hints = main_window.folder_hints(
+    hints = tab_module.folder_hints(
         [Path("/a/x/k.jks"), Path("/b/y/k.jks"), None, Path("/c/y/k.jks"), Path("/k.p12")]
     )
     assert hints == ["x", "b/y", "", "c/y", ""]

@@ -1,0 +1,90 @@
+"""What a large store's tab does before and after its first paint: few rows first, the rest and
+the menus' features after, and nothing worked out again that the worker already did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keystore_gui.core.io import save_keystore
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
+from keystore_gui.gui import model as model_module
+from keystore_gui.gui import opening, operations
+from keystore_gui.gui.main_window import MainWindow
+from keystore_gui.gui.tab import KeystoreTab
+
+from .conftest import make_cert
+
+
+def _store(count: int) -> Keystore:
+    der = Certificate.from_x509(make_cert("shared")[0]).der
+    entries = [
+        Entry(f"entry-{i:02d}", EntryKind.TRUSTED_CERT, [Certificate(der)]) for i in range(count)
+    ]
+    return Keystore(StoreType.JKS, entries, password="changeit")
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_module, "FIRST_BATCH", 5)
+    monkeypatch.setattr(model_module, "FETCH_BATCH", 20)
+    monkeypatch.setattr(model_module, "SYNC_SORT_ROWS", 2)  # a sort by alias would be a job
+
+
+def _open_shown(qtbot, settings, path: Path) -> tuple[MainWindow, list[KeystoreTab]]:  # type: ignore[no-untyped-def]
+    """A shown window started as ``keystore-gui FILE`` starts (features after the file)."""
+    win = MainWindow(settings, defer_features=True)
+    qtbot.addWidget(win)
+    win.opener.settled.connect(win.install_features_soon)
+    win.resize(900, 500)
+    win.show()
+    added: list[KeystoreTab] = []
+
+    def tab_added(_index: int) -> None:
+        tab = win.current_tab()
+        if tab is not None:
+            added.append(tab)
+            # what the tree was given before anything painted, and whether a sort started
+            added_state.append((tab.model.rowCount(), tab.painted, operations.running()))
+
+    added_state: list[tuple[int, bool, int]] = []
+    win.tab_widget.currentChanged.connect(tab_added)
+    win.opener.open([opening.OpenRequest(path, ("changeit",))])
+    qtbot.waitUntil(lambda: bool(added), timeout=20_000)
+    win.added_state = added_state  # type: ignore[attr-defined]
+    return win, added
+
+
+def test_a_large_store_paints_a_first_batch_then_gets_the_rest(
+    qtbot, settings, tmp_path: Path, small_batches: None
+) -> None:
+    path = tmp_path / "large.jks"
+    save_keystore(_store(30), path, StoreType.JKS, "changeit")
+    win, added = _open_shown(qtbot, settings, path)
+    tab = added[0]
+    rows, painted, jobs = win.added_state[0]  # type: ignore[attr-defined]
+    assert (rows, painted) == (5, False)  # a few screenfuls for the first paint
+    assert jobs == 0  # read in alias order by the worker: no sort to redo
+    assert "health_panel" not in win.actions_by_name  # the features wait for the rows
+    qtbot.waitUntil(lambda: tab.painted, timeout=20_000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 25, timeout=20_000)
+    qtbot.waitUntil(lambda: "health_panel" in win.actions_by_name, timeout=20_000)
+    assert tab.model.rowCount() == 25  # the view takes nothing more on its own
+    bar = tab.tree.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the user scrolls to the end
+    assert tab.proxy.rowCount() == 30
+    assert [tab.proxy.index(r, 0).data() for r in (0, 29)] == ["entry-00", "entry-29"]
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    win.close()
+
+
+def test_hints_from_the_worker_are_what_the_model_would_work_out() -> None:
+    store = _store(50)
+    store.entries.reverse()
+    hints = model_module.model_hints(store, None)
+    plain = model_module.EntryModel(store)
+    assert hints.longest_aliases == plain.longest_aliases()
+    assert hints.has_chains is plain.has_chains is False
+    hinted = model_module.EntryModel(store, hints=hints)
+    assert hinted.longest_aliases() == plain.longest_aliases()
