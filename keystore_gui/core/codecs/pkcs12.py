@@ -85,6 +85,7 @@ from ..names import Suffixes
 from . import pkcs12_crypto as crypto
 from .certfiles import default_alias, normal_alias
 from .limits import DerivationBudget
+from .pkcs12_certbag import read_cert_bag
 
 OID_DATA = "1.2.840.113549.1.7.1"
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
@@ -396,6 +397,13 @@ class _Reader:
             self._safe_bag(bag, depth)
 
     def _safe_bag(self, element: der.Element, depth: int) -> None:
+        usual = read_cert_bag(element[1]) if element[0] == der.SEQUENCE else None
+        if usual is not None:
+            cert_der, friendly_name, local_key_id, trusted = usual
+            bag = _Bag(len(self.bags), "cert", friendly_name, local_key_id, trusted)
+            bag.certificate = Certificate(cert_der)
+            self.bags.append(bag)
+            return
         fields = der.children(der.expect(element, der.SEQUENCE))
         bag_id = der.oid(fields[0])
         value = der.children(der.expect(fields[1], der.CONTEXT_0))[0]
