@@ -15,8 +15,9 @@ import os
 import shutil
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from .codecs.limits import MAX_FILE_SIZE
 from .errors import CorruptFileError, KeystoreError
@@ -74,6 +75,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     return data
 
 
+_T = TypeVar("_T")
 _paused_lock = threading.Lock()
 _paused = 0
 _was_enabled = True
@@ -98,6 +100,19 @@ def collection_paused() -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _was_enabled:
                 gc.enable()
+
+
+def walk_store(work: Callable[[], _T]) -> _T:
+    """Run ``work``, a pass over every entry of a store that makes objects kept as long as the
+    store (parsed certificates, search texts, findings), as parsing runs: with the collector
+    paused, then with everything alive set aside from it (``gc.freeze``). Otherwise each full
+    collection walks those objects again while holding the lock every thread needs: on 100,000
+    entries the window stood still up to a quarter of a second, a little longer each time.
+    Reference counting still frees whatever is dropped."""
+    with collection_paused():
+        result = work()
+        gc.freeze()  # before the collector is back: else its next pass walks all that is new
+    return result
 
 
 def load_keystore(

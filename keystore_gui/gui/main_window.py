@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -36,21 +36,12 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Keystore, StoreType
 from ..core.trustsources import JAVA_CACERTS_PASSWORD, java_cacerts_path
-from . import features, msgbox
+from . import features, msgbox, operations
 from .model import ModelHints
 from .opening import Opener, OpenRequest
 from .settings import Settings
 from .start_page import StartPage
-from .tab import KeystoreTab, folder_hints
-
-
-def feature_modules() -> list[str]:
-    """Editing first, then every module of :mod:`keystore_gui.gui.features`: adding a feature
-    is adding a module there."""
-    return ["keystore_gui.gui.editing"] + [
-        f"{features.__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(features.__path__))
-    ]
-
+from .tab import KeystoreTab, folder_hints, same_file_key
 
 MENU_TITLES = {
     "file": "&File",
@@ -65,7 +56,6 @@ RECENT_KEY = "recentFiles"
 GEOMETRY_KEY = "mainWindow/geometry"
 STATE_KEY = "mainWindow/state"
 MAX_RECENT = 10
-INDEX_DELAY_MS = 200
 
 TAB_MENU = (
     "save",
@@ -174,7 +164,9 @@ class MainWindow(QMainWindow):
         self.start_page.set_cacerts(self.java_cacerts())
         self._refresh_recent()
 
-        self._pending_features = feature_modules()
+        self._pending_features = features.feature_modules()
+        self._features_loading = False
+        self._after_features: list[Callable[[], object]] = []
         if not defer_features:
             self.install_features()
 
@@ -184,25 +176,40 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def install_features(self, *, soon: bool = False) -> None:
-        """Install the feature modules not installed yet: all now, or (``soon``) one per turn
-        of the event loop, so that none holds the GUI thread for long."""
+        """Install the feature modules not installed yet: all now, or (``soon``) one at a time
+        with the event loop running between them, so that none holds the GUI thread for long."""
         while self._pending_features:
             importlib.import_module(self._pending_features.pop(0)).install(self)
             self._update_actions()
-            if soon:
-                QTimer.singleShot(0, self, self.install_features_soon)
+            if soon and self._pending_features:
+                QTimer.singleShot(features.PAUSE_MS, self, lambda: self.install_features(soon=True))
                 return
+        waiting, self._after_features = self._after_features, []
+        for slot in waiting:
+            slot()
+
+    def when_features_installed(self, slot: Callable[[], object]) -> None:
+        """Call ``slot`` once every feature is installed (now if they are)."""
+        if self._pending_features:
+            self._after_features.append(slot)
+        else:
+            slot()
 
     def install_features_soon(self) -> None:  # a slot for Opener.settled
-        """Install the features one per turn of the event loop, starting once the current
-        tab's rows show (its first paint; at once if it is not on screen)."""
+        """Install the features once the current tab's rows show (its first paint; at once if
+        it is not on screen), after a worker has imported what they use of the core."""
         tab = self.current_tab()
-        if tab is not None and tab.isVisible() and not tab.painted:
-            tab.first_painted.connect(
-                self.install_features_soon, Qt.ConnectionType.SingleShotConnection
-            )
+        if tab is not None and not tab.rows_on_screen and tab.isVisible():
+            tab.when_rows_shown(self.install_features_soon)
             return
-        self.install_features(soon=True)
+        if self._pending_features and not self._features_loading:
+            self._features_loading = True
+            operations.run_in_background(
+                None,
+                features.import_core,
+                on_success=lambda _none: self.install_features(soon=True),
+                label="Loading the menus…",
+            )
 
     # --- contract ----------------------------------------------------------------------------
     def menu(self, key: str) -> QMenu:
@@ -256,16 +263,21 @@ class MainWindow(QMainWindow):
         self.tab_widget.setCurrentWidget(tab)
         self.stack.setCurrentWidget(self.tab_widget)
         tab.restore_splitter()
-        # after the first layout and paint, so the worker doesn't compete with them for the GIL
-        QTimer.singleShot(INDEX_DELAY_MS, tab, tab.start_indexing)
+        # a worker beside the first paints and the features' installs would stretch them:
+        # each Python call of the GUI thread waits for the lock every Python thread needs
+        tab.when_rows_shown(
+            lambda: self.when_features_installed(
+                lambda: tab.start_indexing() if shiboken6.isValid(tab) else None
+            )
+        )
         if tab.path is not None:
             self.add_recent(tab.path)
         self._update_actions()
         return tab
 
     def tab_for_path(self, path: Path) -> KeystoreTab | None:
-        wanted = _same_file_key(path)
-        return next((t for t in self.tabs() if t.path and _same_file_key(t.path) == wanted), None)
+        wanted = same_file_key(path)
+        return next((t for t in self.tabs() if t.path and same_file_key(t.path) == wanted), None)
 
     def settings_changed(self) -> None:
         """Apply changed preferences to the open tabs (and let features re-check them)."""
@@ -582,10 +594,3 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         self.open_paths(Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile())
         event.acceptProposedAction()
-
-
-def _same_file_key(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except OSError:
-        return str(path)

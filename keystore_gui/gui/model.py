@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 
 from ..core.errors import AliasError
-from ..core.io import collection_paused
+from ..core.io import walk_store
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.order import NaturalKey, natural_key
 from ..core.quickview import row_fields, summary
@@ -495,18 +495,17 @@ class EntryModel(QAbstractItemModel):
         def job() -> SearchIndex:
             texts: dict[Certificate, str] = {}
             per_entry: list[str] = []
-            with collection_paused():  # as while parsing: nothing made here is garbage
-                for entry in snapshot:
-                    alias, parts = entry.alias, []
-                    for cert in list(entry.chain):
-                        text = texts.get(cert)
-                        if text is None:
-                            text = texts[cert] = certificate_search_text(cert)
-                        parts.append(text)
-                    per_entry.append(alias.lower() + "\n" + "\n".join(parts))
+            for entry in snapshot:
+                alias, parts = entry.alias, []
+                for cert in list(entry.chain):
+                    text = texts.get(cert)
+                    if text is None:
+                        text = texts[cert] = certificate_search_text(cert)
+                    parts.append(text)
+                per_entry.append(alias.lower() + "\n" + "\n".join(parts))
             return SearchIndex(generation, texts, per_entry)
 
-        return job
+        return lambda: walk_store(job)
 
     def add_search_index(self, index: SearchIndex) -> None:
         if self._cert_text:
@@ -667,7 +666,11 @@ class EntryModel(QAbstractItemModel):
 
         def job() -> list[Cells]:
             # throwaway nodes: the model's own are only ever made on the GUI thread
-            return [self._compute_cells(Node(root, i, e, _first(e))) for i, e in enumerate(entries)]
+            return walk_store(
+                lambda: [
+                    self._compute_cells(Node(root, i, e, _first(e))) for i, e in enumerate(entries)
+                ]
+            )
 
         def done(cells: list[Cells]) -> None:
             if generation != self._generation:

@@ -6,7 +6,6 @@ asks again; Cancel skips the file; a bad file gets the core's one-line message.
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 
 from ..core.errors import WrongPasswordError
+from ..core.io import walk_store
 from ..core.model import Keystore
 from ..core.opening import WELL_KNOWN_PASSWORDS, NeedsPassword, Opened, keystores_in, try_open
 from ..core.order import sort_by_alias
@@ -93,7 +93,9 @@ class Opener(QObject):
         order = alias_order(self.window.settings)
         operations.run_in_background(
             self.window,
-            lambda: _prepared(try_open(request.path, request.candidates), order),
+            lambda: walk_store(
+                lambda: _prepared(try_open(request.path, request.candidates), order)
+            ),
             on_success=lambda read: self._attempted(request, *read),
             on_failure=lambda exc: self._failed(request, exc),
             label=f"Opening {request.path.name}…",
@@ -158,7 +160,7 @@ class Opener(QObject):
             if dialog.unverified:
                 operations.run_in_background(
                     self.window,
-                    lambda: _loaded(pending.load_unverified(), order),
+                    lambda: walk_store(lambda: _loaded(pending.load_unverified(), order)),
                     on_success=lambda loaded: self._show(
                         request, loaded[0], None, pending.digest, loaded[1]
                     ),
@@ -170,7 +172,7 @@ class Opener(QObject):
             password = dialog.result_value.password
             operations.run_in_background(
                 self.window,
-                lambda: _loaded(pending.load(password), order),
+                lambda: walk_store(lambda: _loaded(pending.load(password), order)),
                 on_success=lambda loaded: self._show(
                     request, loaded[0], None, pending.digest, loaded[1]
                 ),
@@ -201,7 +203,7 @@ def _loaded(store: Keystore, descending: bool | None) -> tuple[Keystore, ModelHi
     the window would otherwise stall reordering its rows) and work out the tab's hints."""
     if descending is not None:
         sort_by_alias(store, descending=descending)
-    return _kept((store, model_hints(store, descending)))
+    return store, model_hints(store, descending)
 
 
 def _prepared(
@@ -209,12 +211,4 @@ def _prepared(
 ) -> tuple[Opened | NeedsPassword, ModelHints | None]:
     if isinstance(result, Opened):
         return result, _loaded(result.store, descending)[1]
-    return _kept((result, None))
-
-
-def _kept(loaded: _T) -> _T:
-    """Set what exists now, the store just read included, aside from the garbage collector: a
-    store lives as long as its tab, and walking its 100,000 entries at every full collection
-    would stall the window each time (``gc.freeze``; reference counting still frees them)."""
-    gc.freeze()
-    return loaded
+    return result, None

@@ -46,6 +46,8 @@ SORT_KEY = "tree/sort"
 """The sort column and order, beside the header's state: read before a tab exists (a store read
 in a worker is put in alias order there)."""
 SPLITTER_KEY = "tab/splitter"
+UNSHOWN_DELAY_MS = 200
+"""What waits for a tab's rows to show starts this long after the tab, if it is not on screen."""
 
 
 class KeystoreTab(QWidget):
@@ -55,8 +57,9 @@ class KeystoreTab(QWidget):
     title_changed = Signal()
     selection_changed = Signal()
     saved = Signal()
-    first_painted = Signal()
-    """The tree painted for the first time: work that can wait for the rows to show starts."""
+    rows_shown = Signal()
+    """The first rows painted, then the batch after them: what can wait for that starts
+    (:attr:`rows_on_screen` is then true)."""
 
     def __init__(
         self,
@@ -82,6 +85,9 @@ class KeystoreTab(QWidget):
         )
         self.model = EntryModel(store, self, warning_days=days, hints=hints)
         self.painted = False
+        """Whether the tree painted (its first rows)."""
+        self.rows_on_screen = False
+        """Whether the first rows and the batch after them painted (see :attr:`rows_shown`)."""
         self.proxy = EntryFilter(self.model, self)
         self.undo_stack = QUndoStack(self)
         self.saving = False
@@ -334,17 +340,36 @@ class KeystoreTab(QWidget):
             self.tree.header().restoreState(state)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.painted and event.type() == QEvent.Type.Paint:
-            self.painted = True
-            self.tree.viewport().removeEventFilter(self)
-            QTimer.singleShot(0, self, self._after_first_paint)
+        if event.type() == QEvent.Type.Paint:
+            if not self.painted:
+                self.painted = True
+                QTimer.singleShot(0, self, self._after_first_paint)
+            elif self.model.rowCount() > self.model.batch or not self.model.has_more():
+                self.tree.viewport().removeEventFilter(self)
+                QTimer.singleShot(0, self, self._after_second_paint)
         return False
 
     def _after_first_paint(self) -> None:
         """The first rows show: the view gets a whole batch now, and more as it scrolls."""
-        self.model.fetch_next()
         self.tree.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.first_painted.emit()
+        self.model.fetch_next()
+        self.tree.viewport().update()  # a paint to tell when that batch is laid out
+
+    def when_rows_shown(self, slot: Callable[[], object]) -> None:
+        """Call ``slot`` once :attr:`rows_shown` is emitted: now if it was, a moment later if
+        the tab is not on screen (it may never paint)."""
+        if self.rows_on_screen:
+            slot()
+        elif self.isVisible():
+            self.rows_shown.connect(slot, Qt.ConnectionType.SingleShotConnection)
+        else:
+            QTimer.singleShot(UNSHOWN_DELAY_MS, self, slot)
+
+    def _after_second_paint(self) -> None:
+        # one block of work at a time on the GUI thread: what waited starts once laying out
+        # the second batch is done (a worker beside it would stretch it with lock hand-overs)
+        self.rows_on_screen = True
+        self.rows_shown.emit()
 
     def _scrolled(self, value: int) -> None:
         if value == self.tree.verticalScrollBar().maximum() and self.model.has_more():
@@ -453,3 +478,11 @@ def folder_hints(paths: list[Path | None]) -> list[str]:
             )
             hints[i] = "/".join(p for p in own[-depth:] if p != "/") or "/"
     return hints
+
+
+def same_file_key(path: Path) -> str:
+    """What tells two paths of one file apart from paths of different files (resolved)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QUndoCommand
 from pytestqt.qtbot import QtBot
 
 from keystore_gui.core.model import Keystore, StoreType
-from keystore_gui.gui import about, main_window, msgbox, preferences, saving
+from keystore_gui.gui import about, features, main_window, msgbox, preferences, saving
 from keystore_gui.gui.features import desktop
 from keystore_gui.gui.settings import Settings
 
@@ -29,7 +29,7 @@ def settle(qtbot: QtBot, window: main_window.MainWindow) -> None:
 def win(qtbot: QtBot, tmp_path: Path) -> Iterator[main_window.MainWindow]:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = main_window.MainWindow(settings)
-    assert "keystore_gui.gui.features.desktop" in main_window.feature_modules()
+    assert "keystore_gui.gui.features.desktop" in features.feature_modules()
     yield window
     settle(qtbot, window)
     for tab in window.tabs():

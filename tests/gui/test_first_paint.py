@@ -3,6 +3,9 @@ the menus' features after, and nothing worked out again that the worker already 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +91,27 @@ def test_hints_from_the_worker_are_what_the_model_would_work_out() -> None:
     assert hints.has_chains is plain.has_chains is False
     hinted = model_module.EntryModel(store, hints=hints)
     assert hinted.longest_aliases() == plain.longest_aliases()
+
+
+def test_the_features_import_no_core_module_that_the_worker_left_out(tmp_path: Path) -> None:
+    """The worker's imports (``features.FEATURE_CORE``) spare the GUI thread only if they are
+    all the features need: installing every feature after them imports nothing more."""
+    code = f"""
+import os, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from keystore_gui.gui import features
+from keystore_gui.gui.main_window import MainWindow
+features.import_core()
+before = set(sys.modules)
+MainWindow(QSettings({str(tmp_path / "s.ini")!r}, QSettings.Format.IniFormat))
+new = set(sys.modules) - before
+print(sorted(m for m in new if m.startswith(("keystore_gui.core", "cryptography"))), flush=True)
+os._exit(0)
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
     from ..tab import KeystoreTab
+
+FEATURE_CORE = (
+    "keystore_gui.core.certbuild",
+    "keystore_gui.core.chain",
+    "keystore_gui.core.health",
+    "keystore_gui.core.health_groups",
+    "keystore_gui.core.keygen",
+    "keystore_gui.core.keypair_export",
+    "keystore_gui.core.keypair_import",
+    "keystore_gui.core.tls",
+    "keystore_gui.core.tlsdiag",
+    "keystore_gui.core.truststore",
+)
+"""What the features import from the core (and through it ``cryptography.x509``): ~50 ms of
+imports, done in a worker before the features are installed on the GUI thread."""
+PAUSE_MS = 5
+"""Between two features' installs: time for input, paints and timers."""
+
+
+def import_core() -> None:
+    for name in FEATURE_CORE:
+        importlib.import_module(name)
+
+
+def feature_modules() -> list[str]:
+    """Editing first, then every module of :mod:`keystore_gui.gui.features`: adding a feature
+    is adding a module there."""
+    return ["keystore_gui.gui.editing"] + [
+        f"{__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(__path__))
+    ]
 
 
 def watch_tree_viewport(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...core.health import Finding, Severity, check_store, worst
 from ...core.health_groups import FindingGroup, concerns_entries, group_findings
+from ...core.io import walk_store
 from ...core.model import Keystore, StoreType
 from .. import icons
 from ..operations import run_in_background
@@ -212,7 +213,7 @@ class HealthPanel(QDockWidget):
 
         run_in_background(
             None,
-            lambda: check_store(snapshot, warning_days=days),
+            lambda: walk_store(lambda: check_store(snapshot, warning_days=days)),
             on_success=done,
             on_failure=failed,
             label="Checking keystore health…",
