@@ -27,19 +27,9 @@ NOT_FOR_LISTING = (
 )
 
 
-def test_list_of_a_jks_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = Certificate.from_x509(self_signed("listed", key, serial=5))
-    store = Keystore(
-        StoreType.JKS,
-        [
-            Entry("pair", EntryKind.PRIVATE_KEY, [cert], key=key),
-            Entry("trusted", EntryKind.TRUSTED_CERT, [cert]),
-        ],
-        password="changeit",
-    )
-    path = tmp_path / "s.jks"
-    save_keystore(store, path, StoreType.JKS, "changeit")
+def _listed(path: Path) -> str:
+    """What ``keystore-cli list`` prints of ``path`` in a fresh interpreter, followed by the
+    modules of :data:`NOT_FOR_LISTING` it imported."""
     code = f"""
 import sys
 from keystore_gui import cli
@@ -57,5 +47,41 @@ print("status", status, "loaded", loaded)
         cwd=Path(__file__).resolve().parents[1],
     )
     assert out.returncode == 0, out.stderr
-    assert "pair" in out.stdout and "trusted" in out.stdout
-    assert out.stdout.strip().endswith("status 0 loaded []"), out.stdout
+    return out.stdout
+
+
+def test_list_of_a_jks_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = Certificate.from_x509(self_signed("listed", key, serial=5))
+    store = Keystore(
+        StoreType.JKS,
+        [
+            Entry("pair", EntryKind.PRIVATE_KEY, [cert], key=key),
+            Entry("trusted", EntryKind.TRUSTED_CERT, [cert]),
+        ],
+        password="changeit",
+    )
+    path = tmp_path / "s.jks"
+    save_keystore(store, path, StoreType.JKS, "changeit")
+    out = _listed(path)
+    assert "pair" in out and "trusted" in out
+    assert out.strip().endswith("status 0 loaded []"), out
+
+
+def test_list_of_a_pkcs12_truststore_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """No chain building (and cryptography's X.509 module under it) without a key, and no RC2
+    (pycryptodome, which loads cffi's C parser) for a file that does not use it."""
+    certs = [self_signed(f"ca {n}", ec.generate_private_key(ec.SECP256R1())) for n in (1, 2)]
+    store = Keystore(
+        StoreType.PKCS12,
+        [
+            Entry(f"ca-{n}", EntryKind.TRUSTED_CERT, [Certificate.from_x509(c)])
+            for n, c in enumerate(certs)
+        ],
+        password="changeit",
+    )
+    path = tmp_path / "t.p12"
+    save_keystore(store, path, StoreType.PKCS12, "changeit")
+    out = _listed(path)
+    assert "ca-0" in out and "ca-1" in out
+    assert out.strip().endswith("status 0 loaded []"), out

@@ -57,7 +57,6 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from .. import der, formats
-from ..chain import signed_by
 from ..errors import (
     CannotHoldError,
     CorruptFileError,
@@ -643,6 +642,8 @@ def _pick_issuer(cert: _Bag, candidates: list[_Bag]) -> _Bag | None:
     """The candidate whose key signed ``cert``; failing that, the first whose signature cannot be
     told (``signed_by`` None): linked by name, as keytool does. A proven non-signer is never linked.
     """
+    from ..chain import signed_by  # (with cryptography's X.509 module: a truststore needs neither)
+
     unknown: list[_Bag] = []
     for candidate in candidates:
         assert cert.certificate is not None and candidate.certificate is not None
@@ -773,6 +774,8 @@ def _check_writable(store: Keystore) -> None:
 def _broken_link(chain: list[Certificate]) -> str | None:
     """Why a key's chain would not read back: PKCS#12 keeps a chain as loose certificates that
     readers (the JDK's and ours) link again by issuer name and signature."""
+    from ..chain import signed_by
+
     for n, (child, parent) in enumerate(itertools.pairwise(chain), 1):
         if child.issuer_name != parent.subject_name or signed_by(child, parent) is False:
             return (

@@ -26,7 +26,6 @@ import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from Cryptodome.Cipher import ARC2
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4, TripleDES
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, Cipher, algorithms, modes
@@ -267,6 +266,8 @@ def _decrypt_pkcs12_pbe(
         decryptor = Cipher(TripleDES(key), modes.CBC(iv)).decryptor()
         padded = decryptor.update(data) + decryptor.finalize()
     else:
+        from Cryptodome.Cipher import ARC2  # (pycryptodome loads cffi's C parser: ~25 ms)
+
         # the stub omits effective_keylen, which the implementation takes (RFC 2268's T1)
         rc2 = ARC2.new(key, ARC2.MODE_CBC, iv=iv, effective_keylen=8 * key_size)  # type: ignore[call-arg]
         padded = rc2.decrypt(data)
