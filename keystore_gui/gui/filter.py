@@ -30,7 +30,9 @@ class EntryFilter(QSortFilterProxyModel):
         """Whether the rows shown were decided on aliases alone (the index was not built)."""
         # Recursive filtering (a matching chain certificate keeps its entry) is on whenever some
         # row has children; with none it changes nothing and costs two calls per rejected row.
-        self.setRecursiveFilteringEnabled(source.has_chains)
+        self._chains = source.has_chains
+        """Whether recursive filtering is on (kept here: ``flags`` asks for every row)."""
+        self.setRecursiveFilteringEnabled(self._chains)
         self.setAutoAcceptChildRows(True)
         self.setSortRole(SORT_ROLE)
         self.setSourceModel(source)
@@ -45,7 +47,8 @@ class EntryFilter(QSortFilterProxyModel):
     def _source_rows_changed(self) -> None:
         self._shown = None
         chains = self._source.has_chains
-        if chains != self.isRecursiveFilteringEnabled():
+        if chains != self._chains:
+            self._chains = chains
             self.setRecursiveFilteringEnabled(chains)
 
     @property
@@ -89,12 +92,14 @@ class EntryFilter(QSortFilterProxyModel):
             ]
             self._partial = not index
             if within is not None and len(within[1]) == len(texts) and _narrows(needles, within[0]):
-                kept = within[1]
-                keep = [
-                    k and any(n in t for n in needles) for k, t in zip(kept, texts, strict=True)
-                ]
+                keep = [False] * len(texts)
+                rows = [r for r, kept in enumerate(within[1]) if kept]
+                for row, hit in zip(
+                    rows, _matching(needles, [texts[r] for r in rows]), strict=True
+                ):
+                    keep[row] = hit
             else:
-                keep = [any(n in t for n in needles) for t in texts]
+                keep = _matching(needles, texts)
         else:
             self._partial = False
             keep = [True] * model.rowCount()
@@ -112,7 +117,7 @@ class EntryFilter(QSortFilterProxyModel):
         """
         if needles or hide_expired:
             self._source.fetch_all()  # a filter looks at every entry, fetched or not
-        chains = self.isRecursiveFilteringEnabled()
+        chains = self._chains
         was_partial = self._partial
         before = (
             self._shown
@@ -157,7 +162,7 @@ class EntryFilter(QSortFilterProxyModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         """Without chains every row is a leaf: answer without mapping to the source. The view
         asks twice per row at each layout, so on 100,000 rows this spares 400,000 calls."""
-        if self.isRecursiveFilteringEnabled():
+        if self._chains:
             return super().flags(index)
         return LEAF_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
@@ -179,6 +184,18 @@ class EntryFilter(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._source.sort(column, order)
+
+
+def _matching(needles: tuple[str, ...], texts: list[str]) -> list[bool]:
+    """Which texts contain one of the (one or two) needles: one comprehension per shape, with
+    no call per text (10,000 texts in ~1 ms rather than ~10)."""
+    if len(needles) == 1:
+        (needle,) = needles
+        return [needle in text for text in texts]
+    if len(needles) == 2:
+        first, second = needles
+        return [first in text or second in text for text in texts]
+    return [any(n in text for n in needles) for text in texts]
 
 
 def _narrows(needles: tuple[str, ...], earlier: tuple[str, ...]) -> bool:

@@ -12,16 +12,12 @@ xmessage window as well.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QLibraryInfo, QMessageLogContext, QtMsgType, qInstallMessageHandler
-
-from .system_libs import install_advice, missing_sonames, xcb_plugin_files
 
 T = TypeVar("T")
 MessageSink = Callable[[QtMsgType, str], None]
@@ -63,6 +59,8 @@ def create_application(factory: Callable[[], T], on_message: MessageSink | None 
 
 def explain(qt_messages: list[str]) -> str:
     """What to tell the user when no platform plugin started, from Qt's messages."""
+    from .system_libs import install_advice, missing_sonames, xcb_plugin_files  # seldom needed
+
     plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
     missing = missing_sonames(xcb_plugin_files(Path(plugins)))
     display = os.environ.get("DISPLAY", "")
@@ -103,6 +101,9 @@ DIALOG_TOOLS = (
 
 def show_without_qt(text: str) -> None:
     """Show ``text`` with the first of zenity, kdialog or xmessage found (none: nothing)."""
+    import shutil
+    import subprocess
+
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return
     for tool, args in DIALOG_TOOLS:

@@ -115,3 +115,19 @@ os._exit(0)
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_app_gives_the_gui_thread_short_waits_for_the_interpreter() -> None:
+    """With a worker busy in Python, each Python call of the GUI thread waits for the worker's
+    turn to end: the app shortens the turns (see ``app.SWITCH_INTERVAL_S``)."""
+    code = """
+import sys
+from keystore_gui.gui.app import SWITCH_INTERVAL_S, KeystoreApplication
+app = KeystoreApplication([])
+print(sys.getswitchinterval() == SWITCH_INTERVAL_S < 0.005)
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "True", done.stdout + done.stderr
