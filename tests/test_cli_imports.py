@@ -27,9 +27,10 @@ NOT_FOR_LISTING = (
 )
 
 
-def _listed(path: Path) -> str:
-    """What ``keystore-cli list`` prints of ``path`` in a fresh interpreter, followed by the
-    modules of :data:`NOT_FOR_LISTING` it imported."""
+def _listed(store: Keystore, path: Path) -> str:
+    """What ``keystore-cli list`` prints of ``store`` saved as ``path``, in a fresh interpreter
+    that must not have imported any of :data:`NOT_FOR_LISTING` by then."""
+    save_keystore(store, path, store.store_type, "changeit")
     code = f"""
 import sys
 from keystore_gui import cli
@@ -47,6 +48,7 @@ print("status", status, "loaded", loaded)
         cwd=Path(__file__).resolve().parents[1],
     )
     assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith("status 0 loaded []"), out.stdout
     return out.stdout
 
 
@@ -61,11 +63,8 @@ def test_list_of_a_jks_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
         ],
         password="changeit",
     )
-    path = tmp_path / "s.jks"
-    save_keystore(store, path, StoreType.JKS, "changeit")
-    out = _listed(path)
+    out = _listed(store, tmp_path / "s.jks")
     assert "pair" in out and "trusted" in out
-    assert out.strip().endswith("status 0 loaded []"), out
 
 
 def test_list_of_a_pkcs12_truststore_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
@@ -80,8 +79,5 @@ def test_list_of_a_pkcs12_truststore_imports_nothing_it_does_not_need(tmp_path: 
         ],
         password="changeit",
     )
-    path = tmp_path / "t.p12"
-    save_keystore(store, path, StoreType.PKCS12, "changeit")
-    out = _listed(path)
+    out = _listed(store, tmp_path / "t.p12")
     assert "ca-0" in out and "ca-1" in out
-    assert out.strip().endswith("status 0 loaded []"), out
