@@ -17,6 +17,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
 from .chain import TrustSource, signed_by, verify_entry
 from .model import Certificate, Entry, EntryKind, Keystore, StoreType
+from .pacing import give_way
 from .rules import DEFAULT_WARNING_DAYS as DEFAULT_WARNING_DAYS
 from .rules import Severity as Severity
 
@@ -245,6 +246,7 @@ def check_store(
     seen: dict[str, list[str]] = defaultdict(list)
     by_folded: dict[str, list[str]] = defaultdict(list)
     for entry in store.entries:
+        give_way()
         by_folded[entry.alias.lower()].append(entry.alias)
         if entry.certificate is not None:
             seen[entry.certificate.sha256].append(entry.alias)

@@ -31,6 +31,7 @@ from ..core.errors import AliasError
 from ..core.io import walk_store
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.order import NaturalKey, natural_key
+from ..core.pacing import give_way
 from ..core.quickview import row_fields, summary
 from ..core.rules import DEFAULT_WARNING_DAYS, Status, validity_status
 from . import icons
@@ -496,6 +497,7 @@ class EntryModel(QAbstractItemModel):
             texts: dict[Certificate, str] = {}
             per_entry: list[str] = []
             for entry in snapshot:
+                give_way()
                 alias, parts = entry.alias, []
                 for cert in list(entry.chain):
                     text = texts.get(cert)
@@ -666,11 +668,11 @@ class EntryModel(QAbstractItemModel):
 
         def job() -> list[Cells]:
             # throwaway nodes: the model's own are only ever made on the GUI thread
-            return walk_store(
-                lambda: [
-                    self._compute_cells(Node(root, i, e, _first(e))) for i, e in enumerate(entries)
-                ]
-            )
+            def cells(row: int, entry: Entry) -> Cells:
+                give_way()
+                return self._compute_cells(Node(root, row, entry, _first(entry)))
+
+            return walk_store(lambda: [cells(i, e) for i, e in enumerate(entries)])
 
         def done(cells: list[Cells]) -> None:
             if generation != self._generation:

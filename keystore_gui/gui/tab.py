@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import pacing
 from ..core.errors import WrongPasswordError
 from ..core.model import Certificate, Entry, Keystore
 from ..core.rules import DEFAULT_WARNING_DAYS
@@ -46,6 +47,14 @@ SORT_KEY = "tree/sort"
 """The sort column and order, beside the header's state: read before a tab exists (a store read
 in a worker is put in alias order there)."""
 SPLITTER_KEY = "tab/splitter"
+_INPUT = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.Wheel,
+    }
+)
 UNSHOWN_DELAY_MS = 200
 """What waits for a tab's rows to show starts this long after the tab, if it is not on screen."""
 
@@ -114,6 +123,7 @@ class KeystoreTab(QWidget):
             "Filter by alias, subject, issuer, serial or fingerprint"
         )
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.installEventFilter(self)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.filter_edit.textChanged.connect(self._update_count)
         self.hide_expired_box = QCheckBox("Hide &expired")
@@ -340,12 +350,15 @@ class KeystoreTab(QWidget):
             self.tree.header().restoreState(state)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        kind = event.type()
+        if kind in _INPUT:
+            pacing.user_active()  # passes over the store in workers pause a moment
+        elif kind == QEvent.Type.Paint and not self.rows_on_screen:
             if not self.painted:
                 self.painted = True
                 QTimer.singleShot(0, self, self._after_first_paint)
             elif self.model.rowCount() > self.model.batch or not self.model.has_more():
-                self.tree.viewport().removeEventFilter(self)
+                self.rows_on_screen = True
                 QTimer.singleShot(0, self, self._after_second_paint)
         return False
 
@@ -368,7 +381,6 @@ class KeystoreTab(QWidget):
     def _after_second_paint(self) -> None:
         # one block of work at a time on the GUI thread: what waited starts once laying out
         # the second batch is done (a worker beside it would stretch it with lock hand-overs)
-        self.rows_on_screen = True
         self.rows_shown.emit()
 
     def _scrolled(self, value: int) -> None:

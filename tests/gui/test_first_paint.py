@@ -131,3 +131,14 @@ print(sys.getswitchinterval() == SWITCH_INTERVAL_S < 0.005)
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip() == "True", done.stdout + done.stderr
+
+
+def test_typing_in_the_filter_box_pauses_passes_in_workers(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from keystore_gui.core import pacing
+
+    tab = KeystoreTab(_store(3), None)
+    qtbot.addWidget(tab)
+    qtbot.keyClicks(tab.filter_edit, "entry")
+    assert pacing._quiet_until > time.monotonic()  # give_way() in workers waits meanwhile
