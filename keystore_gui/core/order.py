@@ -20,13 +20,17 @@ def sort_by_alias(store: Keystore, *, descending: bool = False) -> Keystore:
     """``store`` with its entries in natural alias order (in place), as the window lists them:
     done where the store is read, so the window has nothing to reorder."""
     entries = store.entries
-    keys = _flat_keys([entry.alias for entry in entries])
-    if keys is None:
-        entries.sort(key=lambda entry: natural_key(entry.alias), reverse=descending)
-    else:
-        rows = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
-        entries[:] = map(entries.__getitem__, rows)
+    keys = natural_keys([entry.alias for entry in entries])
+    rows = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+    entries[:] = map(entries.__getitem__, rows)
     return store
+
+
+def natural_keys(texts: list[str]) -> list[str] | list[NaturalKey]:
+    """A sort key for each of ``texts`` that orders them as :func:`natural_key` does, made for
+    all at once (10,000 aliases: ~4 ms instead of ~9); compare them only with each other."""
+    flat = _flat_keys(texts)
+    return flat if flat is not None else [natural_key(text) for text in texts]
 
 
 def natural_key(text: str) -> NaturalKey:
@@ -51,7 +55,7 @@ def _long_number(digits: str) -> int:
 def _flat_keys(aliases: list[str]) -> list[str] | None:
     """For ASCII aliases without the two control characters it uses: one string per alias that
     sorts exactly as :func:`natural_key` does, made with a few calls over all aliases at once
-    instead of several per alias (10,000 aliases: ~4 ms instead of ~9).
+    instead of several per alias.
 
     Each digit run becomes ``"\\0"`` and the run zero-padded to the longest run's width: the
     ``"\\0"`` sorts before any text character, as a text part ending before another's does in

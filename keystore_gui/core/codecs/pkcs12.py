@@ -45,6 +45,7 @@ import itertools
 import os
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -488,19 +489,18 @@ class _Reader:
     # entries --------------------------------------------------------------------------------
     def _assemble(self) -> Keystore:
         certs = [b for b in self.bags if b.kind == "cert"]
+        by_key_id: dict[bytes, _Bag] = {}
+        by_spki: dict[bytes, _Bag] = {}
+        by_subject: dict[bytes, list[_Bag]] = {}
         if any(b.kind == "key" for b in self.bags):
             # names and keys link certificates to keys and chains; a truststore needs none
             for cert in certs:
                 assert cert.certificate is not None
                 cert.issuer, cert.subject, cert.spki = _cert_fields(cert.certificate.der)
-        by_key_id: dict[bytes, _Bag] = {}
-        by_spki: dict[bytes, _Bag] = {}
-        by_subject: dict[bytes, list[_Bag]] = {}
-        for cert in certs:
-            if cert.local_key_id is not None:
-                by_key_id.setdefault(cert.local_key_id, cert)
-            by_spki.setdefault(cert.spki, cert)
-            by_subject.setdefault(cert.subject, []).append(cert)
+                if cert.local_key_id is not None:
+                    by_key_id.setdefault(cert.local_key_id, cert)
+                by_spki.setdefault(cert.spki, cert)
+                by_subject.setdefault(cert.subject, []).append(cert)
 
         # aliases the way the JDK numbers unnamed entries: keys and trusted certs, in bag order
         counter = 0
@@ -556,7 +556,7 @@ class _Reader:
         exact: set[str] = set()
         folded: set[str] = set()
         suffixes = Suffixes()
-        for _, entry in sorted(placed, key=lambda item: item[0]):
+        for _, entry in sorted(placed, key=itemgetter(0)):
             if entry.alias in exact:
                 entry.alias = suffixes.free(entry.alias, lambda a: a.lower() in folded)
             exact.add(entry.alias)
