@@ -47,6 +47,7 @@ from ..core.chain import (
 from ..core.model import Certificate, Entry, EntryKind, Keystore
 from ..core.rules import DEFAULT_WARNING_DAYS
 from .settings import Settings
+from .shown import shown, shown_html, shown_tip
 from .theme import is_dark, status_colour
 from .trust_sources import TrustSourcesBox
 from .undo import AppendChainCommand
@@ -119,12 +120,12 @@ def link_item(
 ) -> QTreeWidgetItem:
     """One row of a :func:`path_tree`, with its green, amber or red mark."""
     item = QTreeWidgetItem(parent)
-    item.setText(0, cert.common_name())
-    item.setToolTip(0, f"{display_name(cert)}\nSHA-256 {cert.sha256}")
+    item.setText(0, shown(cert.common_name()))
+    item.setToolTip(0, shown_tip(f"{shown(display_name(cert))}\nSHA-256 {cert.sha256}"))
     item.setIcon(0, mark_icon(severity))
-    item.setText(1, status)
-    item.setToolTip(1, status)
-    item.setText(2, source)
+    item.setText(1, shown(status))
+    item.setToolTip(1, shown_tip(shown(status)))
+    item.setText(2, shown(source))
     item.setData(0, SEVERITY_ROLE, int(severity))
     if severity is Severity.ERROR:
         item.setForeground(1, QBrush(text_colour(Severity.ERROR)))
@@ -134,7 +135,8 @@ def link_item(
 
 def verdict_banner(verdict: QLabel, *lines: QLabel) -> QFrame:
     """The framed banner of a verdict: ``verdict`` as its large bold headline (word-wrapped),
-    then ``lines``; coloured by :func:`paint_banner`."""
+    then ``lines``; coloured by :func:`paint_banner`. They are plain text: they name
+    certificates and files."""
     verdict.setWordWrap(True)
     font = QFont(verdict.font())
     font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -145,6 +147,7 @@ def verdict_banner(verdict: QLabel, *lines: QLabel) -> QFrame:
     banner.setFrameShape(QFrame.Shape.StyledPanel)
     layout = QVBoxLayout(banner)
     for label in (verdict, *lines):
+        label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(label)
     return banner
 
@@ -181,7 +184,7 @@ class TrustChainDialog(QDialog):
         self.on_entry_changed = on_entry_changed
         self.verdict: Verdict | None = None
         self._used: list[str] = []
-        self.setWindowTitle(f"Trust Chain of '{entry.alias}'")
+        self.setWindowTitle(f"Trust Chain of '{shown(entry.alias)}'")
         self.resize(1000, 540)
 
         self.verdict_label = QLabel()
@@ -276,15 +279,15 @@ class TrustChainDialog(QDialog):
     def _draw(self, verdict: Verdict) -> None:
         worst = max((link.severity for link in verdict.path), default=Severity.OK)
         level = worst if verdict.trusted else Severity.ERROR
-        self.verdict_label.setText(verdict.summary)
+        self.verdict_label.setText(shown(verdict.summary))
         self.used_label.setText(
-            "Checked against " + ", ".join(self._used)
+            "Checked against " + ", ".join(shown(used) for used in self._used)
             if self._used
             else "No trust source is ticked"
         )
         paint_banner(self.banner, self.verdict_label, level)
         web = verdict.web_pki
-        self.web_pki_label.setText(f"Web PKI: {web.message}" if web is not None else "")
+        self.web_pki_label.setText(f"Web PKI: {shown(web.message)}" if web is not None else "")
         self.web_pki_label.setVisible(web is not None)
 
         self.tree.clear()
@@ -314,12 +317,12 @@ class TrustChainDialog(QDialog):
         link: Link = self.verdict.path[int(current.data(0, Qt.ItemDataRole.UserRole))]
         cert = link.certificate
         lines = [
-            f"<b>{_html(display_name(cert))}</b>",
-            f"Issuer: {_html(cert.issuer)}",
-            f"From {_html(link.source)}" + (" — trust anchor" if link.anchor else ""),
+            f"<b>{shown_html(display_name(cert))}</b>",
+            f"Issuer: {shown_html(cert.issuer)}",
+            f"From {shown_html(link.source)}" + (" — trust anchor" if link.anchor else ""),
         ]
         lines += [
-            f"<span style='color:{text_colour(p.severity).name()}'>• {_html(p.text)}</span>"
+            f"<span style='color:{text_colour(p.severity).name()}'>• {shown_html(p.text)}</span>"
             for p in link.problems
         ]
         lines.append(f"SHA-256: {cert.sha256}")
@@ -358,8 +361,8 @@ class TrustChainDialog(QDialog):
         if not found:
             top = self.verdict.path[-1].certificate
             self.source_box.show_error(
-                f"No certificate in those files signed '{top.common_name()}' "
-                f"(its issuer is '{top.issuer}')."
+                f"No certificate in those files signed '{shown(top.common_name())}' "
+                f"(its issuer is '{shown(top.issuer)}')."
             )
             return
         self.source_box.show_error("")
@@ -391,10 +394,6 @@ class TrustChainDialog(QDialog):
             self.refresh()
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class IssuedByDialog(QDialog):
     """Every certificate of a keystore nested under the certificate that signed it."""
 
@@ -402,7 +401,7 @@ class IssuedByDialog(QDialog):
         """``grouped`` comes from :func:`keystore_gui.core.chain.issued_by` (run it off the GUI
         thread for a big store: it verifies a signature per certificate)."""
         super().__init__(parent)
-        self.setWindowTitle(f"Issued by — {title}")
+        self.setWindowTitle(f"Issued by — {shown(title)}")
         self.resize(760, 480)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Certificate", "Entries", "Expires", "Note"])
@@ -415,7 +414,10 @@ class IssuedByDialog(QDialog):
             self._add(self.tree, node, "self-signed root", now)
         for node in grouped.orphans:
             self._add(
-                self.tree, node, f"issuer '{node.certificate.issuer}' is not in this store", now
+                self.tree,
+                node,
+                f"issuer '{shown(node.certificate.issuer)}' is not in this store",
+                now,
             )
         self.tree.expandAll()
         legend = QLabel(
@@ -440,9 +442,9 @@ class IssuedByDialog(QDialog):
     ) -> None:
         cert = node.certificate
         item = QTreeWidgetItem(parent)
-        item.setText(0, cert.common_name())
-        item.setToolTip(0, cert.subject)
-        item.setText(1, node.label)
+        item.setText(0, shown(cert.common_name()))
+        item.setToolTip(0, shown_tip(shown(cert.subject)))
+        item.setText(1, shown(node.label))
         item.setText(2, cert.not_after.date().isoformat())
         item.setText(3, note)
         if cert.not_after < now:

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -54,6 +53,7 @@ from ..core.truststore import (
     plan_copy,
 )
 from . import operations
+from .shown import plain_label, shown, shown_tip
 from .theme import error_colour, status_colour
 
 
@@ -63,11 +63,12 @@ def short_fingerprint(sha256: str) -> str:
 
 
 def read_only_item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
-    """A table cell the user can select but not edit."""
-    item = QTableWidgetItem(text)
+    """A table cell the user can select but not edit; ``text`` is shown escaped (it names
+    certificates and files), as are the lines of ``tooltip``."""
+    item = QTableWidgetItem(shown(text))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if tooltip is not None:
-        item.setToolTip(tooltip)
+        item.setToolTip(shown_tip(tooltip))
     return item
 
 
@@ -222,7 +223,7 @@ class CopyDialog(QDialog):
         self.table = preview_table(self.COLUMNS, self.OUTCOME_COLUMN)
         self.table.itemChanged.connect(self._alias_edited)
         layout.addWidget(self.table, 1)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = ok_cancel(self, "Copy")
@@ -268,11 +269,11 @@ class CopyDialog(QDialog):
             row.addWidget(radio)
             radio.toggled.connect(self._what_toggled)
         row.addStretch(1)
-        aliases = [f"'{e.alias}'" for e in self._more_entries]
+        aliases = [f"'{shown(e.alias)}'" for e in self._more_entries]
         listed = ", ".join(aliases[:3]) + (
             f" and {len(aliases) - 3} more" if len(aliases) > 3 else ""
         )
-        self.more_box = QCheckBox(f"Also copy {listed}, selected in {self._more_source}")
+        self.more_box = QCheckBox(f"Also copy {listed}, selected in {shown(self._more_source)}")
         self.more_box.setToolTip(", ".join(aliases))
         self.more_box.setVisible(bool(aliases))
         self.more_box.toggled.connect(self._rebuild_candidates)
@@ -316,7 +317,7 @@ class CopyDialog(QDialog):
         file_row.addWidget(self.file_open)
         grid.addWidget(self.file_radio, 1, 0)
         grid.addLayout(file_row, 1, 1, 1, 3)
-        self.file_error = QLabel()
+        self.file_error = plain_label()
         self.file_error.setStyleSheet(f"color: {error_colour().name()}")
         self.file_error.hide()
         grid.addWidget(self.file_error, 2, 1, 1, 3, Qt.AlignmentFlag.AlignRight)
@@ -443,7 +444,7 @@ class CopyDialog(QDialog):
         if not path:
             self.summary.setText("Choose the truststore file first.")
             return
-        name = os.path.basename(path)
+        name = shown(os.path.basename(path))
         password = self.file_password.text()
         read = self._read_store
         self.file_open.setEnabled(False)
@@ -479,7 +480,7 @@ class CopyDialog(QDialog):
 
     def _show_file_error(self, text: str) -> None:
         """Say what is wrong with the password where it is typed."""
-        self.file_error.setText(text)
+        self.file_error.setText(shown(text))
         self.file_error.setVisible(bool(text))
         colour = error_colour().name()
         self.file_password.setStyleSheet(f"border: 1px solid {colour};" if text else "")
@@ -497,7 +498,9 @@ class CopyDialog(QDialog):
     def _alias_edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != self.ALIAS_COLUMN:
             return
-        self._candidates[item.row()].alias = item.text().strip()
+        candidate = self._candidates[item.row()]
+        if item.text() != shown(candidate.alias):  # left as shown, it keeps the alias it had
+            candidate.alias = item.text().strip()
         self._replan()
 
     def _conflict_chosen(self, row: int, combo: QComboBox) -> None:
@@ -511,11 +514,11 @@ class CopyDialog(QDialog):
         self._fill_table()
         error = self._candidate_error
         if error:
-            self.summary.setText(error)
+            self.summary.setText(shown(error))
         elif self._plan is None:
-            self.summary.setText(problem or "")
+            self.summary.setText(shown(problem or ""))
         else:
-            self.summary.setText(self._summary(self._plan))
+            self.summary.setText(shown(self._summary(self._plan)))
         writes_file = self.target_kind is not TargetKind.TAB
         self.copy_button.setText("Copy and Save" if writes_file else "Copy")
         self.copy_button.setToolTip(
@@ -553,13 +556,14 @@ class CopyDialog(QDialog):
             steps = self._plan.steps if self._plan is not None else None
             for row, cand in enumerate(self._candidates):
                 step = steps[row] if steps is not None else None
+                cert = cand.cert
                 cert_item = read_only_item(
-                    cand.cert.common_name(),
-                    f"{cand.cert.subject}\nIssuer: {cand.cert.issuer}\nSHA-256: {cand.cert.sha256}",
+                    cert.common_name(),
+                    f"{shown(cert.subject)}\nIssuer: {shown(cert.issuer)}\nSHA-256: {cert.sha256}",
                 )
                 origin = read_only_item(cand.origin)
                 fingerprint = read_only_item(short_fingerprint(cand.cert.sha256), cand.cert.sha256)
-                alias = QTableWidgetItem(cand.alias)
+                alias = QTableWidgetItem(shown(cand.alias))
                 alias.setToolTip("Double-click to change the alias")
                 outcome = outcome_item(
                     step.description if step else "", step.action if step else None

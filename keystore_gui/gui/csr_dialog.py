@@ -31,6 +31,7 @@ from ..core import certbuild as cb
 from ..core.errors import KeystoreError
 from ..core.keygen import SignatureAlgorithm, signature_algorithms_for, spec_of_key
 from ..core.model import Certificate
+from .shown import shown, shown_lines
 from .theme import error_style
 
 
@@ -51,7 +52,7 @@ class CsrRequest:
 class CsrDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, alias: str, cert: Certificate) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Generate CSR for '{alias}'")
+        self.setWindowTitle(f"Generate CSR for '{shown(alias)}'")
         self._result: CsrRequest | None = None
         parsed = cert.x509
         choices = (
@@ -66,10 +67,17 @@ class CsrDialog(QDialog):
         for sig in signature_algorithms_for(spec_of_key(cert.public_key())):
             self.signature.addItem(sig.name, sig)
         form.addRow("Signature algorithm:", self.signature)
-        self.subject = QLineEdit(cb.format_dn(cert.subject_name))
+        # Shown with control and reordering characters escaped; left as shown, the request
+        # carries the certificate's own subject and names.
+        self._own_subject = (shown(cb.format_dn(cert.subject_name)), cert.subject_name)
+        self._own_sans = (
+            shown_lines("\n".join(choices.subject_alt_names)),
+            choices.subject_alt_names,
+        )
+        self.subject = QLineEdit(self._own_subject[0])
         self.subject.textChanged.connect(lambda _t: self._validate())
         form.addRow("Subject:", self.subject)
-        self.sans = QPlainTextEdit("\n".join(choices.subject_alt_names))
+        self.sans = QPlainTextEdit(self._own_sans[0])
         self.sans.setPlaceholderText("dns:www.example.com\nip:10.0.0.1")
         self.sans.setMaximumHeight(90)
         self.sans.textChanged.connect(self._validate)
@@ -130,12 +138,17 @@ class CsrDialog(QDialog):
 
     def _request(self) -> CsrRequest:
         """The request as typed; a :class:`KeystoreError` names what is wrong."""
-        subject = cb.parse_dn(self.subject.text())
+        shown_subject, own_subject = self._own_subject
+        text = self.subject.text()
+        subject = own_subject if text == shown_subject else cb.parse_dn(text)
         ticked = frozenset(n for n, b in self.key_usage.items() if b.isChecked())
         extended = tuple(n for n, b in self.extended_usage.items() if b.isChecked())
         sans = [line.strip() for line in self.sans.toPlainText().splitlines() if line.strip()]
+        shown_sans, own_sans = self._own_sans
         choices = cb.ExtensionChoices(
-            subject_alt_names=[cb.format_general_name(cb.parse_general_name(s)) for s in sans],
+            subject_alt_names=list(own_sans)
+            if self.sans.toPlainText() == shown_sans
+            else [cb.format_general_name(cb.parse_general_name(s)) for s in sans],
             key_usage=ticked or None,
             extended_key_usage=extended or None,
             basic_constraints=self._ca,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core.keypair_export import ExportFormat, split_names
 from . import msgbox
+from .shown import shown
 from .theme import error_style
 
 FORMATS: list[tuple[str, ExportFormat, bool]] = [
@@ -52,7 +53,7 @@ class ExportKeyPairResult:
 class ExportKeyPairDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, alias: str, folder: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Export Key Pair '{alias}'")
+        self.setWindowTitle(f"Export Key Pair '{shown(alias)}'")
         self._alias = alias
         self._result: ExportKeyPairResult | None = None
         layout = QVBoxLayout(self)
@@ -181,7 +182,7 @@ class ExportKeyPairDialog(QDialog):
         if plain and not msgbox.question(
             self,
             "Export an unencrypted key",
-            f"Write the private key of '{self._alias}' without a password? {UNENCRYPTED_WARNING}",
+            f"Write the private key of '{shown(self._alias)}' without a password? {UNENCRYPTED_WARNING}",
             yes_text="Write unencrypted",
         ):
             return

@@ -52,6 +52,7 @@ from ..core.keygen import (
     spec_of_key,
 )
 from ..core.model import Entry
+from .shown import shown
 from .theme import error_style
 
 GEOMETRY_KEY = "generateDialog/geometry"
@@ -641,11 +642,11 @@ class GenerateKeyPairDialog(QDialog):
         pairs = cb.name_pairs(csr.subject)
         self._updating = True
         try:
-            for key, value in pairs:
+            for key, value in pairs:  # read-only, shown escaped: the request's own name is used
                 if key in self.dn_fields and not self.dn_fields[key].text():
-                    self.dn_fields[key].setText(value)
+                    self.dn_fields[key].setText(shown(value))
                 else:
-                    self._add_attribute_row(key, value)
+                    self._add_attribute_row(key, shown(value))
         finally:
             self._updating = False
         for edit in self.dn_fields.values():
@@ -747,7 +748,7 @@ class GenerateKeyPairDialog(QDialog):
                 _show_error(self.dn_preview_error, None)
         else:
             _show_error(self.dn_preview_error, None)
-        self.dn_preview.setText(cb.format_dn(name) if name is not None else "")
+        self.dn_preview.setText(shown(cb.format_dn(name)) if name is not None else "")
         self.dn_preview.setCursorPosition(0)
 
         issuer = self.issuer_choice()

@@ -48,6 +48,7 @@ from .copy_dialog import (
     read_only_item,
     short_fingerprint,
 )
+from .shown import plain_label, shown, shown_tip
 
 CERT_FILTER = "Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"
 
@@ -90,7 +91,7 @@ class ImportDialog(QDialog):
         self.table = preview_table(self.COLUMNS, self.COLUMNS.index("What happens"))
         self.table.itemChanged.connect(self._item_changed)
         layout.addWidget(self.table, 1)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = ok_cancel(self, "Import")
@@ -106,7 +107,7 @@ class ImportDialog(QDialog):
         try:
             candidates = candidates_from_file(data, origin)
         except KeystoreError as exc:
-            self.summary.setText(f"{origin}: {exc}")
+            self.summary.setText(shown(f"{origin}: {exc}"))
             return
         self._add(candidates)
         self._replan()
@@ -130,7 +131,7 @@ class ImportDialog(QDialog):
             self,
             read,
             on_success=added,
-            on_failure=lambda exc: self.summary.setText(operations.describe(exc)),
+            on_failure=lambda exc: self.summary.setText(shown(operations.describe(exc))),
             label=f"Reading {name}…",
         )
 
@@ -161,8 +162,8 @@ class ImportDialog(QDialog):
             return
         if item.column() == 0:
             self._checked[item.row()] = item.checkState() == Qt.CheckState.Checked
-        elif item.column() == 4:
-            self._candidates[item.row()].alias = item.text().strip()
+        elif item.column() == 4 and item.text() != shown(self._candidates[item.row()].alias):
+            self._candidates[item.row()].alias = item.text().strip()  # as shown: unchanged
         self._replan()
 
     def _replan(self) -> None:
@@ -174,7 +175,7 @@ class ImportDialog(QDialog):
             self.table.setRowCount(len(self._candidates))
             for row, cand in enumerate(self._candidates):
                 cert = cand.cert
-                subject = QTableWidgetItem(cert.common_name())
+                subject = QTableWidgetItem(shown(cert.common_name()))
                 subject.setFlags(
                     (subject.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     & ~Qt.ItemFlag.ItemIsEditable
@@ -182,7 +183,7 @@ class ImportDialog(QDialog):
                 subject.setCheckState(
                     Qt.CheckState.Checked if self._checked[row] else Qt.CheckState.Unchecked
                 )
-                subject.setToolTip(f"{cert.subject}\nfrom {cand.origin}")
+                subject.setToolTip(shown_tip(f"{shown(cert.subject)}\nfrom {shown(cand.origin)}"))
                 issuer = read_only_item(cert.common_name("issuer"), cert.issuer)
                 expires = read_only_item(cert.not_after.strftime("%Y-%m-%d"))
                 fingerprint = read_only_item(short_fingerprint(cert.sha256), cert.sha256)
@@ -190,7 +191,7 @@ class ImportDialog(QDialog):
                 outcome = outcome_item(
                     step.description if step else "not imported", step.action if step else None
                 )
-                alias = QTableWidgetItem(cand.alias)
+                alias = QTableWidgetItem(shown(cand.alias))
                 for col, item in enumerate((subject, issuer, expires, fingerprint, alias, outcome)):
                     self.table.setItem(row, col, item)
         finally:
@@ -204,7 +205,7 @@ class ImportDialog(QDialog):
             text += ". " + "; ".join(self._plan.problems)
         elif not self._candidates:
             text = "Add certificate files (PEM, DER, PKCS#7) or paste PEM text."
-        self.summary.setText(text)
+        self.summary.setText(shown(text))
         self.ok_button.setEnabled(writes > 0 and not self._plan.problems)
 
     def set_checked(self, row: int, checked: bool) -> None:
@@ -266,7 +267,7 @@ class ExportDialog(QDialog):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         layout.addLayout(row)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox(
@@ -302,7 +303,7 @@ class ExportDialog(QDialog):
             if not os.path.isdir(path):
                 return "For one file per certificate, choose a folder."
         elif not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            return f"No such folder: {os.path.dirname(path)}"
+            return f"No such folder: {shown(os.path.dirname(path))}"
         return None
 
     def _update(self) -> None:
@@ -334,7 +335,7 @@ class ExportDialog(QDialog):
             and not msgbox.question(
                 self,
                 "Export certificates",
-                f"{os.path.basename(path)} already exists. Replace it?",
+                f"{shown(os.path.basename(path))} already exists. Replace it?",
                 yes_text="Replace",
             )
         ):

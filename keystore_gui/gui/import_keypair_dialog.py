@@ -40,6 +40,7 @@ from ..core.io import load_keystore, read_bytes
 from ..core.keyfiles import KeyFile, SigningKey, read_key_file
 from ..core.model import Certificate, EntryKind, Keystore, StoreType
 from . import operations
+from .shown import plain_label, shown, shown_tip
 from .theme import error_style
 
 SOURCE_FILTERS = (
@@ -160,7 +161,7 @@ class ImportKeyPairDialog(QDialog):
         self.preview.setHeaderLabels(["Certificate", "Issued by", "Expires", "Check"])
         self.preview.setRootIsDecorated(False)
         layout.addWidget(self.preview, 1)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
@@ -202,7 +203,7 @@ class ImportKeyPairDialog(QDialog):
             if current():
                 self._fail(operations.describe(exc))
 
-        self.status.setText(label)
+        self.status.setText(shown(label))
         operations.run_in_background(self, fn, on_success=success, on_failure=failure, label=label)
 
     def _fail(self, message: str) -> None:
@@ -269,7 +270,7 @@ class ImportKeyPairDialog(QDialog):
         if len(pairs) > 1:
             self.entry_combo.addItem(f"All {len(pairs)} key pairs", None)
         for alias in pairs:
-            self.entry_combo.addItem(alias, alias)
+            self.entry_combo.addItem(shown(alias), alias)
         self.entry_combo.blockSignals(False)
         self._entry_chosen()
 
@@ -309,7 +310,7 @@ class ImportKeyPairDialog(QDialog):
 
     def _entry_chosen(self) -> None:
         if not self._alias_edited:
-            self.alias_edit.setText(self.entry_combo.currentData() or "")
+            self.alias_edit.setText(shown(self.entry_combo.currentData() or ""))
         self._refresh()
 
     def _alias_typed(self, _text: str) -> None:
@@ -327,7 +328,7 @@ class ImportKeyPairDialog(QDialog):
         if inside:
             self.cert_list.addItem(f"{len(inside)} certificate(s) in the key file")
         for path, certs in self._cert_files:
-            self.cert_list.addItem(f"{os.path.basename(path)}: {len(certs)} certificate(s)")
+            self.cert_list.addItem(f"{shown(os.path.basename(path))}: {len(certs)} certificate(s)")
         self.remove_cert.setEnabled(bool(self._cert_files))
 
     def _show_mode(self, mode: str | None) -> None:
@@ -344,7 +345,8 @@ class ImportKeyPairDialog(QDialog):
         if self._from_store is not None:
             chosen = self.entry_combo.currentData()
             names = [chosen] if chosen else []
-            rename = alias if chosen and alias and alias != chosen else None
+            # the field shows the chosen alias escaped: left so, it keeps the alias
+            rename = alias if chosen and alias and alias not in (chosen, shown(chosen)) else None
             return ki.plan_from_store(
                 self._store, self._from_store, names, alias=rename, replace=replace
             )
@@ -352,7 +354,7 @@ class ImportKeyPairDialog(QDialog):
         certs = self._file_certificates() + [c for _, cs in self._cert_files for c in cs]
         leaf = ki.find_leaf(self._key, certs)
         if not alias:
-            alias = leaf.common_name().lower()
+            alias = shown(leaf.common_name().lower())  # as shown: what is saved is what is seen
             self.alias_edit.setText(alias)
         problem = cb.alias_problem(alias)
         if problem is not None:
@@ -382,20 +384,24 @@ class ImportKeyPairDialog(QDialog):
         for plan in self._plans:
             for depth, cert in enumerate(plan.chain):
                 check = (
-                    "key matches" if depth == 0 else f"signed {plan.chain[depth - 1].common_name()}"
+                    "key matches"
+                    if depth == 0
+                    else f"signed {shown(plan.chain[depth - 1].common_name())}"
                 )
                 item = QTreeWidgetItem(
                     [
-                        ("" if depth == 0 else "  " * depth + "↳ ") + cert.common_name(),
-                        cert.common_name("issuer"),
+                        ("" if depth == 0 else "  " * depth + "↳ ") + shown(cert.common_name()),
+                        shown(cert.common_name("issuer")),
                         f"{cert.not_after:%Y-%m-%d}",
                         f"✔ {check}",
                     ]
                 )
-                item.setToolTip(0, cert.subject)
+                item.setToolTip(0, shown_tip(shown(cert.subject)))
                 self.preview.addTopLevelItem(item)
             verb = "replaces" if plan.replaces is not None else "becomes"
-            notes.append(f"'{plan.alias}' {verb} a key pair with a chain of {len(plan.chain)}.")
+            notes.append(
+                f"'{shown(plan.alias)}' {verb} a key pair with a chain of {len(plan.chain)}."
+            )
             notes += [f"Note: {n}." for n in plan.notes]
         for column in range(self.preview.columnCount()):
             self.preview.resizeColumnToContents(column)
@@ -403,7 +409,7 @@ class ImportKeyPairDialog(QDialog):
         self.ok_button.setEnabled(bool(self._plans))
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
-        self.status.setText(text)
+        self.status.setText(shown(text))
         self.status.setStyleSheet(error_style() if error else "")
 
     # --- result ------------------------------------------------------------------------------

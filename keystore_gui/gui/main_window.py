@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
@@ -40,7 +39,7 @@ from . import features, msgbox, operations
 from .model import ModelHints
 from .opening import Opener, OpenRequest
 from .settings import Settings
-from .shown import shown_tip
+from .shown import plain_label, shown, shown_tip
 from .start_page import StartPage
 from .tab import KeystoreTab, folder_hints, same_file_key
 
@@ -92,7 +91,7 @@ class BusyIndicator(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel()
+        self.label = plain_label()  # names files
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.bar.setMaximumWidth(120)
@@ -116,7 +115,7 @@ class BusyIndicator(QWidget):
         return bool(self._labels)
 
     def _update(self) -> None:
-        self.label.setText(self._labels[-1] if self._labels else "")
+        self.label.setText(shown(self._labels[-1]) if self._labels else "")
         self.setVisible(bool(self._labels))
 
 
@@ -390,7 +389,7 @@ class MainWindow(QMainWindow):
     def _saved(self, tab: KeystoreTab) -> None:
         if tab.path is not None:
             self.add_recent(tab.path)
-        self.statusBar().showMessage(f"Saved {tab.path}", 5000)
+        self.statusBar().showMessage(shown(f"Saved {tab.path}"), 5000)
 
     def _tab_menu(self, pos: QPoint) -> None:
         bar = self.tab_widget.tabBar()

@@ -66,7 +66,9 @@ class Opener(QObject):
         def found(paths: list[Path]) -> None:
             if not paths:
                 self.settled.emit()
-                msgbox.information(self.window, "Open folder", f"No keystore found in {folder}.")
+                msgbox.information(
+                    self.window, "Open folder", f"No keystore found in {shown(str(folder))}."
+                )
                 return
             self.open_files(paths)
 

@@ -19,6 +19,7 @@ from ..core.safefile import UNCHECKED, FileChangedError, FileStamp
 from . import msgbox, operations
 from .password_dialog import NewPasswordDialog
 from .settings import Settings
+from .shown import shown
 from .undo import RemoveEntries, TrustLooseCertificates
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def _settle_loose(tab: KeystoreTab, store_type: StoreType) -> bool:
     loose = tab.store.loose_entries()
     if not loose or store_type not in (StoreType.JKS, StoreType.JCEKS):
         return True
-    names = ", ".join(f"'{e.alias}'" for e in loose[:10])
+    names = ", ".join(f"'{shown(e.alias)}'" for e in loose[:10])
     more = f" and {len(loose) - 10} more" if len(loose) > 10 else ""
     choice = msgbox.choose(
         tab,
@@ -230,7 +231,7 @@ def _replace_changed_file(parent: QWidget, path: Path) -> bool:
     return msgbox.question(
         parent,
         "File changed on disk",
-        f"{path.name} was changed by another program since it was opened here.\n\n"
+        f"{shown(path.name)} was changed by another program since it was opened here.\n\n"
         "Saving replaces it with the version shown here, and what the other program wrote is "
         "lost. Cancel keeps the file as it is on disk; your changes stay here, unsaved.",
         yes_text="Replace the File on Disk",

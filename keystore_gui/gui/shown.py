@@ -48,3 +48,8 @@ def plain_label(text: str = "") -> QLabel:
     label = QLabel(shown_lines(text))
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def shown_html(text: str) -> str:
+    """:func:`shown` for a place in rich text: escaped, then made safe as HTML."""
+    return html.escape(shown(text), quote=False)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .shown import shown, shown_tip
+
 
 class StartPage(QWidget):
     open_clicked = Signal()
@@ -91,9 +93,9 @@ class StartPage(QWidget):
     def set_recent(self, paths: list[str]) -> None:
         self.recent_list.clear()
         for name in paths:
-            item = QListWidgetItem(f"{Path(name).name}   —   {Path(name).parent}")
+            item = QListWidgetItem(shown(f"{Path(name).name}   —   {Path(name).parent}"))
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(name)
+            item.setToolTip(shown_tip(shown(name)))
             self.recent_list.addItem(item)
         self.recent_list.setVisible(bool(paths))
         self.no_recent.setVisible(not paths)

@@ -43,6 +43,7 @@ from ..core.truststore import sanitise_alias, trusted_entry
 from . import operations
 from .chain_view import link_item, paint_banner, path_tree, text_colour, verdict_banner
 from .settings import Settings
+from .shown import plain_label, shown, shown_html, shown_tip
 from .trust_sources import TrustSourcesBox
 
 
@@ -130,7 +131,7 @@ class ExamineTlsDialog(QDialog):
 
         self.findings = QTextBrowser()
         self.findings.setOpenLinks(False)
-        self.fix_label = QLabel()
+        self.fix_label = plain_label()
         self.fix_label.setWordWrap(True)
         findings_box = QGroupBox("Findings")
         findings_layout = QVBoxLayout(findings_box)
@@ -300,12 +301,14 @@ class ExamineTlsDialog(QDialog):
         if shake.servername:
             how += f", SNI {shake.servername}"
         sent = len(shake.sent)
-        self.status_label.setText(f"{how}; the server sent {sent} certificate(s)")
+        self.status_label.setText(shown(f"{how}; the server sent {sent} certificate(s)"))
         check = diagnosis.hostname
-        names = ", ".join(check.covered) or "no name"
+        names = ", ".join(check.covered) or "no name"  # what the server's certificate says
         self.hostname_label.setText(
-            f"Hostname '{check.name}' {'matches' if check.ok else 'does NOT match'} "
-            f"the certificate's names: {names}"
+            shown(
+                f"Hostname '{check.name}' {'matches' if check.ok else 'does NOT match'} "
+                f"the certificate's names: {names}"
+            )
         )
         self.hostname_label.setStyleSheet(
             "" if check.ok else f"color: {text_colour(Severity.ERROR).name()}"
@@ -350,9 +353,9 @@ class ExamineTlsDialog(QDialog):
         if diagnosis.accepted:
             self.fix_label.setText("Nothing to fix.")
         elif fix.add:
-            self.fix_label.setText(f"Fix: {fix.reason}.")
+            self.fix_label.setText(f"Fix: {shown(fix.reason)}.")
         else:
-            self.fix_label.setText(f"No truststore change: {fix.reason}.")
+            self.fix_label.setText(f"No truststore change: {shown(fix.reason)}.")
 
     # --- actions -------------------------------------------------------------------------------
     def _truststore_tab(self) -> tuple[str, Keystore] | None:
@@ -376,13 +379,13 @@ class ExamineTlsDialog(QDialog):
         self.save_button.setEnabled(has_chain)
         certs = self._to_add()
         self.add_button.setEnabled(bool(certs))
-        self.add_button.setToolTip(diagnosis.fix.reason if diagnosis is not None else "")
+        self.add_button.setToolTip(shown_tip(shown(diagnosis.fix.reason)) if diagnosis else "")
         if not certs:
             self.add_button.setText("Add to Truststore…")
             return
         name = f"'{certs[0].common_name()}'" if len(certs) == 1 else f"{len(certs)} certificates"
         tab = self._truststore_tab()
-        self.add_button.setText(f"Add {name} to {tab[0] if tab else 'a truststore'}…")
+        self.add_button.setText(shown(f"Add {name} to {tab[0] if tab else 'a truststore'}…"))
 
     def add_fix(self) -> None:
         certs = self._to_add()
@@ -428,16 +431,12 @@ class ExamineTlsDialog(QDialog):
         )
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _finding_html(finding: Finding) -> str:
     """One finding: a coloured mark, its code and sentence, then the advice."""
     colour = text_colour(finding.severity).name()
     return (
         f"<p><span style='color:{colour}'>&#9679;</span> <b>{finding.code}</b>: "
-        f"{_html(finding.message)}<br>&nbsp;&nbsp;&nbsp;&rarr; {_html(finding.advice)}</p>"
+        f"{shown_html(finding.message)}<br>&nbsp;&nbsp;&nbsp;&rarr; {shown_html(finding.advice)}</p>"
     )
 
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -43,7 +42,7 @@ from ..core.trustsources import (
 )
 from . import operations
 from .settings import Settings
-from .shown import shown
+from .shown import plain_label, shown, shown_lines, shown_tip
 from .theme import status_colour
 
 _STORE_FILES = (
@@ -100,7 +99,7 @@ class TrustSourcesBox(QGroupBox):
         add_inter = QPushButton("Add Intermediates…")
         add_inter.setToolTip("Certificates that may complete a path without being trusted")
         add_inter.clicked.connect(self.add_intermediates)
-        self.source_error = QLabel()
+        self.source_error = plain_label()
         self.source_error.setWordWrap(True)
         self.source_error.setStyleSheet(f"color: {status_colour('expired').name()}")
         self.source_error.hide()
@@ -125,7 +124,7 @@ class TrustSourcesBox(QGroupBox):
             )
             if not offer.truststore:
                 item.setToolTip(
-                    f"{offer.name} holds key pairs: it is a keystore, not a truststore. "
+                    f"{shown(offer.name)} holds key pairs: it is a keystore, not a truststore. "
                     "Tick it only if its certificates are meant to be trusted."
                 )
         cacerts = java_cacerts_path()
@@ -157,8 +156,8 @@ class TrustSourcesBox(QGroupBox):
     ) -> QListWidgetItem:
         choice = _SourceChoice(title, load, slow=slow, kind=kind, path=path)
         self._choices.append(choice)
-        item = QListWidgetItem(title)
-        item.setToolTip(title)
+        item = QListWidgetItem(shown(title))  # titles name files and tabs
+        item.setToolTip(shown_tip(shown(title)))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         item.setData(Qt.ItemDataRole.UserRole, len(self._choices) - 1)
@@ -177,7 +176,7 @@ class TrustSourcesBox(QGroupBox):
     def _set_text(self, item: QListWidgetItem, text: str) -> None:
         """Relabel without an ``itemChanged`` that would read as a tick."""
         self.sources.blockSignals(True)
-        item.setText(text)
+        item.setText(shown(text))
         self.sources.blockSignals(False)
 
     def _items(self) -> list[QListWidgetItem]:
@@ -289,7 +288,7 @@ class TrustSourcesBox(QGroupBox):
             kind="truststore" if trusted else "intermediates",
             path=path,
         )
-        item.setToolTip(path)
+        item.setToolTip(shown_tip(shown(path)))
         self.set_checked(item, True)
         choice = self._choice(item)
         choice.loading = True
@@ -349,7 +348,7 @@ class TrustSourcesBox(QGroupBox):
         self._add_file(trusted=False)
 
     def show_error(self, text: str) -> None:
-        self.source_error.setText(text)
+        self.source_error.setText(shown_lines(text))
         self.source_error.setVisible(bool(text))
 
     def chosen_sources(self) -> list[TrustSource]:

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from keystore_gui.core.io import save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.gui import editing
+from keystore_gui.gui.chain_view import TrustChainDialog
+from keystore_gui.gui.copy_dialog import CopyDialog, CopyTarget
 from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.rename_dialog import RenameDialog
@@ -174,3 +176,27 @@ def test_filter_finds_entries_by_their_raw_aliases(qtbot, opened) -> None:  # ty
         qtbot.waitUntil(lambda: opened.proxy.rowCount() == 1, timeout=5_000)
     opened.filter_edit.setText("cn\u202e\x1b")  # a subject
     qtbot.waitUntil(lambda: opened.proxy.rowCount() == 1, timeout=5_000)
+
+
+def test_trust_chain_view_shows_escapes(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    entry = opened.store.get(EVIL)
+    dialog = TrustChainDialog(entry=entry, store=opened.store, open_stores=[])
+    qtbot.addWidget(dialog)
+    assert raw_free(dialog.windowTitle()) and shown(EVIL) in dialog.windowTitle()
+    item = dialog.tree.topLevelItem(0)
+    assert item is not None
+    texts = [item.text(c) for c in range(3)] + [dialog.verdict_label.text()]
+    texts += [dialog.details.text(), *item.toolTip(0).split("\n"), item.toolTip(1)]
+    assert [t for t in texts if not raw_free(t)] == []
+    assert item.text(0) == shown(SUBJECT_CN)
+
+
+def test_copy_preview_alias_left_as_shown_keeps_the_raw_alias(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    target = Keystore(StoreType.JKS, password="changeit")
+    dialog = CopyDialog(entries=[opened.store.get(EVIL)], targets=[CopyTarget("t.jks", target)])
+    qtbot.addWidget(dialog)
+    cell = dialog.table.item(0, dialog.ALIAS_COLUMN)
+    assert cell is not None and cell.text() == shown(EVIL)
+    assert raw_free(dialog.table.item(0, 0).text())  # type: ignore[union-attr]
+    dialog.table.itemChanged.emit(cell)  # an edit that left the text as shown
+    assert dialog._candidates[0].alias == EVIL

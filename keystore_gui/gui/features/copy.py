@@ -38,6 +38,7 @@ from ...core.truststore import (
 from .. import msgbox, operations
 from ..copy_dialog import CopyDialog, CopyRequest, CopyTarget, TargetKind
 from ..import_dialog import ExportDialog, ImportDialog
+from ..shown import shown
 from ..undo import CopyCertificates
 from . import watch_tree_viewport
 
@@ -305,7 +306,7 @@ class CopyFeature(QObject):
             if command.entries:
                 target.select_entry(command.entries[0])
             self.window.statusBar().showMessage(
-                f"{text} into {target.label}; Undo reverts the whole copy", 8000
+                shown(f"{text} into {target.label}; Undo reverts the whole copy"), 8000
             )
             if after is not None:
                 after(target.label, target.store)
@@ -318,7 +319,7 @@ class CopyFeature(QObject):
             msgbox.error(
                 self.window,
                 "Copy certificates",
-                f"{path.name} is open in a tab: choose it under “Open keystore” instead",
+                f"{shown(path.name)} is open in a tab: choose it under “Open keystore” instead",
             )
             return
         store = request.store
@@ -333,7 +334,7 @@ class CopyFeature(QObject):
 
         def done(_: object) -> None:
             verb = "Created" if request.kind is TargetKind.NEW else "Updated"
-            self.window.statusBar().showMessage(f"{verb} {path}", 8000)
+            self.window.statusBar().showMessage(shown(f"{verb} {path}"), 8000)
             if after is not None:
                 after(path.name, store)
                 return
@@ -369,7 +370,8 @@ class CopyFeature(QObject):
             if msgbox.question(
                 self.window,
                 "Certificates copied",
-                f"{lead}Check in the trust chain view that {title} now trusts '{entry.alias}'?",
+                f"{lead}Check in the trust chain view that {shown(title)} now trusts "
+                f"'{shown(entry.alias)}'?",
                 yes_text="Show Trust Chain",
             ):
                 source = Keystore(StoreType.JKS, list(entries))
@@ -424,7 +426,9 @@ class CopyFeature(QObject):
             def done(files: object) -> None:
                 assert isinstance(files, list)
                 where = files[0] if len(files) == 1 else os.path.dirname(files[0])
-                self.window.statusBar().showMessage(f"Wrote {len(files)} file(s) to {where}", 8000)
+                self.window.statusBar().showMessage(
+                    shown(f"Wrote {len(files)} file(s) to {where}"), 8000
+                )
 
             operations.run_in_background(
                 self.window,

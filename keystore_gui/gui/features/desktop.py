@@ -23,6 +23,7 @@ from ..about import AboutDialog
 from ..icons import icon
 from ..preferences import PreferencesDialog, apply_preferences
 from ..settings import Settings
+from ..shown import shown
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -199,7 +200,7 @@ class DiskWatcher(QObject):
             msgbox.information(
                 self._window,
                 "File removed",
-                f"{path.name} was deleted or moved by another program.\n\n"
+                f"{shown(path.name)} was deleted or moved by another program.\n\n"
                 "Its entries stay open here; Save writes them back to the file.",
             )
             return
@@ -258,4 +259,4 @@ class DiskWatcher(QObject):
         old.deleteLater()
         tabs.setCurrentWidget(new)
         self.sync()
-        window.statusBar().showMessage(f"Reloaded {self._path(new).name}", 5000)
+        window.statusBar().showMessage(f"Reloaded {shown(self._path(new).name)}", 5000)

@@ -21,6 +21,7 @@ from ...core.rules import key_password_must_be_ascii
 from .. import msgbox, operations
 from ..csr_dialog import CsrDialog, CsrRequest
 from ..generate_dialog import GenerateKeyPairDialog, GenerateKeyPairResult, IssuerChoice
+from ..shown import shown
 from ..undo import ReplaceChain
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def available_issuers(window: MainWindow) -> list[IssuerChoice]:
             if entry.is_locked and tab.store.password is not None:
                 with contextlib.suppress(KeystoreError):
                     tab.store.unlock(entry)
-            label = f"{entry.alias} ({tab.display_name})"
+            label = f"{shown(entry.alias)} ({tab.display_name})"
             if entry.is_locked:
                 label += ", key password needed"
             choices.append(IssuerChoice(label, entry))
@@ -111,7 +112,7 @@ def with_issuer_unlocked(
         return
     tab = next((t for t in window.tabs() if any(e is entry for e in t.store.entries)), None)
     if tab is None:
-        msgbox.error(window, "Issuer", f"the keystore holding '{entry.alias}' was closed")
+        msgbox.error(window, "Issuer", f"the keystore holding '{shown(entry.alias)}' was closed")
         return
     tab.unlock_entry(entry, then)
 
@@ -148,11 +149,13 @@ def _generate(window: MainWindow, tab: KeystoreTab, result: GenerateKeyPairResul
 
     def done(entry: Entry) -> None:
         if tab.store.find(entry.alias) is not None:
-            msgbox.error(window, "Generate key pair", f"alias '{entry.alias}' is already in use")
+            msgbox.error(
+                window, "Generate key pair", f"alias '{shown(entry.alias)}' is already in use"
+            )
             return
         if entry.key_password is not None and entry.key_password == tab.store.password:
             entry.key_password = None
-        tab.add_entries([entry], f"Generate key pair '{entry.alias}'")
+        tab.add_entries([entry], f"Generate key pair '{shown(entry.alias)}'")
 
     with_issuer_unlocked(
         window,
@@ -192,7 +195,9 @@ def _save_csr(window: MainWindow, tab: KeystoreTab, entry: Entry, request: CsrRe
         operations.run_in_background(
             tab,
             work,
-            on_success=lambda _r: window.statusBar().showMessage(f"Saved request {name}", 5000),
+            on_success=lambda _r: window.statusBar().showMessage(
+                shown(f"Saved request {name}"), 5000
+            ),
             label="Writing the request…",
         )
 
@@ -246,7 +251,7 @@ def _sign(
         except KeystoreError as exc:
             msgbox.error(window, "Sign certificate request", str(exc))
             return
-        window.statusBar().showMessage(f"Saved {name}", 5000)
+        window.statusBar().showMessage(shown(f"Saved {name}"), 5000)
 
     with_issuer_unlocked(
         window,
@@ -332,7 +337,9 @@ def renew(window: MainWindow) -> None:
         return cb.renew(entry, cb.Validity.from_period(days), issuer)
 
     def done(chain: list[Certificate]) -> None:
-        tab.undo_stack.push(ReplaceChain(entry, chain, tab.refresh_entry, f"Renew '{entry.alias}'"))
+        tab.undo_stack.push(
+            ReplaceChain(entry, chain, tab.refresh_entry, f"Renew '{shown(entry.alias)}'")
+        )
 
     def start() -> None:
         operations.run_in_background(tab, work, on_success=done, label=f"Renewing {entry.alias}…")

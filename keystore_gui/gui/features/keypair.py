@@ -18,6 +18,7 @@ from ...core.model import Entry, EntryKind
 from .. import operations
 from ..export_keypair_dialog import ExportKeyPairDialog, ExportKeyPairResult
 from ..import_keypair_dialog import ImportKeyPairDialog, ImportKeyPairResult
+from ..shown import shown
 from ..undo import PutKeyPairs
 from . import watch_tree_viewport
 
@@ -127,7 +128,9 @@ class KeyPairFeature(QObject):
 
         def done(files: list[OutputFile]) -> None:
             names = ", ".join(str(f.path) for f in files)
-            self.window.statusBar().showMessage(f"Exported '{entry.alias}' to {names}", 10_000)
+            self.window.statusBar().showMessage(
+                f"Exported '{shown(entry.alias)}' to {shown(names)}", 10_000
+            )
 
         def start() -> None:
             operations.run_in_background(
