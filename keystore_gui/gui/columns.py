@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QTreeView
 
 from .model import COLUMN_IDS, COLUMNS, KIND_TEXT, LOOSE_TEXT, SHADOWED_TEXT
+from .shown import shown
 
 ESSENTIAL = ("alias", "kind", "expires", "status")
 FIRST_TO_SHRINK = ("subject", "issuer")
@@ -77,7 +78,7 @@ class ColumnFitter(QObject):
         if column == "alias":
             indent = self.tree.indentation()  # the expand arrow; a chain's certificates get two
             longest = heapq.nlargest(40, self.aliases(), key=len)
-            widest = max((metrics.horizontalAdvance(text) for text in longest), default=0)
+            widest = max((metrics.horizontalAdvance(shown(text)) for text in longest), default=0)
             chain = metrics.horizontalAdvance("certificate 10") + indent
             return max(header, max(widest, chain) + indent + _PADDING)
         if column == "kind":

@@ -29,6 +29,7 @@ from ..core.io import write_output_file
 from ..core.model import NOT_TRUSTED_BY_JAVA, SHADOWED, Certificate, Entry, EntryKind, SecretKey
 from . import msgbox
 from .model import KIND_TEXT
+from .shown import shown, shown_tip
 
 Field = tuple[str, str, Sequence[Any]]
 
@@ -97,6 +98,7 @@ class DetailsPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("Select an entry to see its details.")
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # an alias is never markup
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -179,7 +181,7 @@ class DetailsPane(QWidget):
         self._entry, self._cert = entry, cert
         self.fields.clear()
         if cert is None:
-            self.title.setText(f"{entry.alias} — {KIND_TEXT[entry.kind].lower()}")
+            self.title.setText(f"{shown(entry.alias)} — {KIND_TEXT[entry.kind].lower()}")
             self._fill(self.fields.invisibleRootItem(), key_fields(entry))
         else:
             try:
@@ -187,10 +189,11 @@ class DetailsPane(QWidget):
                 fields = certificate_fields(cert, self.now_provider())
             except (KeystoreError, ValueError) as exc:
                 heading, fields = "unreadable certificate", [("Error", str(exc), ())]
-            where = entry.alias if cert is entry.certificate else f"in the chain of {entry.alias}"
-            self.title.setText(f"{heading}  ({where})")
+            alias = shown(entry.alias)
+            where = alias if cert is entry.certificate else f"in the chain of {alias}"
+            self.title.setText(f"{shown(heading)}  ({where})")
             if cert is entry.certificate:
-                entry_item = QTreeWidgetItem(["Entry", entry.alias])
+                entry_item = QTreeWidgetItem(["Entry", alias])
                 self.fields.addTopLevelItem(entry_item)
                 self._fill(entry_item, key_fields(entry))
             self._fill(self.fields.invisibleRootItem(), fields)
@@ -200,9 +203,10 @@ class DetailsPane(QWidget):
     def _fill(self, parent: QTreeWidgetItem, items: Iterable[Any]) -> None:
         for raw in items:
             label, value, children = _as_field(raw)
-            item = QTreeWidgetItem([label, value.splitlines()[0] if value else ""])
+            value = shown(value)  # every field is one line (the PEM has a page of its own)
+            item = QTreeWidgetItem([shown(label), value])
             if value:  # the whole value, however narrow the pane
-                item.setToolTip(1, value)
+                item.setToolTip(1, shown_tip(value))
             parent.addChild(item)
             if children:
                 self._fill(item, children)

@@ -11,6 +11,7 @@ from ..core.rules import key_password_must_be_ascii, store_password_must_be_asci
 from . import msgbox
 from .password_dialog import NewPasswordDialog
 from .rename_dialog import RenameDialog
+from .shown import shown
 from .undo import RemoveEntries, RenameEntry, SetEntryPassword, SetStorePassword
 
 if TYPE_CHECKING:
@@ -93,10 +94,10 @@ def delete_selected(window: MainWindow) -> None:
     if tab is None or not entries:
         return
     if len(entries) == 1:
-        text = f"Delete entry '{entries[0].alias}' from {tab.display_name}?"
-        label = f"Delete '{entries[0].alias}'"
+        text = f"Delete entry '{shown(entries[0].alias)}' from {tab.display_name}?"
+        label = f"Delete '{shown(entries[0].alias)}'"
     else:
-        listed = ", ".join(e.alias for e in entries[:10])
+        listed = ", ".join(shown(e.alias) for e in entries[:10])
         more = f" and {len(entries) - 10} more" if len(entries) > 10 else ""
         text = f"Delete {len(entries)} entries from {tab.display_name}: {listed}{more}?"
         label = f"Delete {len(entries)} entries"
@@ -116,7 +117,7 @@ def set_entry_password(window: MainWindow) -> None:
         dialog = NewPasswordDialog(
             tab,
             title="Entry password",
-            prompt=f"New key password for entry '{entry.alias}'. Leave both fields empty to "
+            prompt=f"New key password for entry '{shown(entry.alias)}'. Leave both fields empty to "
             "use the store password.",
             allow_empty=True,
             ascii_only=key_password_must_be_ascii(tab.store.store_type),

@@ -40,6 +40,7 @@ from . import features, msgbox, operations
 from .model import ModelHints
 from .opening import Opener, OpenRequest
 from .settings import Settings
+from .shown import shown_tip
 from .start_page import StartPage
 from .tab import KeystoreTab, folder_hints, same_file_key
 
@@ -383,7 +384,7 @@ class MainWindow(QMainWindow):
             tab.folder_hint = hint
             index = self.tab_widget.indexOf(tab)
             self.tab_widget.setTabText(index, tab.title())
-            self.tab_widget.setTabToolTip(index, str(tab.path) if tab.path else tab.display_name)
+            self.tab_widget.setTabToolTip(index, shown_tip(tab.path_text))
         self._update_title()
 
     def _saved(self, tab: KeystoreTab) -> None:

@@ -35,6 +35,7 @@ from ..core.pacing import give_way
 from ..core.quickview import row_fields, summary
 from ..core.rules import DEFAULT_WARNING_DAYS, Status, validity_status
 from . import icons
+from .shown import shown, shown_tip
 from .theme import status_colour
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,6 +97,10 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _PRIVATE_KEY = EntryKind.PRIVATE_KEY
 _OWN_ALGORITHM = (EntryKind.SECRET_KEY, EntryKind.PUBLIC_KEY)
 """Kinds whose Algorithm column describes their own key, not a certificate's."""
+
+
+_FILE_TEXT_COLUMNS = (0, 2, 3, 4)
+"""Alias, algorithm, subject and issuer: texts a file decides, shown escaped (gui/shown.py)."""
 
 
 def column_index(column_id: str) -> int:
@@ -432,6 +437,8 @@ class EntryModel(QAbstractItemModel):
             texts[3] = f"unreadable certificate: {exc}"
         for i in (2, 3, 4, 9):
             keys[i] = texts[i].lower()
+        for i in _FILE_TEXT_COLUMNS:  # shown escaped; sorted and filtered as the file has it
+            texts[i] = shown(texts[i])
         return Cells(texts, keys, status, tooltip)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -459,10 +466,10 @@ class EntryModel(QAbstractItemModel):
             if column == 6 and cells.status is not Status.NONE:
                 return f"{cells.texts[6]} (not after {cells.texts[5]})"
             if column == 4 and node.cert is not None and cells.tooltip:
-                return node.cert.issuer
+                return shown_tip(shown(node.cert.issuer))
             if column == 2:
-                return cells.texts[2] or None
-            return cells.tooltip or None
+                return shown_tip(cells.texts[2]) or None
+            return shown_tip(shown(cells.tooltip)) or None
         if role == SORT_ROLE:
             return self.cells(node).sort_keys[column]
         if role == STATUS_ROLE:

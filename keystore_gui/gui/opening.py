@@ -23,6 +23,7 @@ from . import msgbox, operations
 from .model import ModelHints, model_hints
 from .password_dialog import PasswordDialog
 from .settings import Settings
+from .shown import shown
 from .tab import alias_order
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ class Opener(QObject):
         dialog = PasswordDialog(
             self.window,
             title="Keystore password",
-            prompt=f"Password for {request.path.name}\n({request.path.absolute().parent})",
+            prompt=f"Password for {shown(request.path.name)}\n"
+            f"({shown(str(request.path.absolute().parent))})",
             error=error,
             offer_unverified=pending.readable_without_password,
         )

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .shown import plain_label
+
 
 @dataclass(frozen=True)
 class PasswordResult:
@@ -40,10 +42,10 @@ class PasswordDialog(QDialog):
         self.result_value: PasswordResult | None = None
         self.unverified = False
         layout = QVBoxLayout(self)
-        self.prompt_label = QLabel(prompt)
+        self.prompt_label = plain_label(prompt)
         self.prompt_label.setWordWrap(True)
         layout.addWidget(self.prompt_label)
-        self.error_label = QLabel(error or "")
+        self.error_label = plain_label(error or "")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c53030; font-weight: bold;")
         self.error_label.setVisible(bool(error))
@@ -99,7 +101,7 @@ class NewPasswordDialog(QDialog):
         self._allow_empty = allow_empty
         self._ascii_only = ascii_only
         layout = QVBoxLayout(self)
-        label = QLabel(prompt)
+        label = plain_label(prompt)
         label.setWordWrap(True)
         layout.addWidget(label)
         form = QFormLayout()

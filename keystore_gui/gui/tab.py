@@ -41,6 +41,7 @@ from .filter import EntryFilter
 from .model import COLUMNS, EntryModel, ModelHints, SearchIndex
 from .password_dialog import PasswordDialog
 from .settings import Settings
+from .shown import shown
 
 HEADER_KEY = "tree/header"
 SORT_KEY = "tree/sort"
@@ -256,13 +257,19 @@ class KeystoreTab(QWidget):
     # --- title -------------------------------------------------------------------------------
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path is not None else "Untitled"
+        """The file's name as every title and message shows it (escaped: gui/shown.py)."""
+        return shown(self.path.name) if self.path is not None else "Untitled"
+
+    @property
+    def path_text(self) -> str:
+        """The file's whole path as its tooltips show it (escaped), or the display name."""
+        return shown(str(self.path)) if self.path is not None else self.display_name
 
     @property
     def label(self) -> str:
         """The tab's name as its tab shows it (the folder too when names clash), without the
         unsaved-changes mark: what every dialog calls this tab."""
-        return self.display_name + (f" — {self.folder_hint}" if self.folder_hint else "")
+        return self.display_name + (f" — {shown(self.folder_hint)}" if self.folder_hint else "")
 
     def title(self) -> str:
         return self.label + (" *" if self.is_modified() else "")
@@ -427,7 +434,7 @@ class KeystoreTab(QWidget):
         dialog = PasswordDialog(
             self,
             title="Key password",
-            prompt=f"Entry '{entry.alias}' in {self.display_name} has a key password of its own. "
+            prompt=f"Entry '{shown(entry.alias)}' in {self.display_name} has a key password of its own. "
             "Type it to continue.",
             error=error,
         )

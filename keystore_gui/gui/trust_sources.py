@@ -43,6 +43,7 @@ from ..core.trustsources import (
 )
 from . import operations
 from .settings import Settings
+from .shown import shown
 from .theme import status_colour
 
 _STORE_FILES = (
@@ -53,7 +54,7 @@ _STORE_FILES = (
 
 def ask_password(parent: QWidget, path: str) -> str | None:
     password, ok = QInputDialog.getText(
-        parent, "Password", f"Password for {Path(path).name}:", QLineEdit.EchoMode.Password
+        parent, "Password", f"Password for {shown(Path(path).name)}:", QLineEdit.EchoMode.Password
     )
     return password if ok else None
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoCommand
 from ..core.model import Certificate, Entry, Keystore, SealedKey
 from ..core.truststore import Action, CopyPlan, new_entries
 from .model import EntryModel
+from .shown import shown
 
 
 class AddEntries(QUndoCommand):
@@ -65,7 +66,7 @@ class TrustLooseCertificates(QUndoCommand):
 
 class RenameEntry(QUndoCommand):
     def __init__(self, model: EntryModel, entry: Entry, new_alias: str) -> None:
-        super().__init__(f"Rename '{entry.alias}' to '{new_alias}'")
+        super().__init__(f"Rename '{shown(entry.alias)}' to '{shown(new_alias)}'")
         self._model = model
         self._entry = entry
         self._old = entry.alias
@@ -88,7 +89,7 @@ class SetEntryPassword(QUndoCommand):
     """Give an (unlocked) entry a key password of its own, or ``None`` for the store's."""
 
     def __init__(self, model: EntryModel, entry: Entry, password: str | None) -> None:
-        super().__init__(f"Set the key password of '{entry.alias}'")
+        super().__init__(f"Set the key password of '{shown(entry.alias)}'")
         self._model = model
         self._entry = entry
         self._old: tuple[str | None, SealedKey | None] = (entry.key_password, entry.sealed)
@@ -200,7 +201,7 @@ class AppendChainCommand(QUndoCommand):
     ) -> None:
         count = len(certs)
         super().__init__(
-            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{entry.alias}'"
+            f"Append {count} certificate{'s' if count != 1 else ''} to the chain of '{shown(entry.alias)}'"
         )
         self.entry = entry
         self.certs = list(certs)

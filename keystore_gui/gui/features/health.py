@@ -31,6 +31,7 @@ from ...core.io import walk_store
 from ...core.model import Keystore, StoreType
 from .. import icons
 from ..operations import run_in_background
+from ..shown import shown, shown_tip
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -230,8 +231,7 @@ class HealthPanel(QDockWidget):
         bar.setTabIcon(
             index, icons.status_icon(SEVERITY_ICONS[level]) if level else icons.status_icon("valid")
         )
-        tip = str(tab.path) if tab.path else tab.display_name
-        bar.setTabToolTip(index, f"{tip}\n{badge_text(concerning)}")
+        bar.setTabToolTip(index, shown_tip(f"{tab.path_text}\n{badge_text(concerning)}"))
 
     def _show(self, tab: KeystoreTab | None) -> None:
         findings = self._findings.get(tab) if tab is not None else None
@@ -256,7 +256,11 @@ class HealthPanel(QDockWidget):
                 self.list.addTopLevelItem(self._finding_item(group.findings[0]))
                 continue
             item = QTreeWidgetItem(
-                [group.severity.label, _entries(len(group.findings)), group.title, group.advice]
+                [
+                    group.severity.label,
+                    _entries(len(group.findings)),
+                    *_shown(group.title, group.advice),
+                ]
             )
             item.setIcon(0, severity_icon(group.severity))
             item.setData(0, GROUP_ROLE, number)
@@ -267,13 +271,12 @@ class HealthPanel(QDockWidget):
             self.set_expanded(True)
 
     def _finding_item(self, finding: Finding) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(
-            [finding.severity.label, finding.alias or "", finding.message, finding.advice]
-        )
+        texts = _shown(finding.alias or "", finding.message, finding.advice)
+        item = QTreeWidgetItem([finding.severity.label, *texts])
         item.setIcon(0, severity_icon(finding.severity))
-        item.setData(0, ALIAS_ROLE, finding.alias)
+        item.setData(0, ALIAS_ROLE, finding.alias)  # the entry it names, as the store has it
         for column in (2, 3):
-            item.setToolTip(column, item.text(column))
+            item.setToolTip(column, shown_tip(item.text(column)))
         return item
 
     def _fill_group(self, item: QTreeWidgetItem) -> None:
@@ -304,3 +307,8 @@ def install(window: MainWindow) -> None:
     window.menu("view").addAction(toggle)
     window.actions_by_name["health_panel"] = toggle
     panel.follow_tabs()
+
+
+def _shown(*texts: str) -> list[str]:
+    """Findings name aliases and subjects: shown escaped, one line each."""
+    return [shown(text) for text in texts]
