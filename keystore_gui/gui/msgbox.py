@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from .shown import shown, shown_lines
 
@@ -38,6 +38,9 @@ def error(parent: QWidget | None, title: str, text: str, detail: str | None = No
     box = _box(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     if detail:
         box.setInformativeText(shown_lines(detail))
+        informative = box.findChild(QLabel, "qt_msgbox_informativelabel")  # Qt makes it rich
+        if informative is not None:
+            informative.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
 
 

@@ -240,7 +240,7 @@ def _replace_changed_file(parent: QWidget, path: Path) -> bool:
 
 def report_failure(parent: QWidget, exc: BaseException) -> None:
     if isinstance(exc, CannotHoldError):
-        listed = "\n".join(f"• {alias}: {why}" for alias, why in exc.problems)
+        listed = "\n".join(f"• {shown(alias)}: {why}" for alias, why in exc.problems)
         msgbox.error(
             parent,
             "Cannot save",

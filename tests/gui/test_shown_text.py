@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from keystore_gui.core.io import save_keystore
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
-from keystore_gui.gui import editing
+from keystore_gui.gui import editing, msgbox
 from keystore_gui.gui.chain_view import TrustChainDialog
 from keystore_gui.gui.copy_dialog import CopyDialog, CopyTarget
 from keystore_gui.gui.features.health import HealthPanel
@@ -200,3 +200,13 @@ def test_copy_preview_alias_left_as_shown_keeps_the_raw_alias(qtbot, opened) -> 
     assert raw_free(dialog.table.item(0, 0).text())  # type: ignore[union-attr]
     dialog.table.itemChanged.emit(cell)  # an edit that left the text as shown
     assert dialog._candidates[0].alias == EVIL
+
+
+def test_message_box_detail_is_plain_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or 0)
+    msgbox.error(None, "Cannot save", "nothing was written", f"• <a href='x'>{EVIL}</a>: why")
+    (box,) = boxes
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    assert label is not None and label.textFormat() is Qt.TextFormat.PlainText
+    assert label.text() == "• <a href='x'>evil\\u202etxt.exe</a>: why"

@@ -236,7 +236,7 @@ class DiskWatcher(QObject):
             msgbox.error(
                 self._window,
                 "Reload failed",
-                f"{path.name} could not be read again: {operations.describe(exc)}",
+                f"{shown(path.name)} could not be read again: {operations.describe(exc)}",
                 "The tab keeps the version it showed. Close it and open the file to try again.",
             )
 
