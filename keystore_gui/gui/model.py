@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 from ..core.errors import AliasError
 from ..core.io import walk_store
 from ..core.model import Certificate, Entry, EntryKind, Keystore
-from ..core.order import NaturalKey, natural_key
+from ..core.order import NaturalKey, natural_keys
 from ..core.pacing import give_way
 from ..core.quickview import row_fields, summary
 from ..core.rules import DEFAULT_WARNING_DAYS, Status, validity_status
@@ -589,7 +589,7 @@ class EntryModel(QAbstractItemModel):
             if len(entries) > SYNC_SORT_ROWS:
                 self._sort_by_alias_later(order)
             else:
-                self._sort_by_alias([natural_key(e.alias) for e in entries], order)
+                self._sort_by_alias(natural_keys([e.alias for e in entries]), order)
             return
         if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
             self._sort_later(column, order)
@@ -617,7 +617,7 @@ class EntryModel(QAbstractItemModel):
         )
         self.layoutChanged.emit()
 
-    def _sort_by_alias(self, keys: list[NaturalKey], order: Qt.SortOrder) -> None:
+    def _sort_by_alias(self, keys: list[str] | list[NaturalKey], order: Qt.SortOrder) -> None:
         """Reorder by alias, natural order, making no row the view has not asked for."""
         self._reorder(_alias_order(keys, order))
 
@@ -643,7 +643,7 @@ class EntryModel(QAbstractItemModel):
         self.layoutChanged.emit()
 
     def _sort_by_alias_later(self, order: Qt.SortOrder) -> None:
-        """Many aliases are put in order in a worker (100,000: ~0.3 s); the GUI thread only
+        """Many aliases are put in order in a worker (100,000: ~0.05 s); the GUI thread only
         moves the rows."""
         from . import operations
 
@@ -657,7 +657,7 @@ class EntryModel(QAbstractItemModel):
         parent = QObject.parent(self)
         operations.run_in_background(
             parent if isinstance(parent, QWidget) else None,
-            lambda: _alias_order([natural_key(alias) for alias in aliases], order),
+            lambda: _alias_order(natural_keys(aliases), order),
             on_success=done,
             label="Sorting…",
         )
@@ -844,7 +844,7 @@ class SearchIndex:
     entry_texts: list[str]
 
 
-def _alias_order(keys: list[NaturalKey], order: Qt.SortOrder) -> list[int]:
+def _alias_order(keys: list[str] | list[NaturalKey], order: Qt.SortOrder) -> list[int]:
     """The rows in the order of their natural keys."""
     return sorted(
         range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder
