@@ -5,7 +5,7 @@ import datetime as dt
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from keystore_gui.core.health import Severity, check_store, worst
-from keystore_gui.core.model import Keystore, StoreType
+from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from tests.certs import NOW, issue, key_entry, rsa_key, trusted_entry
 
 
@@ -41,6 +41,22 @@ def test_validity_findings_anywhere_in_a_chain() -> None:
     assert "expires in 9 days" in by_code["expiring"].message
     assert by_code["not-yet-valid"].alias == "f"
     assert found[0].severity is Severity.ERROR  # most severe first
+
+
+def test_the_check_leaves_no_parsed_certificate_behind() -> None:
+    """A pass over every certificate of a large store must not keep cryptography's parse of
+    each (~4 KB: 400 MB on 100,000 entries); what was parsed before stays parsed."""
+    root = issue("Root", ca=True)
+    leaf = issue("svc", root, days=5)
+    fresh = [Certificate(leaf.model.der), Certificate(root.model.der)]
+    store = p12(Entry("svc", EntryKind.PRIVATE_KEY, fresh, key=leaf.key), trusted_entry("r", root))
+    found = check_store(store, now=NOW)
+    assert [f.code for f in found] == ["expiring"]
+    assert "entry 'svc': certificate expires" in found[0].message  # the leaf, named as such
+    leaf_only = Entry("t", EntryKind.TRUSTED_CERT, [Certificate(leaf.model.der)])
+    check_store(p12(leaf_only), now=NOW)
+    assert leaf_only.chain[0]._x509 is None
+    assert store.entries[1].chain[0]._x509 is not None  # parsed before: kept
 
 
 def test_warning_days_is_a_setting() -> None:

@@ -56,7 +56,7 @@ def _cn(cert: Certificate) -> str:
 
 def _where(entry: Entry, cert: Certificate) -> str:
     if entry.kind is EntryKind.PRIVATE_KEY and len(entry.chain) > 1:
-        position = "certificate" if cert is entry.chain[0] else f"chain certificate '{_cn(cert)}'"
+        position = "certificate" if cert == entry.chain[0] else f"chain certificate '{_cn(cert)}'"
         return f"entry '{entry.alias}': {position}"
     return f"entry '{entry.alias}'"
 
@@ -159,7 +159,7 @@ def _usage(entry: Entry, cert: Certificate) -> Iterable[Finding]:
             entry.alias,
             cert.sha256,
         )
-    if entry.kind is EntryKind.PRIVATE_KEY and cert is entry.chain[0] and not is_ca:
+    if entry.kind is EntryKind.PRIVATE_KEY and cert == entry.chain[0] and not is_ca:
         eku = _extension(cert, x509.ExtendedKeyUsage)
         server = isinstance(eku, x509.ExtendedKeyUsage) and ExtendedKeyUsageOID.SERVER_AUTH in eku
         if server and _extension(cert, x509.SubjectAlternativeName) is None:
@@ -250,7 +250,7 @@ def check_store(
         by_folded[entry.alias.lower()].append(entry.alias)
         if entry.certificate is not None:
             seen[entry.certificate.sha256].append(entry.alias)
-        for cert in entry.chain:
+        for cert in map(Certificate.for_one_pass, entry.chain):
             findings.extend(_validity(entry, cert, now, warning_days))
             findings.extend(_key_strength(entry, cert))
             findings.extend(_signature_strength(entry, cert))

@@ -184,6 +184,17 @@ class Certificate:
                 self._fallback = parse_lenient(self.der)
         return self._x509
 
+    def for_one_pass(self) -> Certificate:
+        """This certificate when it is parsed already; else a new one over the same DER, for a
+        pass over every certificate of a store (the health check) to parse and drop, so that
+        the pass leaves no parsed copy behind (cryptography's objects take ~4 KB each: 400 MB
+        on a 100,000-entry store). It compares equal to this one."""
+        if self._x509 is not None or self._fallback is not None:
+            return self
+        copy = Certificate(self.der)
+        copy._sha256 = self._sha256
+        return copy
+
     @property
     def lenient(self) -> LenientCertificate | None:
         """The lenient parse, when cryptography refused this DER (``x509`` is then ``None``)."""
