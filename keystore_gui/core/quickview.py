@@ -234,21 +234,35 @@ def _slow_summary(cert: Certificate) -> dict[str, str]:
     }
 
 
+Element = tuple[int, int, int]
+
+
+def _tbs_walk(der: bytes) -> tuple[list[Element], int, Element, Element]:
+    """The fields of the TBS certificate, its serial number, and its two validity times."""
+    fields = _tbs_fields(der)
+    serial_tag, serial_start, serial_end = fields[0]
+    _, validity_start, validity_end = fields[3]
+    not_before, not_after = children_at(der, validity_start, validity_end)
+    if serial_tag != 0x02:
+        raise _Unusual
+    return (
+        fields,
+        int.from_bytes(der[serial_start:serial_end], "big", signed=True),
+        not_before,
+        not_after,
+    )
+
+
 def summary(cert: Certificate) -> dict[str, str]:
     """What ``keystore-cli list`` shows of a certificate: subject, issuer, serial (lowercase hex
     as keytool prints it), SHA-256, validity (ISO 8601 UTC) and key, from one walk of the DER."""
     der = cert.der
     try:
-        fields = _tbs_fields(der)
-        serial_tag, serial_start, serial_end = fields[0]
-        _, validity_start, validity_end = fields[3]
-        not_before, not_after = children_at(der, validity_start, validity_end)
-        if serial_tag != 0x02:
-            raise _Unusual
+        fields, serial, not_before, not_after = _tbs_walk(der)
         return {
             "subject": _name(der, fields[4][1], fields[4][2]),
             "issuer": _name(der, fields[2][1], fields[2][2]),
-            "serial": format(int.from_bytes(der[serial_start:serial_end], "big", signed=True), "x"),
+            "serial": format(serial, "x"),
             "sha256": cert.sha256,
             "not_before": _time(der, not_before),
             "not_after": _time(der, not_after),
@@ -299,12 +313,7 @@ def row_fields(cert: Certificate) -> RowFields:
     :class:`~.errors.KeystoreError` for a certificate nothing reads."""
     der = cert.der
     try:
-        fields = _tbs_fields(der)
-        serial_tag, serial_start, serial_end = fields[0]
-        _, validity_start, validity_end = fields[3]
-        not_before, not_after = children_at(der, validity_start, validity_end)
-        if serial_tag != 0x02:
-            raise _Unusual
+        fields, serial, not_before, not_after = _tbs_walk(der)
         subject, subject_cn = _name_and_cn(der, fields[4][1], fields[4][2])
         issuer, issuer_cn = _name_and_cn(der, fields[2][1], fields[2][2])
         return RowFields(
@@ -314,7 +323,7 @@ def row_fields(cert: Certificate) -> RowFields:
             _key(der, fields[5][1], fields[5][2]),
             _datetime(der, not_before),
             _datetime(der, not_after),
-            int.from_bytes(der[serial_start:serial_end], "big", signed=True),
+            serial,
         )
     except (_Unusual, IndexError, ValueError):
         return _slow_row(cert)
