@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
@@ -31,8 +30,7 @@ from ..core import certbuild as cb
 from ..core.errors import KeystoreError
 from ..core.keygen import SignatureAlgorithm, signature_algorithms_for, spec_of_key
 from ..core.model import Certificate
-from .shown import shown, shown_lines
-from .theme import error_style
+from .shown import problem_label, shown, shown_lines
 
 
 @dataclass
@@ -103,9 +101,7 @@ class CsrDialog(QDialog):
         form_bottom = QFormLayout()
         form_bottom.addRow("Encoding:", encoding)
         layout.addLayout(form_bottom)
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(error_style())
+        self.problem = problem_label()
         layout.addWidget(self.problem)
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -52,8 +52,7 @@ from ..core.keygen import (
     spec_of_key,
 )
 from ..core.model import Entry
-from .shown import shown
-from .theme import error_style
+from .shown import problem_label, shown
 
 GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
@@ -120,9 +119,7 @@ class GenerateKeyPairResult:
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(error_style())
-    label.setWordWrap(True)
+    label = problem_label()
     label.hide()
     return label
 
@@ -208,9 +205,7 @@ class GenerateKeyPairDialog(QDialog):
         self.tabs.addTab(self._build_extensions_tab(), "E&xtensions")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._build_entry_box())
-        self.summary = QLabel()
-        self.summary.setStyleSheet(error_style())
-        self.summary.setWordWrap(True)
+        self.summary = problem_label()
         layout.addWidget(self.summary)
         self.needed = QLabel()
         """What required fields the user has not filled in yet: in the ordinary text colour."""

@@ -19,6 +19,7 @@ from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QLabel
 
 from ..core.text import is_inert, printable, printable_lines
+from .theme import error_style
 
 
 def shown(text: str) -> str:
@@ -47,6 +48,15 @@ def plain_label(text: str = "") -> QLabel:
     """A label that shows ``text`` as plain text, its lines kept and the rest escaped."""
     label = QLabel(shown_lines(text))
     label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def problem_label() -> QLabel:
+    """A dialog's red line for what is wrong with its input: plain text (a message may quote
+    what was typed or read), wrapped."""
+    label = plain_label()
+    label.setStyleSheet(error_style())
+    label.setWordWrap(True)
     return label
 
 

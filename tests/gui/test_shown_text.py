@@ -210,3 +210,21 @@ def test_message_box_detail_is_plain_text(monkeypatch) -> None:  # type: ignore[
     label = box.findChild(QLabel, "qt_msgbox_informativelabel")
     assert label is not None and label.textFormat() is Qt.TextFormat.PlainText
     assert label.text() == "• <a href='x'>evil\\u202etxt.exe</a>: why"
+
+
+def test_dialog_problem_lines_are_plain_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A dialog's red line may quote what was typed: markup in it is shown, not applied."""
+    from keystore_gui.gui.csr_dialog import CsrDialog
+    from keystore_gui.gui.export_keypair_dialog import ExportKeyPairDialog
+    from keystore_gui.gui.generate_dialog import GenerateKeyPairDialog
+
+    cert, _ = make_cert("svc")
+    csr = CsrDialog(alias="svc", cert=Certificate.from_x509(cert))
+    generate = GenerateKeyPairDialog()
+    export = ExportKeyPairDialog(alias="svc")
+    for dialog in (csr, generate, export):
+        qtbot.addWidget(dialog)
+    csr.sans.setPlainText("<b>bold</b>")
+    assert "<b>bold</b>" in csr.problem.text()
+    labels = [csr.problem, export.problem, generate.summary, generate.san_error]
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
