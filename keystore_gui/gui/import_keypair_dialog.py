@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 
 from ..core import certbuild as cb
 from ..core import keypair_import as ki
-from ..core.errors import KeystoreError
+from ..core.errors import KeyLockedError, KeystoreError, WrongPasswordError
 from ..core.formats import detect
 from ..core.io import load_keystore, read_bytes
 from ..core.keyfiles import KeyFile, SigningKey, read_key_file
-from ..core.model import Certificate, EntryKind, Keystore, StoreType
+from ..core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from . import operations
 from .shown import plain_label, shown, shown_tip
 from .theme import error_style
@@ -79,11 +79,43 @@ def _read_source(path: str) -> _Source:
 
 
 def _open_source_store(data: bytes, kind: StoreType, password: str) -> Keystore:
+    """The store, each key pair unlocked with the store password where that opens it; a key
+    with a password of its own stays locked until :func:`_unlock_keys` is given it."""
     store = load_keystore(data, password, kind)
-    for entry in store.entries:
-        if entry.kind is EntryKind.PRIVATE_KEY and entry.is_locked:
+    for entry in _locked_pairs(store, None):
+        try:
             store.unlock(entry)
+        except KeyLockedError:
+            continue
     return store
+
+
+def _locked_pairs(store: Keystore, alias: str | None) -> list[Entry]:
+    """The key pairs still locked among those chosen (``None``: all of them)."""
+    return [
+        e
+        for e in store.entries
+        if e.kind is EntryKind.PRIVATE_KEY and e.is_locked and alias in (None, e.alias)
+    ]
+
+
+def _own_password_message(locked: list[Entry]) -> str:
+    if len(locked) == 1:
+        return f"the key of '{locked[0].alias}' has a password of its own: type it as Key password"
+    names = ", ".join(f"'{e.alias}'" for e in locked)
+    return f"the keys of {names} have passwords of their own: type each as Key password"
+
+
+def _unlock_keys(store: Keystore, entries: list[Entry], password: str) -> int:
+    """Unlock what ``password`` opens of ``entries``; how many it opened."""
+    opened = 0
+    for entry in entries:
+        try:
+            store.unlock(entry, password)
+        except WrongPasswordError:
+            continue
+        opened += 1
+    return opened
 
 
 class ImportKeyPairDialog(QDialog):
@@ -126,6 +158,14 @@ class ImportKeyPairDialog(QDialog):
         self.password_edit.textEdited.connect(lambda _t: self._password_timer.start())
         self.password_label = QLabel("Password:")
         form.addRow(self.password_label, self.password_edit)
+        self.key_password_edit = QLineEdit()
+        """For a keystore's key with a password of its own (keytool -keypass)."""
+        self.key_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self._key_password_timer = QTimer(self, singleShot=True, interval=300)
+        self._key_password_timer.timeout.connect(self._key_password_entered)
+        self.key_password_edit.textEdited.connect(lambda _t: self._key_password_timer.start())
+        self.key_password_label = QLabel("Key password:")
+        form.addRow(self.key_password_label, self.key_password_edit)
 
         self.cert_list = QListWidget()
         self.cert_list.setMaximumHeight(80)
@@ -258,6 +298,23 @@ class ImportKeyPairDialog(QDialog):
                 self._store_opened,
             )
 
+    def _key_password_entered(self) -> None:
+        store, password = self._from_store, self.key_password_edit.text()
+        if store is None or not password:
+            return
+        locked = _locked_pairs(store, self.entry_combo.currentData())
+        self._run(
+            "Decrypting the key…",
+            lambda: _unlock_keys(store, locked, password),
+            self._keys_unlocked,
+        )
+
+    def _keys_unlocked(self, opened: int) -> None:
+        if not opened:
+            self._fail("wrong key password")
+            return
+        self._refresh()
+
     def _key_read(self, key: SigningKey) -> None:
         self._key = key
         self._refresh()
@@ -337,13 +394,23 @@ class ImportKeyPairDialog(QDialog):
         for widget in (self.entry_combo, self.entry_label):
             widget.setVisible(mode == "store")
         self.password_label.setText("Keystore password:" if mode == "store" else "Key password:")
+        self.key_password_edit.clear()
+        self._show_key_password(False)
         self._fill_cert_list()
+
+    def _show_key_password(self, wanted: bool) -> None:
+        for widget in (self.key_password_edit, self.key_password_label):
+            widget.setVisible(wanted)
 
     def _make_plans(self) -> list[ki.KeyPair]:
         alias = self.alias_edit.text().strip()
         replace = self.replace_check.isChecked()
         if self._from_store is not None:
             chosen = self.entry_combo.currentData()
+            locked = _locked_pairs(self._from_store, chosen)
+            self._show_key_password(bool(locked))
+            if locked:
+                raise KeystoreError(_own_password_message(locked))
             names = [chosen] if chosen else []
             # the field shows the chosen alias escaped: left so, it keeps the alias
             rename = alias if chosen and alias and alias not in (chosen, shown(chosen)) else None
@@ -418,11 +485,13 @@ class ImportKeyPairDialog(QDialog):
             return
         self._result = ImportKeyPairResult(list(self._plans))
         self.password_edit.clear()
+        self.key_password_edit.clear()
         self._save_geometry()
         super().accept()
 
     def reject(self) -> None:
         self.password_edit.clear()
+        self.key_password_edit.clear()
         self._save_geometry()
         super().reject()
 

@@ -20,7 +20,7 @@ from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.tab import KeystoreTab
 from tests.gui.conftest import sample_store
 from tests.keypair_pki import KEY_PASSWORD, KeyPki, key_pki
-from tests.tools import openssl, requires_openssl
+from tests.tools import genkeypair, openssl, requires_keytool, requires_openssl
 
 pytestmark = [requires_openssl, pytest.mark.openssl]
 __all__ = ["key_pki"]
@@ -209,3 +209,42 @@ def test_unencrypted_pem_files_only_after_a_warning(
     assert key.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert (tmp_path / "server.fullchain.pem").read_text().count("BEGIN CERTIFICATE") == 2
+
+
+@requires_keytool
+def test_a_key_with_its_own_password_asks_for_it(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A JKS made with ``keytool -keypass`` other than the store password: the store opens with
+    its password, and the key waits for its own instead of failing the whole source."""
+    source = tmp_path / "server.jks"
+    for alias in ("own", "shared"):
+        genkeypair(
+            source, "JKS", alias, f"CN={alias}", "-keyalg", "EC",
+            storepass="store-pass", keypass="key-pass" if alias == "own" else "store-pass",
+        )  # fmt: skip
+    tab = window.add_store_tab(sample_store(), None)
+    dialog = open_import(window, qtbot)
+    dialog.set_source(str(source))
+    qtbot.waitUntil(lambda: dialog.password_edit.isEnabled())
+    assert not dialog.key_password_edit.isVisible()
+    qtbot.keyClicks(dialog.password_edit, "store-pass")
+    qtbot.waitUntil(lambda: "password of their own" in dialog.status.text() or
+                    "password of its own" in dialog.status.text(), timeout=10_000)  # fmt: skip
+    assert dialog.entry_combo.count() == 3  # all, own, shared
+    assert dialog.key_password_edit.isVisible() and not dialog.ok_button.isEnabled()
+    assert "'own'" in dialog.status.text() and "'shared'" not in dialog.status.text()
+    dialog.entry_combo.setCurrentIndex(dialog.entry_combo.findData("shared"))
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)  # the store password opened it
+    assert not dialog.key_password_edit.isVisible()
+    dialog.entry_combo.setCurrentIndex(dialog.entry_combo.findData("own"))
+    assert dialog.key_password_edit.isVisible() and not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.key_password_edit, "wrong")
+    qtbot.waitUntil(lambda: "wrong key password" in dialog.status.text(), timeout=10_000)
+    dialog.key_password_edit.clear()
+    qtbot.keyClicks(dialog.key_password_edit, "key-pass")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    entry = tab.store.find("own")
+    assert entry is not None and entry.kind is EntryKind.PRIVATE_KEY and entry.key is not None
+    assert entry.key_password is None  # the new entry takes this store's password
