@@ -2,8 +2,9 @@
 
 Opens FILE as ``keystore-gui FILE`` does (features installed after the first tab) and prints:
 
-1. the process CPU time at each phase: Qt imported, the window's modules imported, the window
-   built, the file read in the worker, its tab added, the tree painted;
+1. the process CPU time and the wall time since launch at each phase: Qt imported, the window's
+   modules imported, the window built, the file read in the worker, its tab added, the tree
+   painted (wall time well above CPU time is waiting: for the disk, the other thread, a timer);
 2. with ``--imports``, the 25 slowest imports of the same start (``python -X importtime``);
 3. with ``--profile OUT``, a cProfile of the GUI thread from launch to the painted tree, saved
    to OUT and its 25 costliest functions printed (cumulative).
@@ -25,8 +26,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+LAUNCHED_ENV = "PROFILE_START_LAUNCHED"  # the parent's time.time() when it started this process
+
+
 def phases(path: Path, password: str, profile_out: str | None) -> int:
-    marks: list[tuple[str, float]] = [("python started", time.process_time())]
+    launched = float(os.environ.get(LAUNCHED_ENV, time.time()))
+    marks: list[tuple[str, float, float]] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.process_time(), time.time() - launched))
+
+    mark("python started")
     profiler = None
     if profile_out:
         import cProfile
@@ -36,23 +46,23 @@ def phases(path: Path, password: str, profile_out: str | None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    marks.append(("Qt imported", time.process_time()))
+    mark("Qt imported")
     app = QApplication([sys.argv[0]])
     from keystore_gui.gui.main_window import MainWindow
     from keystore_gui.gui.opening import OpenRequest
 
-    marks.append(("window modules imported", time.process_time()))
+    mark("window modules imported")
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "profile.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, defer_features=True)
     window.opener.settled.connect(window.install_features_soon)
     window.show()
-    marks.append(("window built and shown", time.process_time()))
+    mark("window built and shown")
     real_add = window.add_store_tab
 
     def add_store_tab(*args, **kwargs):  # type: ignore[no-untyped-def]
-        marks.append(("file read (worker)", time.process_time()))
+        mark("file read (worker)")
         tab = real_add(*args, **kwargs)
-        marks.append(("tab added", time.process_time()))
+        mark("tab added")
         return tab
 
     window.add_store_tab = add_store_tab  # type: ignore[method-assign]
@@ -64,18 +74,22 @@ def phases(path: Path, password: str, profile_out: str | None) -> int:
             QTimer.singleShot(1, poll)
             return
         tab.tree.viewport().repaint()
-        marks.append(("tree painted", time.process_time()))
-        if profiler is not None:
+        mark("tree painted")
+        if profiler is not None and profile_out is not None:
             import pstats
 
             profiler.disable()
             profiler.dump_stats(profile_out)
-        previous = 0.0
-        print("CPU time of the process (s), cumulative and per phase:")
-        for name, at in marks:
-            print(f"  {name:26s} {at:6.3f}  +{at - previous:6.3f}")
-            previous = at
-        if profiler is not None:
+        previous = (0.0, 0.0)
+        print("time since launch (s), cumulative and per phase:")
+        print(f"  {'':26s} {'CPU':>15s} {'wall':>15s}")
+        for name, cpu, wall in marks:
+            print(
+                f"  {name:26s} {cpu:6.3f} +{cpu - previous[0]:6.3f}"
+                f"  {wall:6.3f} +{wall - previous[1]:6.3f}"
+            )
+            previous = (cpu, wall)
+        if profile_out is not None:
             print(f"\nprofile saved to {profile_out}; the costliest functions:")
             pstats.Stats(profile_out).sort_stats("cumulative").print_stats(25)
         sys.stdout.flush()
@@ -119,7 +133,7 @@ def main() -> int:
     argv = [sys.executable, __file__, "--child", str(args.file)]
     if args.profile:
         argv += ["--profile", args.profile]
-    subprocess.run(argv, env=env, check=False, cwd=REPO)
+    subprocess.run(argv, env={**env, LAUNCHED_ENV: repr(time.time())}, check=False, cwd=REPO)
     if args.imports:
         slowest_imports(args.file, env)
     return 0
