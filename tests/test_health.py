@@ -53,6 +53,7 @@ def test_the_check_leaves_no_parsed_certificate_behind() -> None:
     found = check_store(store, now=NOW)
     assert [f.code for f in found] == ["expiring"]
     assert "entry 'svc': certificate expires" in found[0].message  # the leaf, named as such
+    assert [cert._x509 for cert in fresh] == [None, None]  # the chain's order checked on copies
     leaf_only = Entry("t", EntryKind.TRUSTED_CERT, [Certificate(leaf.model.der)])
     check_store(p12(leaf_only), now=NOW)
     assert leaf_only.chain[0]._x509 is None

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
@@ -54,15 +55,22 @@ def _cn(cert: Certificate) -> str:
     return cert.common_name()
 
 
-def _where(entry: Entry, cert: Certificate) -> str:
+def _is_leaf(entry: Entry, index: int) -> bool:
+    """The certificate at ``index`` of ``entry.chain`` is a key pair's own certificate."""
+    return entry.kind is EntryKind.PRIVATE_KEY and index == 0
+
+
+def _where(entry: Entry, cert: Certificate, index: int) -> str:
     if entry.kind is EntryKind.PRIVATE_KEY and len(entry.chain) > 1:
-        position = "certificate" if cert == entry.chain[0] else f"chain certificate '{_cn(cert)}'"
+        position = "certificate" if index == 0 else f"chain certificate '{_cn(cert)}'"
         return f"entry '{entry.alias}': {position}"
     return f"entry '{entry.alias}'"
 
 
-def _validity(entry: Entry, cert: Certificate, now: dt.datetime, days: int) -> Iterable[Finding]:
-    where = _where(entry, cert)
+def _validity(
+    entry: Entry, cert: Certificate, index: int, now: dt.datetime, days: int
+) -> Iterable[Finding]:
+    where = _where(entry, cert, index)
     if cert.not_after < now:
         yield Finding(
             Severity.ERROR,
@@ -93,7 +101,7 @@ def _validity(entry: Entry, cert: Certificate, now: dt.datetime, days: int) -> I
         )
 
 
-def _key_strength(entry: Entry, cert: Certificate) -> Iterable[Finding]:
+def _key_strength(entry: Entry, cert: Certificate, index: int) -> Iterable[Finding]:
     key = cert.public_key()
     weak: str | None = None
     if isinstance(key, rsa.RSAPublicKey | dsa.DSAPublicKey) and key.key_size < 2048:
@@ -104,7 +112,7 @@ def _key_strength(entry: Entry, cert: Certificate) -> Iterable[Finding]:
         yield Finding(
             Severity.WARNING,
             "weak-key",
-            f"{_where(entry, cert)} has a weak key ({weak})",
+            f"{_where(entry, cert, index)} has a weak key ({weak})",
             "replace it with RSA 3072 or EC P-256 or stronger",
             entry.alias,
             cert.sha256,
@@ -119,7 +127,7 @@ _WEAK_SIGNATURES = {
 }
 
 
-def _signature_strength(entry: Entry, cert: Certificate) -> Iterable[Finding]:
+def _signature_strength(entry: Entry, cert: Certificate, index: int) -> Iterable[Finding]:
     parsed = cert.x509
     if parsed is None or cert.is_self_issued:
         # A trust anchor's own signature is never checked by a relying party.
@@ -130,7 +138,7 @@ def _signature_strength(entry: Entry, cert: Certificate) -> Iterable[Finding]:
         yield Finding(
             severity,
             "weak-signature",
-            f"{_where(entry, cert)} is signed with {name}",
+            f"{_where(entry, cert, index)} is signed with {name}",
             "have it re-issued with a SHA-256 (or stronger) signature",
             entry.alias,
             cert.sha256,
@@ -147,26 +155,26 @@ def _extension(cert: Certificate, kind: type[x509.ExtensionType]) -> x509.Extens
         return None
 
 
-def _usage(entry: Entry, cert: Certificate) -> Iterable[Finding]:
+def _usage(entry: Entry, cert: Certificate, index: int) -> Iterable[Finding]:
     constraints = _extension(cert, x509.BasicConstraints)
     is_ca = isinstance(constraints, x509.BasicConstraints) and constraints.ca
     if is_ca and _extension(cert, x509.KeyUsage) is None:
         yield Finding(
             Severity.WARNING,
             "ca-without-key-usage",
-            f"{_where(entry, cert)} is a CA certificate without a key usage extension",
+            f"{_where(entry, cert, index)} is a CA certificate without a key usage extension",
             "CA certificates should state keyCertSign and cRLSign (RFC 5280 4.2.1.3)",
             entry.alias,
             cert.sha256,
         )
-    if entry.kind is EntryKind.PRIVATE_KEY and cert == entry.chain[0] and not is_ca:
+    if _is_leaf(entry, index) and not is_ca:
         eku = _extension(cert, x509.ExtendedKeyUsage)
         server = isinstance(eku, x509.ExtendedKeyUsage) and ExtendedKeyUsageOID.SERVER_AUTH in eku
         if server and _extension(cert, x509.SubjectAlternativeName) is None:
             yield Finding(
                 Severity.WARNING,
                 "tls-server-without-san",
-                f"{_where(entry, cert)} is a TLS server certificate without subject "
+                f"{_where(entry, cert, index)} is a TLS server certificate without subject "
                 "alternative names",
                 "clients match host names against the SAN only: re-issue it with DNS names",
                 entry.alias,
@@ -180,9 +188,9 @@ def _verified_or_unknown(child: Certificate, parent: Certificate) -> bool:
 
 
 def _chain_order(
-    entry: Entry, verify: Callable[[Certificate, Certificate], bool]
+    entry: Entry, chain: Sequence[Certificate], verify: Callable[[Certificate, Certificate], bool]
 ) -> Iterable[Finding]:
-    for child, parent in zip(entry.chain, entry.chain[1:], strict=False):
+    for child, parent in pairwise(chain):
         if child.issuer_name != parent.subject_name:
             problem = f"'{_cn(parent)}' is not the issuer of '{_cn(child)}' (chain out of order?)"
         elif not verify(child, parent):
@@ -250,13 +258,14 @@ def check_store(
         by_folded[entry.alias.lower()].append(entry.alias)
         if entry.certificate is not None:
             seen[entry.certificate.sha256].append(entry.alias)
-        for cert in map(Certificate.for_one_pass, entry.chain):
-            findings.extend(_validity(entry, cert, now, warning_days))
-            findings.extend(_key_strength(entry, cert))
-            findings.extend(_signature_strength(entry, cert))
-            findings.extend(_usage(entry, cert))
+        chain = [cert.for_one_pass() for cert in entry.chain]
+        for index, cert in enumerate(chain):
+            findings.extend(_validity(entry, cert, index, now, warning_days))
+            findings.extend(_key_strength(entry, cert, index))
+            findings.extend(_signature_strength(entry, cert, index))
+            findings.extend(_usage(entry, cert, index))
         if entry.kind is EntryKind.PRIVATE_KEY:
-            findings.extend(_chain_order(entry, verify_signature or _verified_or_unknown))
+            findings.extend(_chain_order(entry, chain, verify_signature or _verified_or_unknown))
             if chain_check is not None and entry.chain:
                 for reason in chain_check(entry):
                     findings.append(
