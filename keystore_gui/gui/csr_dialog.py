@@ -30,7 +30,7 @@ from ..core import certbuild as cb
 from ..core.errors import KeystoreError
 from ..core.keygen import SignatureAlgorithm, signature_algorithms_for, spec_of_key
 from ..core.model import Certificate
-from .shown import problem_label, shown, shown_lines
+from .shown import ProblemLabel, shown, shown_lines
 
 
 @dataclass
@@ -101,7 +101,7 @@ class CsrDialog(QDialog):
         form_bottom = QFormLayout()
         form_bottom.addRow("Encoding:", encoding)
         layout.addLayout(form_bottom)
-        self.problem = problem_label()
+        self.problem = ProblemLabel()
         layout.addWidget(self.problem)
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..core.keypair_export import ExportFormat, split_names
 from . import msgbox
-from .shown import problem_label, shown
+from .shown import ProblemLabel, shown
 from .theme import error_style
 
 FORMATS: list[tuple[str, ExportFormat, bool]] = [
@@ -94,7 +94,7 @@ class ExportKeyPairDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(error_style())
         layout.addWidget(self.warning)
-        self.problem = problem_label()
+        self.problem = ProblemLabel()
         layout.addWidget(self.problem)
         layout.addStretch()
         box = QDialogButtonBox(

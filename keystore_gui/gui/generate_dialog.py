@@ -52,7 +52,7 @@ from ..core.keygen import (
     spec_of_key,
 )
 from ..core.model import Entry
-from .shown import problem_label, shown
+from .shown import ProblemLabel, shown
 
 GEOMETRY_KEY = "generateDialog/geometry"
 STANDARD_FIELDS = ("CN", "O", "OU", "L", "ST", "C", "E")
@@ -119,7 +119,7 @@ class GenerateKeyPairResult:
 
 
 def _error_label() -> QLabel:
-    label = problem_label()
+    label = ProblemLabel()
     label.hide()
     return label
 
@@ -205,7 +205,7 @@ class GenerateKeyPairDialog(QDialog):
         self.tabs.addTab(self._build_extensions_tab(), "E&xtensions")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._build_entry_box())
-        self.summary = problem_label()
+        self.summary = ProblemLabel()
         layout.addWidget(self.summary)
         self.needed = QLabel()
         """What required fields the user has not filled in yet: in the ordinary text colour."""

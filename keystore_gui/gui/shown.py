@@ -51,13 +51,19 @@ def plain_label(text: str = "") -> QLabel:
     return label
 
 
-def problem_label() -> QLabel:
-    """A dialog's red line for what is wrong with its input: plain text (a message may quote
-    what was typed or read), wrapped."""
-    label = plain_label()
-    label.setStyleSheet(error_style())
-    label.setWordWrap(True)
-    return label
+class ProblemLabel(QLabel):
+    """A dialog's red line for what is wrong with its input, wrapped. A message may quote what
+    was typed or read, so every text it is given is shown as :func:`shown_lines` shows it, as
+    plain text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet(error_style())
+        self.setWordWrap(True)
+
+    def setText(self, text: str, /) -> None:
+        super().setText(shown_lines(text))
 
 
 def shown_html(text: str) -> str:

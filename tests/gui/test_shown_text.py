@@ -226,5 +226,7 @@ def test_dialog_problem_lines_are_plain_text(qtbot) -> None:  # type: ignore[no-
         qtbot.addWidget(dialog)
     csr.sans.setPlainText("<b>bold</b>")
     assert "<b>bold</b>" in csr.problem.text()
+    csr.sans.setPlainText("evil\u202etxt.exe")  # a reordering character, as a file may carry
+    assert "evil" in csr.problem.text() and "\u202e" not in csr.problem.text()
     labels = [csr.problem, export.problem, generate.summary, generate.san_error]
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
