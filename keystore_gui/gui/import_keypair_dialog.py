@@ -91,11 +91,15 @@ def _open_source_store(data: bytes, kind: StoreType, password: str) -> Keystore:
 
 
 def _locked_pairs(store: Keystore, alias: str | None) -> list[Entry]:
-    """The key pairs still locked among those chosen (``None``: all of them)."""
+    """The key pairs still locked among those chosen (``None``: all of them); of two under one
+    alias, the one Java uses (the import takes that one)."""
     return [
         e
         for e in store.entries
-        if e.kind is EntryKind.PRIVATE_KEY and e.is_locked and alias in (None, e.alias)
+        if e.kind is EntryKind.PRIVATE_KEY
+        and e.is_locked
+        and not e.shadowed
+        and alias in (None, e.alias)
     ]
 
 
@@ -303,6 +307,8 @@ class ImportKeyPairDialog(QDialog):
         if store is None or not password:
             return
         locked = _locked_pairs(store, self.entry_combo.currentData())
+        if not locked:
+            return
         self._run(
             "Decrypting the key…",
             lambda: _unlock_keys(store, locked, password),
@@ -323,7 +329,9 @@ class ImportKeyPairDialog(QDialog):
         self._from_store = store
         self.entry_combo.blockSignals(True)
         self.entry_combo.clear()
-        pairs = [e.alias for e in store.entries if e.kind is EntryKind.PRIVATE_KEY]
+        pairs = [
+            e.alias for e in store.entries if e.kind is EntryKind.PRIVATE_KEY and not e.shadowed
+        ]
         if len(pairs) > 1:
             self.entry_combo.addItem(f"All {len(pairs)} key pairs", None)
         for alias in pairs:
@@ -369,6 +377,7 @@ class ImportKeyPairDialog(QDialog):
         if not self._alias_edited:
             self.alias_edit.setText(shown(self.entry_combo.currentData() or ""))
         self._refresh()
+        self._key_password_entered()  # a key password typed already opens this choice too
 
     def _alias_typed(self, _text: str) -> None:
         self._alias_edited = True

@@ -3,7 +3,9 @@ key-match check before anything changes, and the import is one undoable step."""
 
 from __future__ import annotations
 
+import hashlib
 import stat
+import struct
 from pathlib import Path
 
 import pytest
@@ -244,7 +246,41 @@ def test_a_key_with_its_own_password_asks_for_it(
     dialog.key_password_edit.clear()
     qtbot.keyClicks(dialog.key_password_edit, "key-pass")
     qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)
+    opened = dialog._from_store
+    dialog.password_edit.clear()
+    qtbot.keyClicks(dialog.password_edit, "store-pass")  # opened anew: its keys locked again
+    qtbot.waitUntil(lambda: dialog._from_store is not opened, timeout=10_000)
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)  # the key password applied again
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     entry = tab.store.find("own")
     assert entry is not None and entry.kind is EntryKind.PRIVATE_KEY and entry.key is not None
     assert entry.key_password is None  # the new entry takes this store's password
+
+
+def test_of_two_keys_under_one_alias_the_one_java_uses_is_imported(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """An old JKS with two key pairs under 'k': keytool uses the later one, and so does the
+    import; the earlier one's own password is not asked for."""
+    entries = []
+    for name, keypass in (("unused", "other-pass"), ("used", "store-pass")):
+        single = tmp_path / f"{name}.jks"
+        genkeypair(single, "JKS", "k", f"CN={name}", "-keyalg", "EC",
+                   storepass="store-pass", keypass=keypass)  # fmt: skip
+        entries.append(single.read_bytes()[12:-20])  # after magic, version and count; no digest
+    body = b"\xfe\xed\xfe\xed" + struct.pack(">II", 2, 2) + b"".join(entries)
+    secret = "store-pass".encode("utf-16-be") + b"Mighty Aphrodite"
+    source = tmp_path / "two.jks"
+    source.write_bytes(body + hashlib.sha1(secret + body, usedforsecurity=False).digest())
+    tab = window.add_store_tab(sample_store(), None)
+    dialog = open_import(window, qtbot)
+    dialog.set_source(str(source))
+    qtbot.waitUntil(lambda: dialog.password_edit.isEnabled())
+    qtbot.keyClicks(dialog.password_edit, "store-pass")
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)
+    assert [dialog.entry_combo.itemData(i) for i in range(dialog.entry_combo.count())] == ["k"]
+    assert not dialog.key_password_edit.isVisible()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    entry = tab.store.find("k")
+    assert entry is not None and entry.kind is EntryKind.PRIVATE_KEY
+    assert entry.chain[0].common_name() == "used"
