@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from keystore_gui.core import order
 from keystore_gui.core.model import Entry, EntryKind, Keystore, StoreType
 from keystore_gui.core.order import natural_key, sort_by_alias
 
@@ -47,6 +48,22 @@ def test_sorting_a_store_matches_the_natural_key(pieces: list[str]) -> None:
         assert [natural_key(a) for a in aliases] == [reference_key(a) for a in aliases]
         for descending in (False, True):
             assert sorted_aliases(aliases, descending) == expected_order(aliases, descending)
+
+
+def test_many_aliases_are_ordered_in_steps_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large store is worked through a few aliases at a time (each call into C holds every
+    other Python thread): the widest number in a later step still pads the earlier ones."""
+    monkeypatch.setattr(order, "CHUNK", 3)
+    rng = random.Random(5)
+    pieces = ["a", "b", "7", "12", "000", "-", "Z", "123456789"]
+    for _ in range(200):
+        aliases = [
+            "".join(rng.choice(pieces) for _ in range(rng.randrange(5)))
+            for _ in range(rng.randrange(2, 20))
+        ]
+        for descending in (False, True):
+            assert sorted_aliases(aliases, descending) == expected_order(aliases, descending)
+    assert sorted_aliases(["x9", "x", "y", "x10", "x123456789"]) == [1, 0, 3, 4, 2]
 
 
 def test_edge_cases_of_the_order() -> None:
