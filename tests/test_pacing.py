@@ -36,3 +36,16 @@ def test_the_main_thread_and_an_idle_user_never_wait() -> None:
     done.start()
     done.join(timeout=10)
     assert not done.is_alive() and time.monotonic() - started < 5
+
+
+def test_a_paint_pauses_passes_briefly_and_never_shortens_a_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pacing, "BUSY_S", 0.01)
+    pacing.gui_busy(now=100.0)
+    assert pacing._quiet_until == pytest.approx(100.01)
+    pacing.user_active(now=100.0)
+    assert pacing._quiet_until == pytest.approx(100.05)  # QUIET_S, the user's pause
+    pacing.gui_busy(now=100.001)
+    assert pacing._quiet_until == pytest.approx(100.05)  # a paint does not cut it short
+    pacing._quiet_until = 0.0

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QWidget
 from ..core.errors import AliasError
 from ..core.io import walk_store
 from ..core.model import Certificate, Entry, EntryKind, Keystore
-from ..core.order import NaturalKey, natural_keys
-from ..core.pacing import give_way
+from ..core.order import natural_order
+from ..core.pacing import give_way, gui_busy
 from ..core.quickview import row_fields, summary
 from ..core.rules import DEFAULT_WARNING_DAYS, Status, validity_status
 from . import icons
@@ -346,6 +346,7 @@ class EntryModel(QAbstractItemModel):
 
     def _fetch_to(self, count: int) -> None:
         if count > self._fetched:
+            gui_busy()  # the view lays out the new rows next: passes in workers pause
             self.beginInsertRows(QModelIndex(), self._fetched, count - 1)
             self._fetched = count
             self.endInsertRows()
@@ -589,7 +590,7 @@ class EntryModel(QAbstractItemModel):
             if len(entries) > SYNC_SORT_ROWS:
                 self._sort_by_alias_later(order)
             else:
-                self._sort_by_alias(natural_keys([e.alias for e in entries]), order)
+                self._reorder(_alias_order([e.alias for e in entries], order))
             return
         if column >= 2 and len(self._top) > SYNC_SORT_ROWS and self._cells_missing():
             self._sort_later(column, order)
@@ -616,10 +617,6 @@ class EntryModel(QAbstractItemModel):
             ],
         )
         self.layoutChanged.emit()
-
-    def _sort_by_alias(self, keys: list[str] | list[NaturalKey], order: Qt.SortOrder) -> None:
-        """Reorder by alias, natural order, making no row the view has not asked for."""
-        self._reorder(_alias_order(keys, order))
 
     def _reorder(self, rows: list[int]) -> None:
         """Put the entry at row ``rows[i]`` at row ``i``."""
@@ -657,7 +654,7 @@ class EntryModel(QAbstractItemModel):
         parent = QObject.parent(self)
         operations.run_in_background(
             parent if isinstance(parent, QWidget) else None,
-            lambda: _alias_order(natural_keys(aliases), order),
+            lambda: _alias_order(aliases, order),
             on_success=done,
             label="Sorting…",
         )
@@ -844,11 +841,9 @@ class SearchIndex:
     entry_texts: list[str]
 
 
-def _alias_order(keys: list[str] | list[NaturalKey], order: Qt.SortOrder) -> list[int]:
-    """The rows in the order of their natural keys."""
-    return sorted(
-        range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder
-    )
+def _alias_order(aliases: list[str], order: Qt.SortOrder) -> list[int]:
+    """The rows in natural alias order."""
+    return natural_order(aliases, descending=order == Qt.SortOrder.DescendingOrder)
 
 
 def certificate_search_text(cert: Certificate) -> str:

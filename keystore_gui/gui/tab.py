@@ -360,7 +360,10 @@ class KeystoreTab(QWidget):
         kind = event.type()
         if kind in _INPUT:
             pacing.user_active()  # passes over the store in workers pause a moment
-        elif kind == QEvent.Type.Paint and not self.rows_on_screen:
+        elif kind == QEvent.Type.Paint:
+            pacing.gui_busy()  # and while the rows paint: a paint asks the model for every cell
+            if self.rows_on_screen:
+                return False
             if not self.painted:
                 self.painted = True
                 QTimer.singleShot(0, self, self._after_first_paint)
@@ -373,7 +376,7 @@ class KeystoreTab(QWidget):
         """The first rows show: the view gets a whole batch now, and more as it scrolls."""
         self.tree.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.model.fetch_next()
-        self.tree.viewport().update()  # a paint to tell when that batch is laid out
+        self.tree.doItemsLayout()  # now, not in the next paint, which would then paint twice
 
     def when_rows_shown(self, slot: Callable[[], object]) -> None:
         """Call ``slot`` once :attr:`rows_shown` is emitted: now if it was, a moment later if

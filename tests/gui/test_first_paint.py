@@ -142,3 +142,22 @@ def test_typing_in_the_filter_box_pauses_passes_in_workers(qtbot) -> None:  # ty
     qtbot.addWidget(tab)
     qtbot.keyClicks(tab.filter_edit, "entry")
     assert pacing._quiet_until > time.monotonic()  # give_way() in workers waits meanwhile
+
+
+def test_painting_the_tree_pauses_passes_in_workers(qtbot, monkeypatch, small_batches) -> None:  # type: ignore[no-untyped-def]
+    """A paint asks the model for every cell shown, each a Python call that would wait for a
+    busy worker's turn: while the tree paints (or takes a batch of rows), passes pause."""
+    from keystore_gui.core import pacing
+
+    monkeypatch.setattr(pacing, "_quiet_until", 0.0)
+    tab = KeystoreTab(_store(60), None)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.painted, timeout=10_000)
+    assert pacing._quiet_until > 0.0
+    pacing._quiet_until = 0.0
+    tab.model.fetch_all()  # the view lays out the rest next
+    assert pacing._quiet_until > 0.0
+    pacing._quiet_until = 0.0
+    tab.model.fetch_all()  # nothing left to fetch: no pause
+    assert pacing._quiet_until == 0.0

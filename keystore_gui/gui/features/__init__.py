@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from ...core.pacing import give_way
+
 if TYPE_CHECKING:
     from ..tab import KeystoreTab
 
@@ -31,6 +33,7 @@ PAUSE_MS = 5
 
 def import_core() -> None:
     for name in FEATURE_CORE:
+        give_way()  # one import at a time, between the GUI thread's paints
         importlib.import_module(name)
 
 
