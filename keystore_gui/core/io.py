@@ -102,6 +102,12 @@ def collection_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def collection_is_paused() -> bool:
+    """Whether a store is being parsed somewhere (:func:`collection_paused`): a collection now
+    would walk every object parsing has made so far."""
+    return _paused > 0
+
+
 def walk_store(work: Callable[[], _T]) -> _T:
     """Run ``work``, a pass over every entry of a store that makes objects kept as long as the
     store (parsed certificates, search texts, findings), as parsing runs: with the collector

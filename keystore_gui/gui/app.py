@@ -5,6 +5,8 @@
 - A second ``keystore-gui FILE`` hands FILE to the running window (:mod:`.single_instance`) unless
   ``--new-instance`` is given or the setting is off.
 - The colour scheme follows the desktop (:mod:`.theme`).
+- Python's garbage collector runs on the GUI thread only (:mod:`.collector`): in a worker it
+  destroyed Qt objects outside their thread.
 - ``--version`` prints and exits without touching a display. ``--smoke-test`` (hidden, for the
   packaging checks) is :mod:`.smoke`.
 - Without a usable Qt platform plugin it says which system packages to install
@@ -63,6 +65,9 @@ class KeystoreApplication(QApplication):
         from .icons import app_icon
 
         self.setWindowIcon(app_icon())
+        from .collector import GuiThreadCollector
+
+        self.collector = GuiThreadCollector(self)
         self._window: PathOpener | None = None
         self._pending: list[str] = []
         self.color_scheme_follower: ColorSchemeFollower | None = None

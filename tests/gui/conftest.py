@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from keystore_gui.core.model import Certificate, Entry, EntryKind, Keystore, StoreType
 from keystore_gui.gui import operations
+from keystore_gui.gui.collector import GuiThreadCollector
 from keystore_gui.gui.features.desktop import DiskWatcher
 from keystore_gui.gui.features.health import HealthPanel
 from keystore_gui.gui.main_window import MainWindow
@@ -89,8 +91,12 @@ def sample_store() -> Keystore:
 
 @pytest.fixture(autouse=True)
 def _app(qapp):  # type: ignore[no-untyped-def]
-    """Icons and fonts need a QApplication even in model-only tests."""
-    return qapp
+    """Icons and fonts need a QApplication even in model-only tests; garbage is collected on
+    the GUI thread only, as in the app (``gui/collector.py``)."""
+    collector = GuiThreadCollector(qapp)
+    yield qapp
+    collector.stop()
+    shiboken6.delete(collector)
 
 
 @pytest.fixture(autouse=True)

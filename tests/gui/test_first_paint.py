@@ -17,7 +17,7 @@ from keystore_gui.gui import opening, operations
 from keystore_gui.gui.main_window import MainWindow
 from keystore_gui.gui.tab import KeystoreTab
 
-from .conftest import make_cert
+from .conftest import make_cert, window_idle
 
 
 def _store(count: int) -> Keystore:
@@ -78,7 +78,7 @@ def test_a_large_store_paints_a_first_batch_then_gets_the_rest(
     bar.setValue(bar.maximum())  # the user scrolls to the end
     assert tab.proxy.rowCount() == 30
     assert [tab.proxy.index(r, 0).data() for r in (0, 29)] == ["entry-00", "entry-29"]
-    qtbot.waitUntil(lambda: operations.running() == 0, timeout=30_000)
+    qtbot.waitUntil(lambda: window_idle(win), timeout=30_000)  # features, index, checks done
     win.close()
 
 
