@@ -360,7 +360,7 @@ class KeystoreTab(QWidget):
         kind = event.type()
         if kind in _INPUT:
             pacing.user_active()  # passes over the store in workers pause a moment
-        elif kind == QEvent.Type.Paint:
+        elif kind == QEvent.Type.Paint and watched is self.tree.viewport():  # not the filter box
             pacing.gui_busy()  # and while the rows paint: a paint asks the model for every cell
             if self.rows_on_screen:
                 return False

@@ -161,3 +161,19 @@ def test_painting_the_tree_pauses_passes_in_workers(qtbot, monkeypatch, small_ba
     pacing._quiet_until = 0.0
     tab.model.fetch_all()  # nothing left to fetch: no pause
     assert pacing._quiet_until == 0.0
+
+
+def test_only_the_trees_paints_pause_passes(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The filter box's blinking cursor repaints it twice a second: that is no reason for the
+    search index or the health check to wait."""
+    from keystore_gui.core import pacing
+
+    tab = KeystoreTab(_store(3), None)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.painted, timeout=10_000)
+    monkeypatch.setattr(pacing, "_quiet_until", 0.0)
+    tab.filter_edit.repaint()
+    assert pacing._quiet_until == 0.0
+    tab.tree.viewport().repaint()
+    assert pacing._quiet_until > 0.0
