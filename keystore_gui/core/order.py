@@ -15,10 +15,15 @@ NaturalKey = list[str | int]
 _INT_DIGITS = 4000
 """Digit runs up to this long are read with one ``int()`` (Python refuses more than 4,300)."""
 CHUNK = 5_000
-"""Aliases per step of :func:`natural_order`. One call into C (a join, a split, a sort) keeps
-every other Python thread waiting until it returns: over 100,000 aliases at once such calls
-took up to 20 ms each, and the window's GUI thread froze while a worker ordered a large store.
-Over 5,000, each returns within about a millisecond."""
+"""Aliases per step of making the sort keys (:func:`natural_keys`). One call into C (a join, a
+split) keeps every other Python thread waiting until it returns: over 100,000 aliases at once
+such calls took up to 20 ms each, and the window's GUI thread froze while a worker ordered a
+large store. Over 5,000, each returns within about a millisecond (the sort itself stays one
+call)."""
+FLAT_WIDTH = 64
+"""The longest digit run the one-string keys pad every run to: each key grows by this width per
+run, so one alias with 65,000 digits among 10,000 others made 650 MB of keys (12 s). Beyond
+it, each alias gets its own :func:`natural_key`."""
 
 
 def sort_by_alias(store: Keystore, *, descending: bool = False) -> Keystore:
@@ -72,7 +77,8 @@ def _flat_keys(aliases: list[str]) -> list[str] | None:
     Each digit run becomes ``"\\0"`` and the run zero-padded to the longest run's width: the
     ``"\\0"`` sorts before any text character, as a text part ending before another's does in
     :func:`natural_key`, and equal-width digits compare as their numbers; runs that differ only
-    in leading zeros come out the same, as their numbers are. ``None`` when it does not apply."""
+    in leading zeros come out the same, as their numbers are. ``None`` when it does not apply
+    (or a run is longer than :data:`FLAT_WIDTH`)."""
     if len(aliases) < 2:
         return None
     chunks: list[list[str]] = []  # each CHUNK aliases split at their digit runs
@@ -84,6 +90,8 @@ def _flat_keys(aliases: list[str]) -> list[str] | None:
             return None
         parts = _ASCII_DIGITS.split(text)
         width = max(width, max(map(len, parts[1::2]), default=0))
+        if width > FLAT_WIDTH:
+            return None
         chunks.append(parts)
     keys: list[str] = []
     for parts in chunks:
